@@ -1,0 +1,108 @@
+"""Settings: defaults, then a TOML file, then PORTAL_* environment variables.
+
+The file is `$PORTAL_CONFIG`, or `portal.toml` in the platform config dir.
+Every key of the file can be overridden by `PORTAL_<SECTION>_<KEY>` (upper
+case), e.g. `PORTAL_SMTP_HOST`; top-level keys as `PORTAL_<KEY>`.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+import platformdirs
+
+APP_NAME = "client-portal-kiosk"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = ""                 # empty: no mail server configured
+    port: int = 587
+    security: str = "starttls"     # "starttls", "ssl" or "none"
+    user: str = ""                 # empty: no login
+    password: str = ""             # prefer PORTAL_SMTP_PASSWORD or the keyring
+    sender: str = ""               # defaults to the practice's address
+    timeout: int = 10
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str = ""         # empty: sqlite file in data_dir
+    invite_valid_days: int = 7
+    time_zone: str = "America/New_York"
+    kiosk_idle_seconds: int = 120
+    kiosk_warning_seconds: int = 30
+    ssh_host: str = "127.0.0.1"
+    ssh_port: int = 2222
+    ssh_public_host: str = ""      # what emails tell clients to ssh to
+    ssh_max_sessions: int = 50
+    ssh_idle_seconds: int = 15 * 60
+    ssh_max_session_seconds: int = 8 * 60 * 60
+    ssh_staff_keys: str = ""       # authorized_keys file; empty: staff open
+    demo: bool = False
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'portal.db'}"
+
+    @property
+    def secret_path(self) -> Path:
+        return self.data_dir / "secret.key"
+
+    @property
+    def maildir(self) -> Path:
+        return self.data_dir / "maildir"
+
+
+def default_config_path(env: Mapping[str, str]) -> Path:
+    if env.get("PORTAL_CONFIG"):
+        return Path(env["PORTAL_CONFIG"])
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "portal.toml"
+
+
+def _coerce(kind: Any, raw: Any) -> Any:
+    if isinstance(raw, str):
+        if kind in (bool, "bool"):
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if kind in (int, "int"):
+            return int(raw)
+        if kind in (Path, "Path"):
+            return Path(raw).expanduser()
+    if kind in (Path, "Path"):
+        return Path(raw)
+    return raw
+
+
+def _merge(cls: type, base: Any, file_values: Mapping[str, Any], env: Mapping[str, str], prefix: str) -> Any:
+    changes: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name == "smtp":
+            continue
+        value = file_values.get(f.name)
+        env_value = env.get(f"{prefix}{f.name.upper()}")
+        if env_value is not None:
+            value = env_value
+        if value is not None:
+            changes[f.name] = _coerce(f.type, value)
+    return replace(base, **changes)
+
+
+def load_settings(env: Mapping[str, str] | None = None, config_path: Path | None = None) -> Settings:
+    env = os.environ if env is None else env
+    path = config_path or default_config_path(env)
+    data: dict[str, Any] = {}
+    if path.is_file():
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    base = Settings(data_dir=Path(platformdirs.user_data_dir(APP_NAME)))
+    settings = _merge(Settings, base, data, env, "PORTAL_")
+    smtp = _merge(SmtpSettings, SmtpSettings(), data.get("smtp", {}), env, "PORTAL_SMTP_")
+    return replace(settings, smtp=smtp)

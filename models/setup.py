@@ -1,0 +1,26 @@
+"""Opening the portal's storage: settings, database, migrations, secret key."""
+from __future__ import annotations
+
+from .config import Settings, load_settings
+from . import codes, db
+
+_settings: Settings | None = None
+
+
+def open_portal(settings: Settings | None = None, *, migrate: bool = True) -> Settings:
+    """Bind the database and key for this process; returns the settings used."""
+    global _settings
+    settings = settings or load_settings()
+    db.ensure_private_dir(settings.data_dir)
+    db.connect(settings.db_url)
+    if migrate:
+        db.upgrade()
+    codes.load_key(settings.secret_path)
+    _settings = settings
+    return settings
+
+
+def settings() -> Settings:
+    if _settings is None:
+        raise RuntimeError("The portal is not open; call models.setup.open_portal first.")
+    return _settings

@@ -1,0 +1,229 @@
+"""The stored facts. Rules that act on them live in the modules beside this.
+
+Times are naive UTC. Money is integer cents. Names are stored as typed and
+shown as plain text; `*_key` columns hold folded forms for search and match.
+"""
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from .db import BaseModel
+
+
+class Practice(BaseModel):
+    name = CharField()
+    phone = CharField(default="")
+    email = CharField(default="")           # the From: of every message
+    portal_host = CharField(default="127.0.0.1")
+    portal_port = IntegerField(default=2222)
+    time_zone = CharField(default="America/New_York")
+
+
+class StaffUser(BaseModel):
+    username = CharField(unique=True)
+    full_name = CharField()
+    role = CharField()                        # admin, clinician, front_desk
+    password_hash = CharField()
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+
+
+class Client(BaseModel):
+    """A chart."""
+
+    chart_number = CharField(unique=True)
+    first_name = CharField()
+    last_name = CharField()
+    first_name_key = CharField(index=True)
+    last_name_key = CharField(index=True)
+    date_of_birth = DateField(index=True)
+    email = CharField(default="")
+    phone = CharField(default="")
+    created_at = DateTimeField()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class RelatedContact(BaseModel):
+    client = ForeignKeyField(Client, backref="contacts", on_delete="CASCADE")
+    first_name = CharField()
+    last_name = CharField()
+    relationship = CharField()                # parent, guardian, case_worker, other
+    email = CharField(default="")
+    phone = CharField(default="")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class PortalAccount(BaseModel):
+    """One portal login; may own several charts through ChartAccess."""
+
+    email = CharField(unique=True)            # lower-cased
+    display_name = CharField()
+    password_hash = CharField()
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    created_at = DateTimeField()
+    password_changed_at = DateTimeField()
+
+
+class ChartAccess(BaseModel):
+    """One period of a chart's ownership (the Chart Owner box).
+
+    The chart's current owner is its row with `ended_at IS NULL`; at most one
+    exists. `account` is set once the owner registers or is granted access.
+    """
+
+    client = ForeignKeyField(Client, backref="accesses", on_delete="CASCADE")
+    contact = ForeignKeyField(RelatedContact, null=True, on_delete="SET NULL")
+    owner_name = CharField()
+    relationship = CharField()                # "self" for the client
+    email = CharField()
+    account = ForeignKeyField(PortalAccount, null=True, backref="accesses")
+    started_at = DateTimeField()
+    started_by = ForeignKeyField(StaffUser, null=True)
+    granted_at = DateTimeField(null=True)
+    ended_at = DateTimeField(null=True, index=True)
+    end_reason = CharField(default="")        # revoked, ownership_changed
+
+
+class Invitation(BaseModel):
+    access = ForeignKeyField(ChartAccess, backref="invitations", on_delete="CASCADE")
+    client = ForeignKeyField(Client, backref="invitations", on_delete="CASCADE")
+    email = CharField()
+    code_digest = CharField(unique=True)
+    sent_at = DateTimeField(index=True)
+    sent_by = ForeignKeyField(StaffUser, null=True)
+    expires_at = DateTimeField(index=True)
+    consumed_at = DateTimeField(null=True)
+    superseded_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+    failed_matches = IntegerField(default=0)
+    locked_at = DateTimeField(null=True)
+
+
+class PasswordReset(BaseModel):
+    account = ForeignKeyField(PortalAccount, backref="resets", on_delete="CASCADE")
+    code_digest = CharField(unique=True)
+    created_at = DateTimeField()
+    expires_at = DateTimeField()
+    consumed_at = DateTimeField(null=True)
+    failed_attempts = IntegerField(default=0)
+
+
+class LoginSession(BaseModel):
+    """A signed-in person; ending the row ends the session wherever it runs."""
+
+    kind = CharField()                        # staff or client
+    staff = ForeignKeyField(StaffUser, null=True, on_delete="CASCADE")
+    account = ForeignKeyField(PortalAccount, null=True, on_delete="CASCADE")
+    chart = ForeignKeyField(Client, null=True, on_delete="SET NULL")
+    source = CharField(default="")
+    created_at = DateTimeField()
+    last_seen_at = DateTimeField()
+    ended_at = DateTimeField(null=True, index=True)
+    end_reason = CharField(default="")
+
+
+class Document(BaseModel):
+    client = ForeignKeyField(Client, backref="documents", on_delete="CASCADE")
+    title = CharField()
+    body = TextField()
+    shared_at = DateTimeField()
+    shared_by = ForeignKeyField(StaffUser, null=True)
+    opened_at = DateTimeField(null=True)
+
+
+class AppointmentRequest(BaseModel):
+    client = ForeignKeyField(Client, backref="appointment_requests", on_delete="CASCADE")
+    account = ForeignKeyField(PortalAccount, null=True)
+    mode = CharField()                        # in_person, phone, video
+    preferred_at = DateTimeField()
+    reason = TextField(default="")
+    status = CharField(default="pending")     # pending, approved, declined, cancelled
+    practice_message = TextField(default="")
+    created_at = DateTimeField()
+    decided_at = DateTimeField(null=True)
+    decided_by = ForeignKeyField(StaffUser, null=True)
+
+
+class LedgerEntry(BaseModel):
+    client = ForeignKeyField(Client, backref="ledger", on_delete="CASCADE")
+    kind = CharField()                        # charge or payment
+    amount_cents = IntegerField()             # always positive; kind gives the sign
+    description = CharField()
+    posted_on = DateField()
+    created_at = DateTimeField()
+    created_by = ForeignKeyField(StaffUser, null=True)
+
+
+class OutboxMessage(BaseModel):
+    """An email waiting to leave, written in the same transaction as its cause.
+
+    `context` is the JSON the template is rendered from; for messages that
+    carry a code it is scrubbed once the message is delivered.
+    """
+
+    kind = CharField()                        # template name
+    to_addr = CharField()
+    to_name = CharField(default="")
+    context = TextField()
+    client = ForeignKeyField(Client, null=True, on_delete="SET NULL")
+    invitation = ForeignKeyField(Invitation, null=True, backref="messages", on_delete="SET NULL")
+    status = CharField(default="queued", index=True)  # queued, sending, retrying, sent, failed
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(index=True)
+    last_error = TextField(default="")
+    claimed_by = CharField(default="")
+    claimed_at = DateTimeField(null=True)
+    message_id = CharField(default="")
+    created_at = DateTimeField()
+    sent_at = DateTimeField(null=True)
+
+
+class AuditEvent(BaseModel):
+    """Append-only; each row's `hash` covers its fields and the previous hash."""
+
+    id = AutoField()
+    at = DateTimeField()
+    actor = CharField()                       # staff:<username>, client:<account id>, system
+    chart = IntegerField(null=True, index=True)  # a plain id: audit outlives charts
+    action = CharField()
+    source = CharField(default="")
+    outcome = CharField(default="ok")
+    detail = TextField(default="")
+    prev_hash = CharField()
+    hash = CharField()
+
+
+ALL_TABLES = [
+    Practice,
+    StaffUser,
+    Client,
+    RelatedContact,
+    PortalAccount,
+    ChartAccess,
+    Invitation,
+    PasswordReset,
+    LoginSession,
+    Document,
+    AppointmentRequest,
+    LedgerEntry,
+    OutboxMessage,
+    AuditEvent,
+]
