@@ -1,0 +1,44 @@
+"""Shared fixtures: a real SQLite file per test, a frozen clock, cheap argon2."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import argon2
+import pytest
+
+from models import clock as clock_mod
+from models import passwords
+from models.config import Settings
+from models.setup import open_portal
+
+START = dt.datetime(2026, 11, 20, 15, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing():
+    previous = passwords.use_hasher(argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST))
+    yield
+    passwords.use_hasher(previous)
+
+
+@pytest.fixture
+def clock():
+    frozen = clock_mod.FrozenClock(START)
+    with clock_mod.use(frozen):
+        yield frozen
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", time_zone="America/New_York")
+
+
+@pytest.fixture
+def portal(settings: Settings, clock):
+    """An open portal on a fresh database file, with the clock frozen."""
+    open_portal(settings)
+    yield settings
+    from models.db import database
+
+    database.obj.close()
