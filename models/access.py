@@ -1,0 +1,410 @@
+"""Chart Owner: who holds a chart's portal access, and the invitation rules.
+
+State is derived, never stored: from the chart's current ChartAccess row, its
+latest invitation and the clock.
+
+- No Portal Access: no current owner (never invited, or revoked).
+- Invited: the owner's invitation is unused and inside its window.
+- Expired: the window passed, or the code was locked after failed matches.
+- Active: the owner registered (or already had an account) and has access.
+
+Resend, revoke and change of ownership void every earlier code of the chart
+in the same transaction that makes the change, and each email goes into the
+outbox in that transaction too.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from dataclasses import dataclass, field
+
+from . import clock, codes
+from .audit import Actor, record
+from .db import database
+from .errors import NotFound, StateConflict
+from .outbox import enqueue
+from .practice import get_practice
+from .tables import ChartAccess, Client, Invitation, LoginSession, PortalAccount, RelatedContact, StaffUser
+from .text import clean_email, email_key
+
+DEFAULT_VALID_DAYS = 7
+
+
+class OwnerStatus(str, enum.Enum):
+    NONE = "none"
+    INVITED = "invited"
+    EXPIRED = "expired"
+    ACTIVE = "active"
+
+    @property
+    def label(self) -> str:
+        return {
+            "none": "No Portal Access",
+            "invited": "Invited",
+            "expired": "Expired",
+            "active": "Active",
+        }[self.value]
+
+
+class Action(str, enum.Enum):
+    ACTIVATE = "activate"
+    RESEND = "resend"
+    CHANGE_OWNER = "change_owner"
+    REVOKE = "revoke"
+
+    @property
+    def label(self) -> str:
+        return {
+            "activate": "Activate Client Portal Access",
+            "resend": "Resend Invite",
+            "change_owner": "Change Ownership",
+            "revoke": "Revoke Access",
+        }[self.value]
+
+
+ALLOWED = {
+    OwnerStatus.NONE: (Action.ACTIVATE,),
+    OwnerStatus.INVITED: (Action.CHANGE_OWNER, Action.RESEND, Action.REVOKE),
+    OwnerStatus.EXPIRED: (Action.CHANGE_OWNER, Action.RESEND, Action.REVOKE),
+    OwnerStatus.ACTIVE: (Action.CHANGE_OWNER, Action.REVOKE),
+}
+
+
+def valid_days() -> int:
+    from .setup import _settings
+
+    return _settings.invite_valid_days if _settings else DEFAULT_VALID_DAYS
+
+
+def is_pending(inv: Invitation) -> bool:
+    """Not used, replaced or revoked (it may still be expired or locked)."""
+    return inv.consumed_at is None and inv.superseded_at is None and inv.revoked_at is None
+
+
+def is_usable(inv: Invitation, now: dt.datetime) -> bool:
+    return is_pending(inv) and inv.locked_at is None and now < inv.expires_at
+
+
+@dataclass(frozen=True)
+class OwnerState:
+    status: OwnerStatus
+    access: ChartAccess | None = None
+    invitation: Invitation | None = None
+    now: dt.datetime = field(default_factory=clock.now)
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        return ALLOWED[self.status]
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.invitation and self.invitation.locked_at)
+
+    @property
+    def days_left(self) -> int | None:
+        """Whole days left in the window, rounded up (23 hours left is 1 day)."""
+        if self.status is not OwnerStatus.INVITED or self.invitation is None:
+            return None
+        seconds = (self.invitation.expires_at - self.now).total_seconds()
+        return max(1, math.ceil(seconds / 86400))
+
+    @property
+    def tag(self) -> str:
+        if self.status is OwnerStatus.INVITED:
+            n = self.days_left
+            return f"Invited · expires in {n} day{'s' if n != 1 else ''}"
+        if self.status is OwnerStatus.EXPIRED and self.locked:
+            return "Expired · locked"
+        return self.label
+
+
+def _state_from(access: ChartAccess | None, latest: Invitation | None, now: dt.datetime) -> OwnerState:
+    if access is None:
+        return OwnerState(OwnerStatus.NONE, None, None, now)
+    if access.account_id is not None:
+        return OwnerState(OwnerStatus.ACTIVE, access, latest, now)
+    if latest is not None and is_usable(latest, now):
+        return OwnerState(OwnerStatus.INVITED, access, latest, now)
+    return OwnerState(OwnerStatus.EXPIRED, access, latest, now)
+
+
+def current_access(client: Client | int) -> ChartAccess | None:
+    return ChartAccess.get_or_none((ChartAccess.client == client) & ChartAccess.ended_at.is_null())
+
+
+def owner_state(client: Client | int) -> OwnerState:
+    return owner_states([client.id if isinstance(client, Client) else client])[
+        client.id if isinstance(client, Client) else client
+    ]
+
+
+def owner_states(client_ids: list[int]) -> dict[int, OwnerState]:
+    """States of many charts in two queries (a page of the client list)."""
+    now = clock.now()
+    ids = list(client_ids)
+    accesses = {
+        a.client_id: a
+        for a in ChartAccess.select().where(ChartAccess.client.in_(ids) & ChartAccess.ended_at.is_null())
+    }
+    latest: dict[int, Invitation] = {}
+    if accesses:
+        access_ids = [a.id for a in accesses.values()]
+        invs = (
+            Invitation.select(Invitation, StaffUser)
+            .join(StaffUser, join_type="LEFT OUTER", on=(Invitation.sent_by == StaffUser.id))
+            .where(Invitation.access.in_(access_ids))
+            .order_by(Invitation.sent_at, Invitation.id)
+        )
+        for inv in invs:
+            latest[inv.access_id] = inv
+    return {
+        cid: _state_from(accesses.get(cid), latest.get(accesses[cid].id) if cid in accesses else None, now)
+        for cid in ids
+    }
+
+
+def queue_condition(queue: str):
+    """A Client condition for the staff work queues "invited" and "expired"."""
+    now = clock.now()
+    pending = (
+        Invitation.select(Invitation.client)
+        .join(ChartAccess, on=(Invitation.access == ChartAccess.id))
+        .where(
+            ChartAccess.ended_at.is_null()
+            & ChartAccess.account.is_null()
+            & Invitation.consumed_at.is_null()
+            & Invitation.superseded_at.is_null()
+            & Invitation.revoked_at.is_null()
+        )
+    )
+    if queue == "invited":
+        return Client.id.in_(pending.where((Invitation.expires_at > now) & Invitation.locked_at.is_null()))
+    if queue == "expired":
+        return Client.id.in_(pending.where((Invitation.expires_at <= now) | Invitation.locked_at.is_not_null()))
+    raise ValueError(f"unknown queue {queue!r}")
+
+
+def invitation_history(client: Client) -> list[Invitation]:
+    return list(
+        Invitation.select(Invitation, StaffUser)
+        .join(StaffUser, join_type="LEFT OUTER", on=(Invitation.sent_by == StaffUser.id))
+        .where(Invitation.client == client)
+        .order_by(Invitation.sent_at.desc(), Invitation.id.desc())
+    )
+
+
+# --- who may own a chart ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone who can own a chart's portal access."""
+
+    contact_id: int | None      # None: the client themself
+    name: str
+    relationship: str           # "self", or the contact's relationship
+    email: str
+
+    @property
+    def key(self) -> str:
+        return f"contact:{self.contact_id}" if self.contact_id else "client"
+
+
+def owner_candidates(client: Client) -> list[Candidate]:
+    found = [Candidate(None, client.full_name, "self", client.email)]
+    for contact in RelatedContact.select().where(RelatedContact.client == client).order_by(RelatedContact.id):
+        found.append(Candidate(contact.id, contact.full_name, contact.relationship, contact.email))
+    return found
+
+
+def _candidate(client: Client, contact_id: int | None) -> Candidate:
+    for cand in owner_candidates(client):
+        if cand.contact_id == contact_id:
+            return cand
+    raise NotFound("That contact does not belong to this chart.")
+
+
+# --- operations -------------------------------------------------------------
+
+
+def _staff(by: Actor) -> StaffUser | None:
+    return StaffUser.get_or_none(StaffUser.username == by.ref) if by.kind == "staff" else None
+
+
+def _mail_context(client: Client, to_name: str) -> dict:
+    practice = get_practice()
+    return {
+        "practice_name": practice.name,
+        "practice_phone": practice.phone,
+        "to_name": to_name,
+        "client_name": client.full_name,
+        "ssh_host": practice.portal_host,
+        "ssh_port": practice.portal_port,
+        "time_zone": practice.time_zone,
+    }
+
+
+def _void_codes(client: Client, now: dt.datetime, *, revoke: bool = False) -> int:
+    column = Invitation.revoked_at if revoke else Invitation.superseded_at
+    return (
+        Invitation.update({column: now})
+        .where(
+            (Invitation.client == client)
+            & Invitation.consumed_at.is_null()
+            & Invitation.superseded_at.is_null()
+            & Invitation.revoked_at.is_null()
+        )
+        .execute()
+    )
+
+
+def _issue_invitation(by: Actor, client: Client, access: ChartAccess, *, is_resend: bool) -> Invitation:
+    now = clock.now()
+    code = codes.new_code()
+    staff = _staff(by)
+    invitation = Invitation.create(
+        access=access,
+        client=client,
+        email=access.email,
+        code_digest=codes.digest(code),
+        sent_at=now,
+        sent_by=staff,
+        expires_at=now + dt.timedelta(days=valid_days()),
+    )
+    context = _mail_context(client, access.owner_name) | {
+        "relationship": access.relationship,
+        "invited_by": staff.full_name if staff else "Your care team",
+        "code": codes.grouped(code),
+        "expires_at": invitation.expires_at.isoformat(),
+        "is_resend": is_resend,
+    }
+    enqueue("invitation", access.email, access.owner_name, context, client=client, invitation=invitation)
+    record(by, "invite.resend" if is_resend else "invite.send", chart=client.id, detail=f"invitation {invitation.id}")
+    return invitation
+
+
+def _start_access(by: Actor, client: Client, cand: Candidate, email: str) -> ChartAccess:
+    """Give `cand` the chart: access at once if they have an account, else an invitation."""
+    now = clock.now()
+    account = PortalAccount.get_or_none(PortalAccount.email == email_key(email))
+    access = ChartAccess.create(
+        client=client,
+        contact=cand.contact_id,
+        owner_name=cand.name,
+        relationship=cand.relationship,
+        email=email,
+        account=account,
+        started_at=now,
+        started_by=_staff(by),
+        granted_at=now if account else None,
+    )
+    if account:
+        staff = _staff(by)
+        context = _mail_context(client, cand.name) | {"granted_by": staff.full_name if staff else "Your care team"}
+        enqueue("access_granted", email, cand.name, context, client=client)
+        record(by, "access.grant", chart=client.id, detail=f"account {account.id}")
+    else:
+        _issue_invitation(by, client, access, is_resend=False)
+    return access
+
+
+def _end_access(by: Actor, client: Client, access: ChartAccess, reason: str) -> None:
+    now = clock.now()
+    access.ended_at = now
+    access.end_reason = reason
+    access.save()
+    if access.account_id is None:
+        return
+    ended = (
+        LoginSession.update(ended_at=now, end_reason="access_ended")
+        .where(
+            (LoginSession.account == access.account_id)
+            & (LoginSession.chart == client.id)
+            & LoginSession.ended_at.is_null()
+        )
+        .execute()
+    )
+    kind = "access_revoked" if reason == "revoked" else "ownership_changed"
+    enqueue(kind, access.email, access.owner_name, _mail_context(client, access.owner_name), client=client)
+    if ended:
+        record(by, "session.end", chart=client.id, detail=f"{ended} open session(s) ended: {reason}")
+
+
+def _require_current(client: Client) -> ChartAccess:
+    access = current_access(client)
+    if access is None:
+        raise StateConflict("This chart has no portal owner yet; activate portal access first.")
+    return access
+
+
+def activate_access(by: Actor, client: Client, *, contact_id: int | None = None, email: str | None = None) -> OwnerState:
+    """Give the chart's portal access to the client (contact_id None) or a related contact."""
+    cand = _candidate(client, contact_id)
+    email = clean_email(email if email is not None else cand.email)
+    with database.atomic():
+        if current_access(client) is not None:
+            raise StateConflict("This chart already has a portal owner; use Change Ownership instead.")
+        _start_access(by, client, cand, email)
+        record(by, "access.activate", chart=client.id, detail=cand.relationship)
+    return owner_state(client)
+
+
+def resend_invite(by: Actor, client: Client) -> OwnerState:
+    """Void every earlier code and send a fresh one with a new window."""
+    with database.atomic():
+        access = _require_current(client)
+        if access.account_id is not None:
+            raise StateConflict("The owner has already registered; there is no invitation to resend.")
+        _void_codes(client, clock.now())
+        _issue_invitation(by, client, access, is_resend=True)
+    return owner_state(client)
+
+
+def revoke_access(by: Actor, client: Client) -> OwnerState:
+    """End the owner's access at once: codes voided, open sessions ended."""
+    with database.atomic():
+        access = _require_current(client)
+        _void_codes(client, clock.now(), revoke=True)
+        _end_access(by, client, access, "revoked")
+        record(by, "access.revoke", chart=client.id)
+    return owner_state(client)
+
+
+def change_ownership(by: Actor, client: Client, *, contact_id: int | None, email: str | None = None) -> OwnerState:
+    """Hand the chart to another owner: the old one loses it, the new one is invited or granted."""
+    cand = _candidate(client, contact_id)
+    email = clean_email(email if email is not None else cand.email)
+    with database.atomic():
+        access = _require_current(client)
+        if access.contact_id == cand.contact_id and email_key(access.email) == email_key(email):
+            raise StateConflict(f"{cand.name} already owns this chart's portal access.")
+        _void_codes(client, clock.now())
+        _end_access(by, client, access, "ownership_changed")
+        _start_access(by, client, cand, email)
+        record(by, "access.change_owner", chart=client.id, detail=f"to {cand.relationship}")
+    return owner_state(client)
+
+
+def charts_of_account(account: PortalAccount | int) -> list[Client]:
+    """The charts an account owns right now."""
+    return list(
+        Client.select()
+        .join(ChartAccess, on=(ChartAccess.client == Client.id))
+        .where((ChartAccess.account == account) & ChartAccess.ended_at.is_null())
+        .order_by(Client.first_name_key)
+    )
+
+
+def has_access(account_id: int, chart_id: int) -> bool:
+    return (
+        ChartAccess.select()
+        .where(
+            (ChartAccess.account == account_id) & (ChartAccess.client == chart_id) & ChartAccess.ended_at.is_null()
+        )
+        .exists()
+    )

@@ -1,0 +1,39 @@
+"""Dates of birth as people type them: MM/DD/YYYY or YYYY-MM-DD, nothing guessed."""
+from __future__ import annotations
+
+import datetime as dt
+
+from . import clock
+from .text import InvalidInput
+
+FORMATS = ("%m/%d/%Y", "%Y-%m-%d")
+MAX_AGE_YEARS = 130
+
+
+def parse_dob(typed: str, field: str = "date_of_birth") -> dt.date:
+    value = (typed or "").strip()
+    if not value:
+        raise InvalidInput(field, "Date of birth is required (MM/DD/YYYY).")
+    for fmt in FORMATS:
+        try:
+            parsed = dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        year_part = value.split("/")[-1] if "/" in value else value.split("-")[0]
+        if len(year_part) != 4:
+            break
+        today = clock.today()
+        if parsed > today:
+            raise InvalidInput(field, "Date of birth cannot be in the future.")
+        if parsed.year < today.year - MAX_AGE_YEARS:
+            raise InvalidInput(field, f"Date of birth is more than {MAX_AGE_YEARS} years ago; please check the year.")
+        return parsed
+    raise InvalidInput(field, "Enter the date of birth as MM/DD/YYYY, for example 04/13/2001.")
+
+
+def readable(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def short(day: dt.date) -> str:
+    return day.strftime("%m/%d/%Y")

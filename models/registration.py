@@ -1,0 +1,161 @@
+"""A client registers with an emailed code, their last name, date of birth and a password.
+
+Every bad code (unknown, expired, used, replaced, revoked, locked) gets the
+same answer. Three failed last-name/DOB matches lock the invitation; staff
+must resend. The code is consumed atomically with the account's creation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import clock, codes, passwords
+from .access import is_usable, valid_days
+from .audit import Actor, record
+from .dates import parse_dob
+from .db import database
+from .errors import DomainError
+from .practice import get_practice
+from .tables import ChartAccess, Client, Invitation, PortalAccount
+from .text import InvalidInput, email_key, fold
+
+MAX_MATCH_FAILURES = 3
+
+BAD_CODE = (
+    "That code can't be used. Codes work once and only for {days} days, and a new "
+    "invitation replaces the old one. Please ask the front desk to send you a new invitation."
+)
+NO_MATCH = "The last name or date of birth doesn't match our records. {left}"
+LOCKED = (
+    "For your security this invitation is now locked after too many attempts. "
+    "Please ask the front desk to send you a new invitation."
+)
+
+
+class RegistrationError(DomainError):
+    def __init__(self, message: str, *, field: str = "", locked: bool = False) -> None:
+        super().__init__(message)
+        self.field = field
+        self.locked = locked
+
+
+def bad_code_message() -> str:
+    return BAD_CODE.format(days=valid_days())
+
+
+def _find(typed_code: str) -> Invitation | None:
+    code = codes.normalize(typed_code)
+    if code is None:
+        return None
+    inv = Invitation.get_or_none(Invitation.code_digest == codes.digest(code))
+    if inv is None or not is_usable(inv, clock.now()):
+        return None
+    return inv
+
+
+def check_code(typed_code: str, source: str = "") -> bool:
+    """Step one at the kiosk: is this a code that can still be used?"""
+    ok = _find(typed_code) is not None
+    if not ok:
+        record(Actor("client", "anonymous", source), "register.code", outcome="refused")
+    return ok
+
+
+@dataclass(frozen=True)
+class Registered:
+    account_id: int
+    email: str
+    chart_id: int
+    existing_account: bool
+
+
+def _personal_words(client: Client) -> tuple[str, ...]:
+    dob = client.date_of_birth
+    return (
+        client.first_name,
+        client.last_name,
+        f"{dob:%m%d%Y}",
+        f"{dob:%Y%m%d}",
+        f"{dob:%m%d%y}",
+        str(dob.year),
+        get_practice().name,
+    )
+
+
+def register(typed_code: str, last_name: str, date_of_birth: str, password: str, confirm: str, source: str = "") -> Registered:
+    actor = Actor("client", "anonymous", source)
+    try:
+        dob = parse_dob(date_of_birth)
+    except InvalidInput as exc:
+        raise RegistrationError(exc.message, field="date_of_birth") from None
+
+    # 1. The code and the identity check, with the failure count, in one short transaction.
+    with database.atomic():
+        inv = _find(typed_code)
+        if inv is None:
+            record(actor, "register", outcome="bad_code")
+            raise RegistrationError(bad_code_message(), field="code")
+        client = Client.get_by_id(inv.client_id)
+        if fold(last_name) != client.last_name_key or dob != client.date_of_birth:
+            inv.failed_matches += 1
+            locked = inv.failed_matches >= MAX_MATCH_FAILURES
+            if locked:
+                inv.locked_at = clock.now()
+            inv.save()
+            record(actor, "register", chart=client.id, outcome="locked" if locked else "no_match")
+            if locked:
+                raise RegistrationError(LOCKED, locked=True)
+            left = MAX_MATCH_FAILURES - inv.failed_matches
+            raise RegistrationError(
+                NO_MATCH.format(left=f"You can try {left} more time{'s' if left != 1 else ''}."), field="identity"
+            )
+        access = ChartAccess.get_by_id(inv.access_id)
+        existing = PortalAccount.get_or_none(PortalAccount.email == email_key(inv.email))
+
+    # 2. The password, checked and hashed outside any transaction (argon2 is slow).
+    if existing is not None:
+        if not passwords.verify(existing.password_hash, password):
+            raise RegistrationError(
+                "You already have a portal account with this email. Enter that account's password "
+                "to add this chart to it.",
+                field="password",
+            )
+        new_hash = None
+    else:
+        verdict = passwords.check_policy(password, confirm, personal=_personal_words(client))
+        if not verdict.ok:
+            raise RegistrationError(verdict.reason, field="password")
+        new_hash = passwords.hash_password(password)
+
+    # 3. Consume the code and create or link the account, atomically.
+    now = clock.now()
+    with database.atomic():
+        consumed = (
+            Invitation.update(consumed_at=now)
+            .where(
+                (Invitation.id == inv.id)
+                & Invitation.consumed_at.is_null()
+                & Invitation.superseded_at.is_null()
+                & Invitation.revoked_at.is_null()
+                & Invitation.locked_at.is_null()
+                & (Invitation.expires_at > now)
+            )
+            .execute()
+        )
+        access = ChartAccess.get_by_id(access.id)
+        if consumed != 1 or access.ended_at is not None:
+            record(actor, "register", chart=client.id, outcome="bad_code")
+            raise RegistrationError(bad_code_message(), field="code")
+        account = PortalAccount.get_or_none(PortalAccount.email == email_key(inv.email))
+        if account is None:
+            account = PortalAccount.create(
+                email=email_key(inv.email),
+                display_name=access.owner_name,
+                password_hash=new_hash,
+                created_at=now,
+                password_changed_at=now,
+            )
+        access.account = account
+        access.granted_at = now
+        access.save()
+        record(Actor("client", str(account.id), source), "register", chart=client.id, detail="existing account" if existing else "")
+    return Registered(account.id, account.email, client.id, existing is not None)
