@@ -19,6 +19,8 @@ import enum
 import math
 from dataclasses import dataclass, field
 
+from peewee import JOIN
+
 from . import clock, codes
 from .audit import Actor, record
 from .db import database
@@ -156,7 +158,7 @@ def owner_states(client_ids: list[int]) -> dict[int, OwnerState]:
         access_ids = [a.id for a in accesses.values()]
         invs = (
             Invitation.select(Invitation, StaffUser)
-            .join(StaffUser, join_type="LEFT OUTER", on=(Invitation.sent_by == StaffUser.id))
+            .join(StaffUser, join_type=JOIN.LEFT_OUTER, on=(Invitation.sent_by == StaffUser.id))
             .where(Invitation.access.in_(access_ids))
             .order_by(Invitation.sent_at, Invitation.id)
         )
@@ -185,14 +187,14 @@ def queue_condition(queue: str):
     if queue == "invited":
         return Client.id.in_(pending.where((Invitation.expires_at > now) & Invitation.locked_at.is_null()))
     if queue == "expired":
-        return Client.id.in_(pending.where((Invitation.expires_at <= now) | Invitation.locked_at.is_not_null()))
+        return Client.id.in_(pending.where((Invitation.expires_at <= now) | Invitation.locked_at.is_null(False)))
     raise ValueError(f"unknown queue {queue!r}")
 
 
 def invitation_history(client: Client) -> list[Invitation]:
     return list(
         Invitation.select(Invitation, StaffUser)
-        .join(StaffUser, join_type="LEFT OUTER", on=(Invitation.sent_by == StaffUser.id))
+        .join(StaffUser, join_type=JOIN.LEFT_OUTER, on=(Invitation.sent_by == StaffUser.id))
         .where(Invitation.client == client)
         .order_by(Invitation.sent_at.desc(), Invitation.id.desc())
     )
