@@ -81,6 +81,21 @@ def _personal_words(client: Client) -> tuple[str, ...]:
     )
 
 
+def _count_failed_match(inv: Invitation, actor: Actor) -> RegistrationError:
+    inv.failed_matches += 1
+    locked = inv.failed_matches >= MAX_MATCH_FAILURES
+    if locked:
+        inv.locked_at = clock.now()
+    inv.save()
+    record(actor, "register", chart=inv.client_id, outcome="locked" if locked else "no_match")
+    if locked:
+        return RegistrationError(LOCKED, locked=True)
+    left = MAX_MATCH_FAILURES - inv.failed_matches
+    return RegistrationError(
+        NO_MATCH.format(left=f"You can try {left} more time{'s' if left != 1 else ''}."), field="identity"
+    )
+
+
 def register(typed_code: str, last_name: str, date_of_birth: str, password: str, confirm: str, source: str = "") -> Registered:
     actor = Actor("client", "anonymous", source)
     try:
@@ -88,28 +103,23 @@ def register(typed_code: str, last_name: str, date_of_birth: str, password: str,
     except InvalidInput as exc:
         raise RegistrationError(exc.message, field="date_of_birth") from None
 
-    # 1. The code and the identity check, with the failure count, in one short transaction.
+    # 1. The code and the identity check, with the failure count, in one short
+    #    transaction that commits before any refusal is raised.
+    refusal: RegistrationError | None = None
     with database.atomic():
         inv = _find(typed_code)
         if inv is None:
             record(actor, "register", outcome="bad_code")
-            raise RegistrationError(bad_code_message(), field="code")
-        client = Client.get_by_id(inv.client_id)
-        if fold(last_name) != client.last_name_key or dob != client.date_of_birth:
-            inv.failed_matches += 1
-            locked = inv.failed_matches >= MAX_MATCH_FAILURES
-            if locked:
-                inv.locked_at = clock.now()
-            inv.save()
-            record(actor, "register", chart=client.id, outcome="locked" if locked else "no_match")
-            if locked:
-                raise RegistrationError(LOCKED, locked=True)
-            left = MAX_MATCH_FAILURES - inv.failed_matches
-            raise RegistrationError(
-                NO_MATCH.format(left=f"You can try {left} more time{'s' if left != 1 else ''}."), field="identity"
-            )
-        access = ChartAccess.get_by_id(inv.access_id)
-        existing = PortalAccount.get_or_none(PortalAccount.email == email_key(inv.email))
+            refusal = RegistrationError(bad_code_message(), field="code")
+        else:
+            client = Client.get_by_id(inv.client_id)
+            if fold(last_name) != client.last_name_key or dob != client.date_of_birth:
+                refusal = _count_failed_match(inv, actor)
+            else:
+                access = ChartAccess.get_by_id(inv.access_id)
+                existing = PortalAccount.get_or_none(PortalAccount.email == email_key(inv.email))
+    if refusal is not None:
+        raise refusal
 
     # 2. The password, checked and hashed outside any transaction (argon2 is slow).
     if existing is not None:
@@ -143,7 +153,7 @@ def register(typed_code: str, last_name: str, date_of_birth: str, password: str,
         )
         access = ChartAccess.get_by_id(access.id)
         if consumed != 1 or access.ended_at is not None:
-            record(actor, "register", chart=client.id, outcome="bad_code")
+            # Lost a race with a resend, revoke or another registration.
             raise RegistrationError(bad_code_message(), field="code")
         account = PortalAccount.get_or_none(PortalAccount.email == email_key(inv.email))
         if account is None:
