@@ -209,7 +209,7 @@ def add_ledger_entry(by: Actor, client: Client, *, kind: str, amount: str, descr
 
 def balance_cents(chart_id: int) -> int:
     """Charges minus payments."""
-    signed = Case(None, [(LedgerEntry.kind == "charge", LedgerEntry.amount_cents)], -LedgerEntry.amount_cents)
+    signed = Case(None, [(LedgerEntry.kind == "charge", LedgerEntry.amount_cents)], LedgerEntry.amount_cents * -1)  # unary minus means DESC in peewee
     return LedgerEntry.select(fn.COALESCE(fn.SUM(signed), 0)).where(LedgerEntry.client == chart_id).scalar() or 0
 
 
