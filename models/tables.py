@@ -201,7 +201,7 @@ class AuditEvent(BaseModel):
 
     id = AutoField()
     at = DateTimeField()
-    actor = CharField()                       # staff:<username>, client:<account id>, system
+    actor = CharField(index=True)             # staff:<username>, client:<account id>, system
     chart = IntegerField(null=True, index=True)  # a plain id: audit outlives charts
     action = CharField()
     source = CharField(default="")

@@ -62,7 +62,7 @@ def up(migrator, db):
 
     class AuditEvent(Model):
         at = DateTimeField()
-        actor = CharField()
+        actor = CharField(index=True)
         chart = IntegerField(index=True, null=True)
         action = CharField()
         source = CharField(default='')
