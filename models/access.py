@@ -23,7 +23,7 @@ from peewee import JOIN
 
 from . import clock, codes
 from .audit import Actor, record
-from .db import database
+from .db import database, lock_rows
 from .errors import NotFound, StateConflict
 from .outbox import enqueue
 from .practice import get_practice
@@ -337,7 +337,13 @@ def _end_access(by: Actor, client: Client, access: ChartAccess, reason: str) -> 
         record(by, "session.end", chart=client.id, detail=f"{ended} open session(s) ended: {reason}")
 
 
+def lock_chart(client: Client | int) -> None:
+    """Serialize Chart Owner changes of one chart (resend vs. registration, two clicks)."""
+    lock_rows(Client.select(Client.id).where(Client.id == (client.id if isinstance(client, Client) else client))).first()
+
+
 def _require_current(client: Client) -> ChartAccess:
+    lock_chart(client)
     access = current_access(client)
     if access is None:
         raise StateConflict("This chart has no portal owner yet; activate portal access first.")
@@ -349,6 +355,7 @@ def activate_access(by: Actor, client: Client, *, contact_id: int | None = None,
     cand = _candidate(client, contact_id)
     email = clean_email(email if email is not None else cand.email)
     with database.atomic():
+        lock_chart(client)
         if current_access(client) is not None:
             raise StateConflict("This chart already has a portal owner; use Change Ownership instead.")
         _start_access(by, client, cand, email)

@@ -15,6 +15,7 @@ from . import clock, codes
 from .tables import AuditEvent
 
 GENESIS = "0" * 64
+AUDIT_LOCK = 0x61756469  # advisory lock id for appending to the chain
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,10 @@ def _digest(prev_hash: str, event: AuditEvent) -> str:
 
 def record(actor: Actor, action: str, *, chart: int | None = None, outcome: str = "ok", detail: str = "") -> AuditEvent:
     """Append one event. Call inside the transaction of the change it records."""
-    from .db import database
+    from .db import database, serialize_appends
 
     with database.atomic():
+        serialize_appends(AUDIT_LOCK)
         last = AuditEvent.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
         prev = last.hash if last else GENESIS
         event = AuditEvent(

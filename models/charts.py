@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import OP, Expression, fn
 
 from . import clock
 from .audit import Actor, record
 from .dates import parse_dob
-from .db import database
+from .db import database, is_sqlite
 from .errors import NotFound
 from .tables import Client, RelatedContact
 from .text import InvalidInput, clean_email, clean_name, fold, has_control
@@ -141,8 +141,14 @@ def contacts_of(client: Client) -> list[RelatedContact]:
 
 
 def _prefix(column, key: str):
-    """`column LIKE 'key%'` written as a range, so an index serves it on any database."""
-    return (column >= key) & (column < key + "\uffff")
+    """Rows whose folded key starts with `key` (keys are letters and digits only).
+
+    On SQLite a range, which the column's index serves; on PostgreSQL a LIKE
+    (collation-safe; a text_pattern_ops index serves it).
+    """
+    if is_sqlite():
+        return (column >= key) & (column < key + "\uffff")
+    return Expression(column, OP.LIKE, key + "%")
 
 
 def _term_condition(term: str):

@@ -48,6 +48,20 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, SqliteDatabase)
 
 
+def lock_rows(query):
+    """SELECT ... FOR UPDATE where the database has it.
+
+    SQLite needs none: its IMMEDIATE transactions already hold the write lock.
+    """
+    return query if is_sqlite() else query.for_update()
+
+
+def serialize_appends(key: int) -> None:
+    """Make appenders to one chain (the audit trail) take turns, on PostgreSQL."""
+    if not is_sqlite():
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
+
+
 def upgrade() -> list[str]:
     """Apply pending migrations; returns the names applied."""
     return Runner(database.obj, str(MIGRATIONS_DIR)).up()

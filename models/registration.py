@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import clock, codes, passwords
-from .access import is_usable, valid_days
+from .access import is_usable, lock_chart, valid_days
 from .audit import Actor, record
 from .dates import parse_dob
 from .db import database
@@ -139,6 +139,7 @@ def register(typed_code: str, last_name: str, date_of_birth: str, password: str,
     # 3. Consume the code and create or link the account, atomically.
     now = clock.now()
     with database.atomic():
+        lock_chart(client)
         consumed = (
             Invitation.update(consumed_at=now)
             .where(

@@ -30,8 +30,14 @@ def clock():
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", time_zone="America/New_York")
+def database_url() -> str:
+    """Empty: SQLite in the data dir. tests/domain runs on PostgreSQL too."""
+    return ""
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, time_zone="America/New_York")
 
 
 @pytest.fixture
