@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import clock, codes, passwords
+from . import clock, codes, passwords, throttle
 from .access import charts_of_account, has_access
 from .audit import Actor, record
 from .dates import parse_dob
@@ -263,11 +263,14 @@ RESET_BAD_CODE = "That reset code can't be used. Reset codes work once, for one 
 
 def reset_password(typed_code: str, new: str, confirm: str, source: str = "") -> str:
     """Set a new password with an emailed reset code; returns the account's email."""
+    throttle.check(source, "reset_code")
     code = codes.normalize(typed_code)
     now = clock.now()
     reset = PasswordReset.get_or_none(PasswordReset.code_digest == codes.digest(code, "reset")) if code else None
     if reset is None or reset.consumed_at is not None or reset.expires_at <= now:
-        record(Actor("client", "anonymous", source), "password.reset", outcome="bad_code")
+        with database.atomic():
+            throttle.note_failure(source, "reset_code")
+            record(Actor("client", "anonymous", source), "password.reset", outcome="bad_code")
         raise AuthError(RESET_BAD_CODE, field="code")
     account = PortalAccount.get_by_id(reset.account_id)
     verdict = passwords.check_policy(new, confirm, personal=_personal_words(account))

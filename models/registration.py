@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import clock, codes, passwords
+from . import clock, codes, passwords, throttle
 from .access import is_usable, lock_chart, valid_days
 from .audit import Actor, record
 from .dates import parse_dob
@@ -53,10 +53,16 @@ def _find(typed_code: str) -> Invitation | None:
 
 
 def check_code(typed_code: str, source: str = "") -> bool:
-    """Step one at the kiosk: is this a code that can still be used?"""
+    """Step one at the kiosk: is this a code that can still be used?
+
+    Raises throttle.Throttled when this source has guessed too often.
+    """
+    throttle.check(source, "invite_code")
     ok = _find(typed_code) is not None
     if not ok:
-        record(Actor("client", "anonymous", source), "register.code", outcome="refused")
+        with database.atomic():
+            throttle.note_failure(source, "invite_code")
+            record(Actor("client", "anonymous", source), "register.code", outcome="refused")
     return ok
 
 
@@ -106,9 +112,14 @@ def register(typed_code: str, last_name: str, date_of_birth: str, password: str,
     # 1. The code and the identity check, with the failure count, in one short
     #    transaction that commits before any refusal is raised.
     refusal: RegistrationError | None = None
+    try:
+        throttle.check(source, "invite_code")
+    except throttle.Throttled as exc:
+        raise RegistrationError(exc.message, field="code") from None
     with database.atomic():
         inv = _find(typed_code)
         if inv is None:
+            throttle.note_failure(source, "invite_code")
             record(actor, "register", outcome="bad_code")
             refusal = RegistrationError(bad_code_message(), field="code")
         else:

@@ -211,6 +211,17 @@ class AuditEvent(BaseModel):
     hash = CharField()
 
 
+class FailedAttempt(BaseModel):
+    """A refused code from one source, for per-source rate limits (see throttle.py)."""
+
+    source = CharField()
+    kind = CharField()                        # invite_code, reset_code
+    at = DateTimeField()
+
+    class Meta:
+        indexes = ((("source", "kind", "at"), False),)
+
+
 ALL_TABLES = [
     Practice,
     StaffUser,
@@ -226,4 +237,6 @@ ALL_TABLES = [
     LedgerEntry,
     OutboxMessage,
     AuditEvent,
+    FailedAttempt,
 ]
+
