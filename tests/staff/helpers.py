@@ -1,0 +1,47 @@
+"""Builders for the staff app tests."""
+from __future__ import annotations
+
+import json
+
+from models.access import activate_access
+from models.audit import Actor
+from models.auth import add_staff_user, staff_login
+from models.charts import add_contact, create_chart
+from models.tables import OutboxMessage
+
+USERNAME = "fran"
+PASSWORD = "a long staff passphrase here"
+STAFF = Actor("staff", USERNAME, "workstation")
+
+
+def make_staff():
+    return add_staff_user(USERNAME, "Fran Desk", "front_desk", PASSWORD)
+
+
+def signed_in():
+    """A LoginResult for the test staff user (created if needed)."""
+    from models.tables import StaffUser
+
+    if not StaffUser.select().where(StaffUser.username == USERNAME).exists():
+        make_staff()
+    result = staff_login(USERNAME, PASSWORD, "workstation")
+    assert result.ok
+    return result
+
+
+def make_chart(first="Jamie", last="Rivera", dob="04/13/2001", email="jamie@example.com"):
+    return create_chart(STAFF, first_name=first, last_name=last, date_of_birth=dob, email=email)
+
+
+def invite(client):
+    activate_access(STAFF, client)
+    return last_code()
+
+
+def last_code(kind: str = "invitation") -> str:
+    msg = OutboxMessage.select().where(OutboxMessage.kind == kind).order_by(OutboxMessage.id.desc()).first()
+    return json.loads(msg.context)["code"]
+
+
+def guardian_of(client, email="pat.guardian@example.com"):
+    return add_contact(STAFF, client, first_name="Pat", last_name="Rivera", relationship="guardian", email=email)

@@ -1,0 +1,1 @@
+"""`portal staff`: the Textual app for staff at a terminal workstation."""

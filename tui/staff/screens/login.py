@@ -1,0 +1,97 @@
+"""StaffLoginScreen: username and password, checked in a worker thread."""
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Static
+
+from models.auth import LoginResult, staff_login
+from models.db import database
+
+
+class StaffLoginScreen(Screen):
+    CSS_PATH = "login.tcss"
+    AUTO_FOCUS = "#username"
+
+    BINDINGS = [
+        Binding("ctrl+s", "sign_in", "Sign in", id="login.sign_in"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="login-box"):
+            yield Static("Staff sign in", id="login-title")
+            yield Label("Username", id="username-label")
+            yield Input(id="username", placeholder="username", max_length=100)
+            yield Label("Password", id="password-label")
+            yield Input(id="password", password=True, placeholder="password", max_length=1024)
+            with Horizontal(id="login-actions"):
+                yield Button("Sign in", id="sign-in", variant="primary")
+                yield LoadingIndicator(id="busy")
+            yield Static("", id="login-message", markup=False)
+        yield Footer()
+
+    @property
+    def busy(self) -> bool:
+        return self.has_class("busy")
+
+    def reset(self, message: str = "") -> None:
+        """Clear the form for the next person; `message` says why they are here."""
+        self.set_busy(False)
+        self.query_one("#username", Input).value = ""
+        self.query_one("#password", Input).value = ""
+        self.query_one("#login-message", Static).update(message)
+        self.query_one("#username", Input).focus()
+
+    def set_busy(self, busy: bool) -> None:
+        self.set_class(busy, "busy")
+        button = self.query_one("#sign-in", Button)
+        button.disabled = busy
+        button.label = "Checking…" if busy else "Sign in"
+        for field in self.query(Input):
+            field.disabled = busy
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "username":
+            self.query_one("#password", Input).focus()
+        else:
+            self.action_sign_in()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "sign-in":
+            self.action_sign_in()
+
+    def action_sign_in(self) -> None:
+        if self.busy:
+            return
+        username = self.query_one("#username", Input).value
+        password = self.query_one("#password", Input).value
+        message = self.query_one("#login-message", Static)
+        if not username.strip() or not password:
+            message.update("Type your username and password.")
+            return
+        message.update("Checking…")
+        self.set_busy(True)
+        self.check_login(username, password, self.app.source)
+
+    @work(thread=True, exclusive=True, group="staff-login")
+    def check_login(self, username: str, password: str, source: str) -> LoginResult:
+        with database.connection_context():
+            result = staff_login(username, password, source)
+        self.app.call_from_thread(self.login_finished, result)
+        return result
+
+    def login_finished(self, result: LoginResult) -> None:
+        self.set_busy(False)
+        password = self.query_one("#password", Input)
+        password.value = ""
+        if result.ok:
+            self.query_one("#login-message", Static).update("")
+            self.query_one("#username", Input).value = ""
+            self.app.signed_in(result)
+        else:
+            self.query_one("#login-message", Static).update(result.message)
+            password.focus()

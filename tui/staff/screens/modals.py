@@ -1,0 +1,388 @@
+"""Small modal screens of the chart room: the ⋮ menu, confirmations, choosers and forms.
+
+Forms that save call the domain themselves, so a validation error shows next
+to its field and nothing typed is lost; they dismiss with the saved row.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from models.access import Action, Candidate
+from models.charts import RELATIONSHIPS, add_contact, update_chart, update_contact
+from models.dates import short
+from models.errors import DomainError
+from models.records import MODES, decide_request
+from models.tables import AppointmentRequest, Client, RelatedContact
+from models.text import InvalidInput, clean_email
+from tui.runtime import plain
+
+from ..formatting import relationship, when
+from ..widgets.common import set_error
+
+
+class OwnerActionsMenu(ModalScreen[Action | None]):
+    """The ⋮ menu: exactly the actions the chart's state allows."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [Binding("escape", "close", "Close menu", id="owner_menu.close")]
+
+    def __init__(self, actions: tuple[Action, ...]) -> None:
+        super().__init__()
+        self.actions = actions
+
+    def compose(self) -> ComposeResult:
+        menu = OptionList(*(Option(a.label, id=a.value) for a in self.actions), id="owner-actions")
+        menu.border_title = "Chart Owner"
+        yield menu
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(Action(event.option.id))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def on_click(self, event) -> None:
+        # A click outside the menu closes it, like any pop-up menu.
+        if self.get_widget_at(event.screen_x, event.screen_y)[0] is self:
+            self.dismiss(None)
+
+
+class ConfirmActionScreen(ModalScreen[bool]):
+    """Says what will happen; the confirm button names the action."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]
+
+    def __init__(self, title: str, body: str | Text, confirm_label: str, *, danger: bool = False) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.confirm_label = confirm_label
+        self.danger = danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(self.title_text, id="dialog-title", markup=False)
+            yield Static(plain(self.body) if isinstance(self.body, str) else self.body, id="dialog-body")
+            with Horizontal(classes="dialog-actions"):
+                yield Button(self.confirm_label, id="confirm", variant="error" if self.danger else "primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel" if self.danger else "#confirm", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ChooseOwnerScreen(ModalScreen[tuple[int | None, str] | None]):
+    """Pick who gets the chart's portal access, and the email their invitation goes to."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choose_owner.cancel")]
+
+    def __init__(self, title: str, candidates: list[Candidate], *, current: Candidate | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.candidates = candidates
+        self.current = current
+
+    def _prompt(self, cand: Candidate) -> Text:
+        words = f"{cand.name} · {relationship(cand.relationship)}"
+        words += f" · {cand.email}" if cand.email else " · no email on file"
+        if self.current is not None and cand.key == self.current.key:
+            words += " (current owner)"
+        return plain(words)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(self.title_text, id="dialog-title", markup=False)
+            yield Static("Choose the client or a related contact with an email:", classes="dialog-hint")
+            yield OptionList(
+                *(Option(self._prompt(c), id=c.key, disabled=not c.email) for c in self.candidates),
+                id="candidates",
+            )
+            yield Label("Invitation email")
+            yield Input(id="owner-email", placeholder="name@example.com", max_length=254)
+            yield Static("", id="owner-email-error", classes="field-error")
+            with Horizontal(classes="dialog-actions"):
+                yield Button("Continue", id="confirm", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#candidates", OptionList)
+        for index, cand in enumerate(self.candidates):
+            if cand.email and (self.current is None or cand.key != self.current.key):
+                options.highlighted = index
+                break
+        options.focus()
+
+    def selected(self) -> Candidate | None:
+        index = self.query_one("#candidates", OptionList).highlighted
+        if index is None or not (0 <= index < len(self.candidates)):
+            return None
+        return self.candidates[index]
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        cand = self.selected()
+        if cand is not None:
+            self.query_one("#owner-email", Input).value = cand.email
+            set_error(self.query_one("#owner-email-error", Static))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#owner-email", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.choose()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm":
+            self.choose()
+        else:
+            self.dismiss(None)
+
+    def choose(self) -> None:
+        cand = self.selected()
+        error = self.query_one("#owner-email-error", Static)
+        if cand is None or not cand.email:
+            set_error(error, "Choose someone with an email on file (add it in the Overview tab).")
+            return
+        try:
+            email = clean_email(self.query_one("#owner-email", Input).value)
+        except InvalidInput as exc:
+            set_error(error, exc.message)
+            self.query_one("#owner-email", Input).focus()
+            return
+        self.dismiss((cand.contact_id, email))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FormModal(ModalScreen):
+    """A modal form whose inputs are named after the domain's fields."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+    FIELDS: tuple[tuple[str, str, str], ...] = ()
+    TITLE_TEXT = ""
+
+    def initial(self) -> dict[str, str]:
+        return {}
+
+    def extra_fields(self) -> ComposeResult:
+        yield from ()
+
+    def compose(self) -> ComposeResult:
+        values = self.initial()
+        with VerticalScroll(id="dialog", classes="dialog form"):
+            yield Static(self.TITLE_TEXT, id="dialog-title", markup=False)
+            for name, label, placeholder in self.FIELDS:
+                with Horizontal(classes="field-row"):
+                    yield Label(label, classes="field-label")
+                    yield Input(values.get(name, ""), id=name, placeholder=placeholder, max_length=254)
+                yield Static("", id=f"{name}-error", classes="field-error")
+            yield from self.extra_fields()
+            yield Static("", id="form-error", classes="field-error")
+            with Horizontal(classes="dialog-actions"):
+                yield Button("Save", id="confirm", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def values(self) -> dict[str, str]:
+        return {name: self.query_one(f"#{name}", Input).value for name, _, _ in self.FIELDS}
+
+    def show_error(self, field: str, message: str) -> None:
+        known = {name for name, _, _ in self.FIELDS} | set(self.extra_error_fields())
+        target = field if field in known else "form"
+        set_error(self.query_one(f"#{target}-error", Static), message)
+
+    def extra_error_fields(self) -> tuple[str, ...]:
+        return ()
+
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error").results(Static):
+            set_error(error)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm":
+            self.action_save()
+        elif event.button.id == "cancel":
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        self.clear_errors()
+        try:
+            saved = self.save()
+        except InvalidInput as exc:
+            self.show_error(exc.field, exc.message)
+            return
+        except DomainError as exc:
+            self.show_error("form", exc.message)
+            return
+        self.dismiss(saved)
+
+    def save(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+CONTACT_FIELDS = (
+    ("first_name", "First name", ""),
+    ("last_name", "Last name", ""),
+    ("email", "Email", "name@example.com"),
+    ("phone", "Phone", "optional"),
+)
+
+
+class ContactFormScreen(FormModal):
+    """Add or edit a parent, guardian or case worker."""
+
+    FIELDS = CONTACT_FIELDS
+
+    def __init__(self, client: Client, contact: RelatedContact | None = None) -> None:
+        super().__init__()
+        self.client = client
+        self.contact = contact
+        self.TITLE_TEXT = "Edit related contact" if contact else "Add a related contact"
+
+    def initial(self) -> dict[str, str]:
+        if self.contact is None:
+            return {}
+        c = self.contact
+        return {"first_name": c.first_name, "last_name": c.last_name, "email": c.email, "phone": c.phone}
+
+    def extra_fields(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label("Relationship", classes="field-label")
+            yield Select(
+                [(label, key) for key, label in RELATIONSHIPS.items()],
+                value=self.contact.relationship if self.contact else "parent",
+                allow_blank=False,
+                id="relationship",
+            )
+        yield Static("", id="relationship-error", classes="field-error")
+
+    def extra_error_fields(self) -> tuple[str, ...]:
+        return ("relationship",)
+
+    def save(self) -> RelatedContact:
+        values = self.values()
+        values["relationship"] = str(self.query_one("#relationship", Select).value)
+        if self.contact is None:
+            return add_contact(self.app.actor, self.client, **values)
+        changed = {k: v for k, v in values.items() if v != getattr(self.contact, k)}
+        if not changed:
+            return self.contact
+        return update_contact(self.app.actor, self.contact, **changed)
+
+
+class EditChartScreen(FormModal):
+    """Edit the client's demographics."""
+
+    TITLE_TEXT = "Edit client details"
+    FIELDS = (
+        ("first_name", "First name", ""),
+        ("last_name", "Last name", ""),
+        ("date_of_birth", "Date of birth", "MM/DD/YYYY"),
+        ("email", "Email", "name@example.com"),
+        ("phone", "Phone", "optional"),
+    )
+
+    def __init__(self, client: Client) -> None:
+        super().__init__()
+        self.client = client
+
+    def initial(self) -> dict[str, str]:
+        c = self.client
+        return {
+            "first_name": c.first_name,
+            "last_name": c.last_name,
+            "date_of_birth": short(c.date_of_birth),
+            "email": c.email,
+            "phone": c.phone,
+        }
+
+    def save(self) -> Client:
+        before = self.initial()
+        changed = {k: v for k, v in self.values().items() if v != before[k]}
+        if not changed:
+            return self.client
+        return update_chart(self.app.actor, self.client, **changed)
+
+
+class DecideRequestScreen(ModalScreen[AppointmentRequest | None]):
+    """Approve or decline an appointment request with a message to the client."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Send answer", id="decide.save"),
+        Binding("escape", "cancel", "Cancel", id="decide.cancel"),
+    ]
+
+    def __init__(self, request: AppointmentRequest, *, approve: bool) -> None:
+        super().__init__()
+        self.request = request
+        self.approve = approve
+
+    def compose(self) -> ComposeResult:
+        req = self.request
+        verb = "Approve" if self.approve else "Decline"
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(f"{verb} appointment request", id="dialog-title")
+            summary = f"{MODES.get(req.mode, req.mode)} · {when(req.preferred_at)}"
+            if req.reason:
+                summary += f"\nReason: {req.reason}"
+            yield Static(plain(summary), id="dialog-body")
+            yield Label("Message to the client (optional)")
+            yield Input(id="message", placeholder="e.g. See you then!" if self.approve else "e.g. Please call us to find another time.", max_length=2000)
+            yield Static("", id="message-error", classes="field-error")
+            with Horizontal(classes="dialog-actions"):
+                yield Button(f"{verb} request", id="confirm", variant="primary" if self.approve else "error")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#message", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        message = self.query_one("#message", Input).value
+        try:
+            saved = decide_request(self.app.actor, self.request, approve=self.approve, message=message)
+        except InvalidInput as exc:
+            set_error(self.query_one("#message-error", Static), exc.message)
+            return
+        except DomainError as exc:
+            set_error(self.query_one("#message-error", Static), exc.message)
+            return
+        self.dismiss(saved)

@@ -1,0 +1,105 @@
+"""ChartOwnerBox: who owns the chart's portal access, the state tag, the last invitation."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from models.access import OwnerState, OwnerStatus, owner_state
+from models.staff_views import delivery_labels
+from models.tables import Client
+from tui.runtime import plain
+
+from ..formatting import STATE_CLASS, relationship, when
+
+
+class ChartOwnerBox(Vertical, can_focus=True):
+    """Shows one chart's owner state; the ⋮ button asks for the actions menu.
+
+    Down: `show(client)` re-reads the state. Up: `MenuRequested` when staff
+    open the ⋮ menu (button, Enter or the screen's key).
+    """
+
+    BINDINGS = [
+        Binding("enter,space", "open_menu", "Owner actions", id="owner_box.menu", show=False),
+    ]
+
+    class MenuRequested(Message):
+        def __init__(self, box: "ChartOwnerBox") -> None:
+            super().__init__()
+            self.box = box
+
+    def __init__(self, client: Client | None = None, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.client = client
+        self.state: OwnerState | None = None
+        self.delivery: str = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="owner-title-row"):
+            yield Static("Chart Owner", id="owner-heading")
+            yield Static("", id="owner-tag", classes="tag")
+            yield Button("⋮", id="owner-menu", tooltip="Portal access actions (Ctrl+O)", compact=True)
+        yield Static("", id="owner-name")
+        yield Static("", id="owner-email")
+        yield Static("", id="owner-invite")
+        yield Static("", id="owner-delivery")
+
+    def on_mount(self) -> None:
+        if self.client is not None:
+            self.show(self.client)
+
+    def show(self, client: Client) -> OwnerState:
+        """Read the chart's owner state and redraw."""
+        self.client = client
+        state = owner_state(client)
+        inv = state.invitation
+        self.delivery = delivery_labels([inv.id]).get(inv.id, "") if inv is not None else ""
+        self.state = state
+        self._draw(state)
+        return state
+
+    def _draw(self, state: OwnerState) -> None:
+        tag = self.query_one("#owner-tag", Static)
+        tag.update(plain(f" {state.tag} "))
+        for status, css_class in STATE_CLASS.items():
+            tag.set_class(status is state.status, css_class)
+        name = self.query_one("#owner-name", Static)
+        email = self.query_one("#owner-email", Static)
+        invite = self.query_one("#owner-invite", Static)
+        delivery = self.query_one("#owner-delivery", Static)
+        access, inv = state.access, state.invitation
+        if access is None:
+            name.update(plain("No one has portal access to this chart."))
+            email.update(plain("Use ⋮ › Activate Client Portal Access to invite the client or a related contact."))
+            invite.update("")
+            delivery.update("")
+            return
+        name.update(plain(f"{access.owner_name} ({relationship(access.relationship)})"))
+        email.update(plain(access.email))
+        if state.status is OwnerStatus.ACTIVE:
+            since = when(access.granted_at) if access.granted_at else ""
+            invite.update(plain(f"Portal account active since {since}." if since else "Portal account active."))
+            delivery.update("")
+            return
+        if inv is None:
+            invite.update(plain("No invitation has been sent."))
+            delivery.update("")
+            return
+        sender = inv.sent_by.full_name if inv.sent_by_id and inv.sent_by else "the system"
+        verb = "expired" if state.status is OwnerStatus.EXPIRED and inv.locked_at is None else "expires"
+        lines = f"Invitation sent {when(inv.sent_at)} by {sender}\n{verb.capitalize()} {when(inv.expires_at)}"
+        if inv.locked_at is not None:
+            lines += f"\nLocked {when(inv.locked_at)} after too many wrong name/DOB entries; resend to unlock."
+        invite.update(plain(lines))
+        delivery.update(plain(f"Invitation email: {self.delivery}" if self.delivery else "Invitation email: not queued"))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "owner-menu":
+            event.stop()
+            self.action_open_menu()
+
+    def action_open_menu(self) -> None:
+        self.post_message(self.MenuRequested(self))

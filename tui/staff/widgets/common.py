@@ -1,0 +1,21 @@
+"""Small pieces the staff screens share."""
+from __future__ import annotations
+
+from textual.message import Message
+from textual.widgets import Static
+
+from tui.runtime import plain
+
+
+def set_error(target: Static, message: str = "") -> None:
+    """Show `message` (plain text) in an error line; an empty message hides it."""
+    target.update(plain(message))
+    target.set_class(bool(message), "shown")
+
+
+class ChartChanged(Message):
+    """Something about the chart changed; the chart room refreshes what shows it."""
+
+    def __init__(self, what: str = "") -> None:
+        super().__init__()
+        self.what = what
