@@ -1,0 +1,51 @@
+"""`portal serve`: run the SSH door until Ctrl+C or SIGTERM."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=None, help="address to listen on (default: settings ssh_host, 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port to listen on (default: settings ssh_port, 2222; 0 picks a free port)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from models.config import load_settings
+    from tui.ssh import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings, stderr=True)
+    try:
+        return asyncio.run(_serve(settings, args.host, args.port))
+    except KeyboardInterrupt:  # a second Ctrl+C during shutdown
+        return 130
+
+
+async def _serve(settings, host: str | None, port: int | None) -> int:
+    from tui.ssh import start_server
+
+    log = logging.getLogger("portal.ssh")
+    try:
+        door = await start_server(settings, host=host, port=port)
+    except OSError as exc:
+        log.error("cannot listen on %s port %s: %s", host or settings.ssh_host, port if port is not None else settings.ssh_port, exc)
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop.set)
+    log.info("SSH door ready: ssh -t -p %d kiosk@%s   (Ctrl+C stops)", door.port, door.host)
+    try:
+        await stop.wait()
+        log.info("stopping: closing %d session(s)", door.active_sessions)
+    finally:
+        await door.close()
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+    return 0

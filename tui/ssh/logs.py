@@ -1,0 +1,36 @@
+"""Logging for the SSH door: `data_dir/ssh.log` (mode 0600) and stderr.
+
+Only the door's own logger ("portal.ssh") is routed; asyncssh's chatty INFO
+lines are silenced because they contain the raw user name, and a
+`register+CODE` user name carries an invitation code.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from models.config import Settings
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_NAME = "ssh.log"
+
+
+def configure_logging(settings: Settings, *, stderr: bool = True, level: int = logging.INFO) -> list[logging.Handler]:
+    """Attach a file handler (and optionally stderr) to the "portal.ssh"
+    logger; returns the handlers so an embedding command can remove them."""
+    path = Path(settings.data_dir) / LOG_NAME
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    handlers: list[logging.Handler] = [logging.FileHandler(path, encoding="utf-8")]
+    if stderr:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    logger = logging.getLogger("portal.ssh")
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(FORMAT))
+        logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    return handlers
