@@ -1,0 +1,1 @@
+"""The client kiosk app (`portal kiosk`)."""

@@ -1,0 +1,193 @@
+"""Forgot password: ask for a reset code (always the same answer), then set a new password."""
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, ContentSwitcher, Input, Static
+
+from models.auth import AuthError, request_password_reset, reset_password
+from models.kiosk_views import dob_preview
+
+from .base import PASSWORD_RULES, SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
+
+ASK_FIELDS = ["reset-email", "reset-last-name", "reset-dob"]
+RESET_FIELDS = ["reset-code", "new-password", "confirm-password"]
+SENT = (
+    "If those details match a portal account, we've emailed a reset code to it. "
+    "The code works for one hour. Type it below with your new password."
+)
+DONE = "Your password was changed. Log in with your new password."
+
+
+class ForgotPasswordScreen(KioskScreen):
+    CSS_PATH = "forgot_password.tcss"
+    BINDINGS = [Binding("escape", "back", "Back", id="forgot.back")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Banner("Forgot password")
+        with ContentSwitcher(initial="step-ask", id="steps"):
+            with VerticalScroll(id="step-ask", classes="page"):
+                yield Static("Forgot your password?", classes="title")
+                yield Static(
+                    "Type your login email, and the last name and date of birth of the client "
+                    "(you, or the person in your care). We'll email you a reset code.",
+                    classes="hint",
+                )
+                yield field_row("Email", Input(placeholder="name@example.com", id="reset-email", max_length=254))
+                yield field_row("Last name", Input(id="reset-last-name", max_length=100))
+                yield field_row(
+                    "Date of birth",
+                    Input(placeholder="MM/DD/YYYY", id="reset-dob", max_length=10),
+                    Static("", id="reset-dob-readable", classes="field-note"),
+                )
+                yield Note(id="ask-error")
+                yield Note("busy", id="ask-busy")
+                with Horizontal(classes="buttons"):
+                    yield Button("Email me a code", id="send-code", variant="primary")
+                    yield Button("I have a code", id="have-code")
+                    yield Button("Back", id="ask-back")
+            with VerticalScroll(id="step-reset", classes="page"):
+                yield Static("Set a new password", classes="title")
+                yield Note("notice", id="sent")
+                yield field_row("Reset code", Input(placeholder="XXXX-XXXX-XXXX-XXXX", id="reset-code", max_length=40))
+                yield Static(PASSWORD_RULES, classes="hint rules")
+                yield field_row("New password", Input(password=True, id="new-password", max_length=256))
+                yield field_row("New, again", Input(password=True, id="confirm-password", max_length=256))
+                yield Note(id="reset-error")
+                yield Note("busy", id="reset-busy")
+                with Horizontal(classes="buttons"):
+                    yield Button("Set new password", id="set-password", variant="primary")
+                    yield Button("Back", id="reset-back")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#reset-email", Input).focus()
+
+    def value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "reset-dob":
+            readable = dob_preview(event.value)
+            self.query_one("#reset-dob-readable", Static).update(f"= {readable}" if readable else "")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id in ASK_FIELDS:
+            if not self.next_field(event.input, ASK_FIELDS):
+                self.ask()
+        elif not self.next_field(event.input, RESET_FIELDS):
+            self.reset()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button.id
+        if button == "send-code":
+            self.ask()
+        elif button == "have-code":
+            self.show_reset("")
+        elif button == "set-password":
+            self.reset()
+        elif button in ("ask-back", "reset-back"):
+            self.action_back()
+
+    def action_back(self) -> None:
+        if self.busy:
+            return
+        switcher = self.query_one("#steps", ContentSwitcher)
+        if switcher.current == "step-reset":
+            switcher.current = "step-ask"
+            self.query_one("#reset-email", Input).focus()
+        else:
+            self.app.pop_screen()
+
+    def set_busy(self, busy: bool, note: str) -> None:
+        self.busy = busy
+        for button in ("send-code", "set-password"):
+            self.query_one(f"#{button}", Button).disabled = busy
+        self.query_one(f"#{note}", Note).say("One moment… please wait." if busy else "")
+
+    # --- step 1: ask for a code -------------------------------------------------------
+
+    def ask(self) -> None:
+        if self.busy:
+            return
+        error = self.query_one("#ask-error", Note)
+        if not all(self.value(f).strip() for f in ASK_FIELDS):
+            error.say("Please fill in all three: email, last name and date of birth.")
+            return
+        if not dob_preview(self.value("reset-dob")):
+            error.say("Enter the date of birth as MM/DD/YYYY, for example 04/13/2001.")
+            self.query_one("#reset-dob", Input).focus()
+            return
+        error.say("")
+        self.set_busy(True, "ask-busy")
+        self.ask_worker(self.value("reset-email"), self.value("reset-last-name"), self.value("reset-dob"))
+
+    @work(thread=True, exclusive=True, group="reset", exit_on_error=False)
+    def ask_worker(self, email: str, last_name: str, dob: str) -> None:
+        try:
+            in_thread(request_password_reset, email, last_name, dob, self.kiosk.source)
+        except Exception:
+            pass  # the answer is the same whatever happened
+        self.deliver(self.asked)
+
+    def asked(self) -> None:
+        self.set_busy(False, "ask-busy")
+        self.show_reset(SENT)
+
+    def show_reset(self, notice: str) -> None:
+        self.query_one("#sent", Note).say(notice)
+        self.query_one("#steps", ContentSwitcher).current = "step-reset"
+        self.query_one("#reset-code", Input).focus()
+
+    # --- step 2: the code and a new password ------------------------------------------
+
+    def reset(self) -> None:
+        if self.busy:
+            return
+        error = self.query_one("#reset-error", Note)
+        if not self.value("reset-code").strip():
+            error.say("Type the reset code from the email.")
+            self.query_one("#reset-code", Input).focus()
+            return
+        if not self.value("new-password"):
+            error.say("Choose a new password and type it twice.")
+            self.query_one("#new-password", Input).focus()
+            return
+        error.say("")
+        self.set_busy(True, "reset-busy")
+        self.reset_worker(self.value("reset-code"), self.value("new-password"), self.value("confirm-password"))
+
+    @work(thread=True, exclusive=True, group="reset", exit_on_error=False)
+    def reset_worker(self, code: str, new: str, confirm: str) -> None:
+        try:
+            email = in_thread(reset_password, code, new, confirm, self.kiosk.source)
+        except AuthError as exc:
+            self.deliver(self.refused, exc)
+        except Exception:
+            self.deliver(self.refused, AuthError(SOMETHING_WRONG))
+        else:
+            self.deliver(self.done, email)
+
+    def refused(self, exc: AuthError) -> None:
+        self.set_busy(False, "reset-busy")
+        self.query_one("#reset-error", Note).say(exc.message)
+        if exc.field == "new":
+            for field in ("new-password", "confirm-password"):
+                self.query_one(f"#{field}", Input).value = ""
+            self.query_one("#new-password", Input).focus()
+        else:
+            self.query_one("#reset-code", Input).focus()
+
+    def done(self, email: str) -> None:
+        from .login import LoginScreen
+
+        self.set_busy(False, "reset-busy")
+        self.app.switch_screen(LoginScreen(email=email, notice=DONE))

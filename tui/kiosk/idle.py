@@ -1,0 +1,42 @@
+"""The idle warning: a countdown before the kiosk signs out by itself."""
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class IdleWarningScreen(ModalScreen[None]):
+    """Shown over any screen when the kiosk has been idle; any key or click keeps the visit going."""
+
+    CSS_PATH = "idle.tcss"
+
+    seconds_left: reactive[int] = reactive(30)
+
+    def __init__(self, seconds_left: int) -> None:
+        super().__init__()
+        self.set_reactive(IdleWarningScreen.seconds_left, seconds_left)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="idle-box"):
+            yield Static("Are you still there?", id="idle-title")
+            yield Static(self._countdown(), id="idle-countdown")
+            yield Static("Press any key or click to keep going.", id="idle-hint")
+            yield Button("I'm still here", id="stay", variant="primary")
+
+    def _countdown(self) -> str:
+        n = self.seconds_left
+        return f"For your privacy this kiosk will sign out in {n} second{'s' if n != 1 else ''}."
+
+    def watch_seconds_left(self) -> None:
+        if self.is_mounted:
+            self.query_one("#idle-countdown", Static).update(self._countdown())
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self.app.hide_idle_warning()  # type: ignore[attr-defined]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.app.hide_idle_warning()  # type: ignore[attr-defined]

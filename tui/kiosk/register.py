@@ -1,0 +1,188 @@
+"""Registration: the invitation code, then the client's last name, date of birth and a password."""
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, ContentSwitcher, Input, Static
+
+from models.kiosk_views import dob_preview
+from models.registration import Registered, RegistrationError, bad_code_message, check_code, register
+
+from .base import PASSWORD_RULES, SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
+
+DETAIL_FIELDS = ["last-name", "dob", "password", "confirm"]
+
+
+class RegisterScreen(KioskScreen):
+    CSS_PATH = "register.tcss"
+    BINDINGS = [Binding("escape", "back", "Back", id="register.back")]
+
+    def __init__(self, code: str | None = None) -> None:
+        super().__init__()
+        self.start_code = code or ""
+        self.busy = False
+        self.locked = False
+
+    def compose(self) -> ComposeResult:
+        yield Banner("Register")
+        with ContentSwitcher(initial="step-code", id="steps"):
+            with VerticalScroll(id="step-code", classes="page"):
+                yield Static("Step 1 of 2 · Your invitation code", classes="title")
+                yield Static(
+                    "Type the 16-character code from your invitation email. Dashes and spaces are optional.",
+                    classes="hint",
+                )
+                yield field_row("Invitation code", Input(self.start_code, placeholder="XXXX-XXXX-XXXX-XXXX", id="code", max_length=40))
+                yield Note(id="code-error")
+                with Horizontal(classes="buttons"):
+                    yield Button("Continue", id="check-code", variant="primary")
+                    yield Button("Back", id="back")
+            with VerticalScroll(id="step-details", classes="page"):
+                yield Static("Step 2 of 2 · Who you are, and a password", classes="title")
+                yield Static("Last name and date of birth of the client (you, or the person in your care).", classes="hint")
+                yield field_row("Last name", Input(id="last-name", max_length=100))
+                yield field_row(
+                    "Date of birth",
+                    Input(placeholder="MM/DD/YYYY", id="dob", max_length=10),
+                    Static("", id="dob-readable", classes="field-note"),
+                )
+                yield Static(PASSWORD_RULES, classes="hint", id="rules")
+                yield field_row("Password", Input(password=True, id="password", max_length=256))
+                yield field_row("Password again", Input(password=True, id="confirm", max_length=256))
+                yield Note(id="details-error")
+                yield Note("busy", id="busy")
+                with Horizontal(classes="buttons"):
+                    yield Button("Create my login", id="create", variant="primary")
+                    yield Button("Back", id="details-back")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        if self.start_code:
+            self.check_the_code()
+        else:
+            self.query_one("#code", Input).focus()
+
+    # --- step 1 -----------------------------------------------------------------
+
+    def check_the_code(self) -> None:
+        typed = self.query_one("#code", Input).value
+        error = self.query_one("#code-error", Note)
+        if not typed.strip():
+            error.say("Type the code from your invitation email.")
+            self.query_one("#code", Input).focus()
+            return
+        if check_code(typed, self.kiosk.source):
+            error.say("")
+            self.query_one("#steps", ContentSwitcher).current = "step-details"
+            self.query_one("#last-name", Input).focus()
+        else:
+            self.show_bad_code(bad_code_message())
+
+    def show_bad_code(self, message: str) -> None:
+        self.query_one("#steps", ContentSwitcher).current = "step-code"
+        self.query_one("#code-error", Note).say(message)
+        self.query_one("#code", Input).focus()
+
+    # --- step 2 -----------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "dob":
+            readable = dob_preview(event.value)
+            self.query_one("#dob-readable", Static).update(f"= {readable}" if readable else "")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "code":
+            self.check_the_code()
+        elif not self.next_field(event.input, DETAIL_FIELDS):
+            self.submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button.id
+        if button == "check-code":
+            self.check_the_code()
+        elif button == "create":
+            self.submit()
+        elif button in ("back", "details-back"):
+            self.action_back()
+
+    def action_back(self) -> None:
+        if self.busy:
+            return
+        switcher = self.query_one("#steps", ContentSwitcher)
+        if switcher.current == "step-details" and not self.locked:
+            switcher.current = "step-code"
+            self.query_one("#code", Input).focus()
+        else:
+            self.app.pop_screen()
+
+    def value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.query_one("#create", Button).disabled = busy or self.locked
+        self.query_one("#busy", Note).say("Creating your login… please wait." if busy else "")
+
+    def submit(self) -> None:
+        if self.busy or self.locked:
+            return
+        error = self.query_one("#details-error", Note)
+        missing = [label for field, label in (("last-name", "last name"), ("dob", "date of birth")) if not self.value(field).strip()]
+        if missing:
+            error.say(f"Please fill in the {' and '.join(missing)}.")
+            self.query_one(f"#{'last-name' if 'last name' in missing else 'dob'}", Input).focus()
+            return
+        if not self.value("password"):
+            error.say("Please choose a password and type it twice.")
+            self.query_one("#password", Input).focus()
+            return
+        error.say("")
+        self.set_busy(True)
+        self.register_worker(
+            self.value("code"), self.value("last-name"), self.value("dob"), self.value("password"), self.value("confirm")
+        )
+
+    @work(thread=True, exclusive=True, group="register", exit_on_error=False)
+    def register_worker(self, code: str, last_name: str, dob: str, password: str, confirm: str) -> None:
+        try:
+            done = in_thread(register, code, last_name, dob, password, confirm, self.kiosk.source)
+        except RegistrationError as exc:
+            self.deliver(self.refused, exc)
+        except Exception:
+            self.deliver(self.refused, RegistrationError(SOMETHING_WRONG))
+        else:
+            self.deliver(self.registered, done)
+
+    def registered(self, done: Registered) -> None:
+        from .registered import RegisteredScreen
+
+        self.set_busy(False)
+        self.app.switch_screen(RegisteredScreen(done.email, existing_account=done.existing_account))
+
+    def refused(self, exc: RegistrationError) -> None:
+        self.set_busy(False)
+        error = self.query_one("#details-error", Note)
+        if exc.field == "code":
+            error.say("")
+            self.show_bad_code(exc.message)
+            return
+        error.say(exc.message)
+        if exc.locked:
+            self.locked = True
+            for field in ("code", *DETAIL_FIELDS):
+                self.query_one(f"#{field}", Input).disabled = True
+            self.query_one("#create", Button).disabled = True
+            self.query_one("#details-back", Button).label = "Back to start"
+            self.query_one("#details-back", Button).focus()
+        elif exc.field == "password":
+            for field in ("password", "confirm"):
+                self.query_one(f"#{field}", Input).value = ""
+            self.query_one("#password", Input).focus()
+        elif exc.field == "date_of_birth":
+            self.query_one("#dob", Input).focus()
+        else:
+            self.query_one("#last-name", Input).focus()
