@@ -4,6 +4,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from models.charts import get_chart
@@ -18,7 +19,14 @@ from ..widgets.communications import CommunicationsTab
 from ..widgets.documents import DocumentsTab
 from ..widgets.overview import OverviewTab
 
-TABS = ("overview", "communications", "documents", "appointments", "billing", "activity")
+TAB_WIDGETS = {
+    "overview": ("Overview", OverviewTab),
+    "communications": ("Communications", CommunicationsTab),
+    "documents": ("Documents", DocumentsTab),
+    "appointments": ("Appointments", AppointmentsTab),
+    "billing": ("Billing", BillingTab),
+    "activity": ("Activity", ActivityTab),
+}
 
 
 class ChartRoomScreen(Screen):
@@ -40,27 +48,32 @@ class ChartRoomScreen(Screen):
         self.chart_id = chart_id
         self.client = get_chart(chart_id)
         self.initial_tab = tab
+        self._mounting: dict[str, AwaitMount] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="chart-header")
         with TabbedContent(initial=self.initial_tab, id="chart-tabs"):
-            with TabPane("Overview", id="overview"):
-                yield OverviewTab(self.client, id="overview-tab")
-            with TabPane("Communications", id="communications"):
-                yield CommunicationsTab(self.client, id="communications-tab")
-            with TabPane("Documents", id="documents"):
-                yield DocumentsTab(self.client, id="documents-tab")
-            with TabPane("Appointments", id="appointments"):
-                yield AppointmentsTab(self.client, id="appointments-tab")
-            with TabPane("Billing", id="billing"):
-                yield BillingTab(self.client, id="billing-tab")
-            with TabPane("Activity", id="activity"):
-                yield ActivityTab(self.client, id="activity-tab")
+            for tab_id, (title, _) in TAB_WIDGETS.items():
+                yield TabPane(title, id=tab_id)
         yield Footer()
 
     def on_mount(self) -> None:
         self.draw_header()
+        self.open_tab(self.initial_tab)
+
+    def open_tab(self, tab_id: str):
+        """A tab's widget is built the first time the tab is shown."""
+        pane = self.query_one(f"#{tab_id}", TabPane)
+        if not pane.children:
+            _, widget_class = TAB_WIDGETS[tab_id]
+            self._mounting[tab_id] = pane.mount(widget_class(self.client, id=f"{tab_id}-tab"))
+        return pane.children[0]
+
+    def tab_widget(self, tab_id: str):
+        """The tab's widget if it was built, else None."""
+        found = self.query(f"#{tab_id}-tab")
+        return found.first() if found else None
 
     def draw_header(self) -> None:
         c = self.client
@@ -73,19 +86,34 @@ class ChartRoomScreen(Screen):
         event.stop()
         self.client = get_chart(self.chart_id)
         self.draw_header()
-        for tab_id in ("overview-tab", "communications-tab", "activity-tab"):
-            self.query_one(f"#{tab_id}").reload(self.client)
+        for tab_id in ("overview", "communications", "activity"):
+            widget = self.tab_widget(tab_id)
+            if widget is not None:
+                widget.reload(self.client)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "activity":
-            self.query_one("#activity-tab", ActivityTab).reload(self.client)
+        tab_id = event.pane.id or ""
+        if tab_id in TAB_WIDGETS:
+            fresh = self.tab_widget(tab_id) is None
+            widget = self.open_tab(tab_id)
+            if tab_id == "activity" and not fresh:
+                widget.reload(self.client)
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#chart-tabs", TabbedContent).active = tab
 
-    def action_owner_menu(self) -> None:
+    async def ready_tab(self, tab_id: str):
+        """The tab's widget, built and mounted."""
+        widget = self.open_tab(tab_id)
+        pending = self._mounting.pop(tab_id, None)
+        if pending is not None:
+            await pending
+        return widget
+
+    async def action_owner_menu(self) -> None:
         self.action_tab("communications")
-        self.query_one("#communications-tab", CommunicationsTab).open_menu()
+        tab = await self.ready_tab("communications")
+        tab.open_menu()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, DataTable, Static
 
@@ -28,10 +27,6 @@ from .common import ChartChanged
 
 
 class CommunicationsTab(VerticalScroll):
-    BINDINGS = [
-        Binding("ctrl+o", "owner_menu", "Owner ⋮", id="communications.owner_menu"),
-    ]
-
     def __init__(self, client: Client, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.client = client
@@ -88,9 +83,6 @@ class CommunicationsTab(VerticalScroll):
 
     def on_chart_owner_box_menu_requested(self, event: ChartOwnerBox.MenuRequested) -> None:
         event.stop()
-        self.open_menu()
-
-    def action_owner_menu(self) -> None:
         self.open_menu()
 
     def open_menu(self) -> None:

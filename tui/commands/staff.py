@@ -1,0 +1,72 @@
+"""`portal staff`: the staff workstation app; `portal staff add` adds a staff user.
+
+Textual is imported only when the app runs, so `portal staff add` starts fast.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+ROLES = ("admin", "clinician", "front_desk")
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(run=run_app)
+    sub = parser.add_subparsers(dest="staff_command", metavar="SUBCOMMAND")
+    add = sub.add_parser(
+        "add",
+        help="add a staff user (asks for the password twice, without echo)",
+        description="Add a staff user. Anything not given as an option is asked for; "
+        "the password is always typed at the prompt, twice, and never echoed.",
+    )
+    add.add_argument("--username", help="login name: letters, digits, dots, dashes or underscores")
+    add.add_argument("--full-name", dest="full_name", help="the name shown to colleagues and clients")
+    add.add_argument("--role", choices=ROLES, help="admin, clinician or front_desk")
+    add.set_defaults(run=run_add)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from tui.runtime import open_app_storage
+
+    open_app_storage()
+    from tui.staff.app import StaffApp
+
+    StaffApp().run()
+    return 0
+
+
+def _ask(prompt: str, given: str | None) -> str:
+    if given:
+        return given
+    return input(prompt).strip()
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from models.auth import add_staff_user
+    from models.text import InvalidInput
+    from tui.runtime import open_app_storage
+
+    open_app_storage()
+    try:
+        username = _ask("Username: ", args.username)
+        full_name = _ask("Full name: ", args.full_name)
+        role = args.role or _ask(f"Role ({', '.join(ROLES)}) [front_desk]: ", None) or "front_desk"
+        if role not in ROLES:
+            print(f"Role must be one of: {', '.join(ROLES)}.", file=sys.stderr)
+            return 2
+        password = getpass.getpass("Password (at least 15 characters): ")
+        again = getpass.getpass("Password again: ")
+    except (EOFError, KeyboardInterrupt):
+        print("\nNothing was added.", file=sys.stderr)
+        return 1
+    if password != again:
+        print("The two passwords differ. Nothing was added.", file=sys.stderr)
+        return 1
+    try:
+        staff = add_staff_user(username, full_name, role, password)
+    except InvalidInput as exc:
+        print(f"{exc.field.replace('_', ' ').capitalize()}: {exc.message} Nothing was added.", file=sys.stderr)
+        return 1
+    print(f"Added {staff.full_name} ({staff.username}, {staff.role}).")
+    return 0
