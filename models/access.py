@@ -19,7 +19,7 @@ import enum
 import math
 from dataclasses import dataclass, field
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from . import clock, codes
 from .audit import Actor, record
@@ -171,24 +171,32 @@ def owner_states(client_ids: list[int]) -> dict[int, OwnerState]:
 
 
 def queue_condition(queue: str):
-    """A Client condition for the staff work queues "invited" and "expired"."""
+    """A Client condition for the staff work queues "invited" and "expired".
+
+    A correlated EXISTS, so a page in name order stops after 50 hits instead
+    of collecting every pending invitation first.
+    """
     now = clock.now()
+    if queue == "invited":
+        due = (Invitation.expires_at > now) & Invitation.locked_at.is_null()
+    elif queue == "expired":
+        due = (Invitation.expires_at <= now) | Invitation.locked_at.is_null(False)
+    else:
+        raise ValueError(f"unknown queue {queue!r}")
     pending = (
-        Invitation.select(Invitation.client)
+        Invitation.select(Invitation.id)
         .join(ChartAccess, on=(Invitation.access == ChartAccess.id))
         .where(
-            ChartAccess.ended_at.is_null()
+            (Invitation.client == Client.id)
+            & ChartAccess.ended_at.is_null()
             & ChartAccess.account.is_null()
             & Invitation.consumed_at.is_null()
             & Invitation.superseded_at.is_null()
             & Invitation.revoked_at.is_null()
+            & due
         )
     )
-    if queue == "invited":
-        return Client.id.in_(pending.where((Invitation.expires_at > now) & Invitation.locked_at.is_null()))
-    if queue == "expired":
-        return Client.id.in_(pending.where((Invitation.expires_at <= now) | Invitation.locked_at.is_null(False)))
-    raise ValueError(f"unknown queue {queue!r}")
+    return fn.EXISTS(pending)
 
 
 def invitation_history(client: Client) -> list[Invitation]:

@@ -151,27 +151,29 @@ def _prefix(column, key: str):
     return Expression(column, OP.LIKE, key + "%")
 
 
-def _term_condition(term: str):
+def _term_conditions(term: str) -> list:
+    """Conditions whose matches together are the results (each served by one index)."""
     term = term.strip()[:100]
     if not term:
-        return None
+        return []
     try:
-        return Client.date_of_birth == parse_dob(term)
+        return [Client.date_of_birth == parse_dob(term)]
     except InvalidInput:
         pass
     words = [fold(w) for w in term.replace(",", " ").split() if fold(w)]
     if not words:
-        return Client.id == -1
+        return [Client.id == -1]
     if len(words) == 1:
         (w,) = words
-        cond = _prefix(Client.last_name_key, w) | _prefix(Client.first_name_key, w)
+        conds = [_prefix(Client.last_name_key, w), _prefix(Client.first_name_key, w)]
         if w.isdigit():
-            cond = cond | _prefix(Client.chart_number, w)
-        return cond
+            conds.append(_prefix(Client.chart_number, w))
+        return conds
     a, b = words[0], "".join(words[1:])
-    return (_prefix(Client.first_name_key, a) & _prefix(Client.last_name_key, b)) | (
-        _prefix(Client.last_name_key, a) & _prefix(Client.first_name_key, b)
-    )
+    return [
+        _prefix(Client.first_name_key, a) & _prefix(Client.last_name_key, b),
+        _prefix(Client.last_name_key, a) & _prefix(Client.first_name_key, b),
+    ]
 
 
 @dataclass(frozen=True)
@@ -180,20 +182,31 @@ class SearchPage:
     has_more: bool
 
 
-def search_charts(term: str = "", *, queue: str = "all", page: int = 0, page_size: int = PAGE_SIZE) -> SearchPage:
-    """One page of charts matching `term`, optionally only a work queue.
+ORDER = (Client.last_name_key, Client.first_name_key, Client.id)
 
-    `queue` is "all", "invited" or "expired" (invitations waiting, or past
-    their window / locked). Reads one page plus one row to know if more exist.
+
+def search_charts(term: str = "", *, queue: str = "all", page: int = 0, page_size: int = PAGE_SIZE) -> SearchPage:
+    """One page of charts matching `term` in name order, optionally one work queue.
+
+    `queue` is "all", "invited" or "expired". Each alternative of the term
+    (last-name prefix, first-name prefix, chart number...) is read in name
+    order up to the end of the page and merged here: an OR in SQL would make
+    the database collect and sort every match of a one-letter search.
     """
     from .access import queue_condition
 
-    query = Client.select()
-    cond = _term_condition(term)
-    if cond is not None:
-        query = query.where(cond)
-    if queue != "all":
-        query = query.where(queue_condition(queue))
-    query = query.order_by(Client.last_name_key, Client.first_name_key, Client.id)
-    rows = list(query.offset(page * page_size).limit(page_size + 1))
-    return SearchPage(rows[:page_size], len(rows) > page_size)
+    conds = _term_conditions(term) or [None]
+    extra = queue_condition(queue) if queue != "all" else None
+    need = (page + 1) * page_size + 1
+    keys: dict[int, tuple] = {}
+    for cond in conds:
+        query = Client.select(*ORDER)
+        for part in (cond, extra):
+            if part is not None:
+                query = query.where(part)
+        for row in query.order_by(*ORDER).limit(need).tuples():
+            keys[row[2]] = row
+    window = sorted(keys.values())[page * page_size : need]
+    ids = [row[2] for row in window[:page_size]]
+    by_id = {c.id: c for c in Client.select().where(Client.id.in_(ids))} if ids else {}
+    return SearchPage([by_id[i] for i in ids], len(window) > page_size)

@@ -45,12 +45,19 @@ class Client(BaseModel):
     chart_number = CharField(unique=True)
     first_name = CharField()
     last_name = CharField()
-    first_name_key = CharField(index=True)
-    last_name_key = CharField(index=True)
+    first_name_key = CharField()
+    last_name_key = CharField()
     date_of_birth = DateField(index=True)
     email = CharField(default="")
     phone = CharField(default="")
     created_at = DateTimeField()
+
+    class Meta:
+        # Name order for paging; first-name lookups with the last name to sort by.
+        indexes = (
+            (("last_name_key", "first_name_key", "id"), False),
+            (("first_name_key", "last_name_key", "id"), False),
+        )
 
     @property
     def full_name(self) -> str:

@@ -6,8 +6,8 @@ def up(migrator, db):
         chart_number = CharField(unique=True)
         first_name = CharField()
         last_name = CharField()
-        first_name_key = CharField(index=True)
-        last_name_key = CharField(index=True)
+        first_name_key = CharField()
+        last_name_key = CharField()
         date_of_birth = DateField(index=True)
         email = CharField(default='')
         phone = CharField(default='')
@@ -15,6 +15,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'client'
+            indexes = ((('last_name_key', 'first_name_key', 'id'), False), (('first_name_key', 'last_name_key', 'id'), False))
     db.create_tables([Client])
 
     class PortalAccount(Model):
