@@ -21,13 +21,21 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     configure_logging(settings, stderr=True)
+    from models.mail.deliver import DeliveryWorker
+    from models.setup import open_portal
+
+    open_portal(settings)
+    worker = DeliveryWorker(settings).start()  # the door's host also sends the outbox
     try:
-        return asyncio.run(_serve(settings, args.host, args.port))
+        return asyncio.run(serve_until_stopped(settings, args.host, args.port))
     except KeyboardInterrupt:  # a second Ctrl+C during shutdown
         return 130
+    finally:
+        worker.stop()
 
 
-async def _serve(settings, host: str | None, port: int | None) -> int:
+async def serve_until_stopped(settings, host: str | None, port: int | None, on_ready=None) -> int:
+    """Run the door until SIGINT/SIGTERM/SIGHUP; `on_ready(door)` is called once it listens."""
     from tui.ssh import start_server
 
     log = logging.getLogger("portal.ssh")
@@ -41,6 +49,8 @@ async def _serve(settings, host: str | None, port: int | None) -> int:
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
     log.info("SSH door ready: ssh -t -p %d kiosk@%s   (Ctrl+C stops)", door.port, door.host)
+    if on_ready is not None:
+        on_ready(door)
     try:
         await stop.wait()
         log.info("stopping: closing %d session(s)", door.active_sessions)
