@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from .app import KioskApp
 
 PASSWORD_RULES = (
-    f"Use {MIN_LENGTH} to {MAX_LENGTH} characters. A few unrelated words are easy to remember "
-    "and hard to guess. Don't use your name, date of birth or the practice's name."
+    f"Password: {MIN_LENGTH} to {MAX_LENGTH} characters; a few unrelated words work well. "
+    "Not your name, date of birth or the practice's name."
 )
 SOMETHING_WRONG = "Something went wrong on our side. Please try again, or ask the front desk for help."
 
@@ -49,10 +49,6 @@ class Note(Static):
     def say(self, text: str = "") -> None:
         self.update(plain(text))
         self.set_class(bool(text), "shown")
-
-    @property
-    def text(self) -> str:
-        return str(self.render())
 
 
 def field_row(label: str, field: Input, *extra: Static, id: str | None = None) -> Horizontal:

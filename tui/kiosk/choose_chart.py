@@ -54,6 +54,8 @@ class ChooseChartScreen(KioskScreen):
             options.add_option(Option(prompt, id=str(choice.chart_id)))
             if choice.chart_id == session.chart_id:
                 options.highlighted = options.option_count - 1
+        if options.highlighted is None and options.option_count:
+            options.highlighted = 0
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

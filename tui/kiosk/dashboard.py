@@ -58,8 +58,7 @@ class DashboardScreen(KioskScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.show_who()
-        self.load("documents")
+        self.show_who()  # the first tab loads itself when TabbedContent activates it
         self.query_one("#documents-table").focus()
 
     # --- who is looking, at which chart ---------------------------------------------
@@ -250,5 +249,7 @@ class DashboardScreen(KioskScreen):
 
     def switched(self, chart_id: int | None) -> None:
         if chart_id is not None:
+            for pane in (DocumentsPane, AppointmentsPane, BalancePane, AccountPane):
+                self.query_one(pane).blank()  # nothing of the other chart stays on screen
             self.show_who()
             self.reload_all()

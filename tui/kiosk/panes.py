@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
 
-from models.kiosk_views import AccountSummary, ActivityLine, format_day, format_when
+from models.kiosk_views import AccountSummary, ActivityLine, format_day, format_when, practice_zone
 from models.records import MODES, STATUSES, Statement, format_cents
 from models.tables import AppointmentRequest, Document
 from tui.runtime import plain
@@ -31,7 +31,7 @@ class DocumentsPane(VerticalScroll):
             self.document_id = document_id
 
     def compose(self) -> ComposeResult:
-        yield Static("Documents your care team shared with you. Choose one and press Enter to read it.", classes="hint")
+        yield Static("Shared with you by your care team. Choose one and press Enter (or click) to read it.", classes="hint")
         table: DataTable = DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Document", "Shared", "Status")
         yield table
@@ -40,13 +40,18 @@ class DocumentsPane(VerticalScroll):
     def show(self, documents: list[Document]) -> None:
         table = self.query_one("#documents-table", DataTable)
         table.clear()
+        zone = practice_zone()
         for doc in documents:
             status = Text("New", style="bold") if doc.opened_at is None else Text("Opened")
-            table.add_row(plain(short(doc.title, 44)), format_day(doc.shared_at), status, key=str(doc.id))
+            table.add_row(plain(short(doc.title, 44)), format_day(doc.shared_at, zone), status, key=str(doc.id))
         self.say("" if documents else "No documents have been shared with you yet.")
 
     def say(self, text: str) -> None:
         self.query_one("#documents-note", Note).say(text)
+
+    def blank(self) -> None:
+        self.query_one("#documents-table", DataTable).clear()
+        self.say("")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -103,9 +108,10 @@ class AppointmentsPane(VerticalScroll):
         table = self.query_one("#requests-table", DataTable)
         table.clear()
         self.requests = {str(r.id): r for r in requests}
+        zone = practice_zone()
         for req in requests:
             table.add_row(
-                format_when(req.preferred_at),
+                format_when(req.preferred_at, zone),
                 MODES.get(req.mode, req.mode),
                 Text(STATUSES.get(req.status, req.status), style="bold" if req.status != "cancelled" else ""),
                 plain(short(req.practice_message, 24)),
@@ -118,6 +124,13 @@ class AppointmentsPane(VerticalScroll):
     def say(self, error: str = "", notice: str = "") -> None:
         self.query_one("#appointment-error", Note).say(error)
         self.query_one("#appointment-notice", Note).say(notice)
+
+    def blank(self) -> None:
+        self.requests = {}
+        self.query_one("#requests-table", DataTable).clear()
+        self.query_one("#request-detail", Static).update("")
+        self.clear_form()
+        self.say()
 
     def clear_form(self) -> None:
         for field in ("preferred-date", "preferred-time", "reason"):
@@ -204,6 +217,11 @@ class BalancePane(VerticalScroll):
     def say(self, text: str) -> None:
         self.query_one("#balance-note", Note).say(text)
 
+    def blank(self) -> None:
+        self.query_one("#balance-amount", Static).update("")
+        self.query_one("#ledger-table", DataTable).clear()
+        self.say("")
+
 
 class AccountPane(VerticalScroll):
     class ChangePassword(Message):
@@ -242,6 +260,10 @@ class AccountPane(VerticalScroll):
         table.clear()
         for n, line in enumerate(activity):
             table.add_row(line.when, line.what, plain(line.where), key=str(n))
+
+    def blank(self) -> None:
+        """The account is the same for every chart; only the activity list is refreshed."""
+        self.query_one("#activity-table", DataTable).clear()
 
     def set_busy(self, busy: bool) -> None:
         self.query_one("#change-password", Button).disabled = busy
