@@ -69,7 +69,10 @@ class KioskApp(App, inherit_bindings=False):
         if settings is None:
             from models import setup
 
-            settings = setup._settings
+            try:
+                settings = setup.settings()
+            except RuntimeError:
+                settings = None
         self.idle_seconds = settings.kiosk_idle_seconds if settings else 120
         self.warning_seconds = settings.kiosk_warning_seconds if settings else 30
         self.source = source or session_source("kiosk")

@@ -80,7 +80,7 @@ class AppointmentsPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("Ask for an appointment", classes="title")
-        yield Static(f"Times are the practice's local time ({self.zone_name}).", classes="hint")
+        yield Static(plain(f"Times are the practice's local time ({self.zone_name})."), classes="hint")
         with Horizontal(classes="field-row"):
             yield Label("How", classes="field-label")
             with RadioSet(id="mode"):
