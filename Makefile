@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 soak: $(STAMP)
-	$(BIN)/python -m pytest -q -m slow --run-slow
+	$(BIN)/python -m pytest -q --run-slow tests/hardening
 
 clean:
 	rm -rf $(VENV) .pytest_cache

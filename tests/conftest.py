@@ -15,6 +15,19 @@ from models.setup import open_portal
 START = dt.datetime(2026, 11, 20, 15, 0, 0)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--run-slow", action="store_true", help="run the soak tests (make soak)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="soak test: run with make soak")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def cheap_hashing():
     previous = passwords.use_hasher(argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST))

@@ -10,6 +10,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     up.set_defaults(run=upgrade)
     st = sub.add_parser("status", help="list migrations and whether each is applied")
     st.set_defaults(run=status)
+    ck = sub.add_parser("check", help="check cross-table consistency and the audit chain")
+    ck.set_defaults(run=check)
     cp = sub.add_parser("copy", help="copy this practice's database into another (e.g. PostgreSQL) and verify it")
     cp.add_argument("--to", required=True, metavar="URL", help="target database URL, e.g. postgresql://user@host/db")
     cp.set_defaults(run=copy)
@@ -59,3 +61,16 @@ def copy(args: argparse.Namespace) -> int:
     print(f"Audit chain verified on the target: {report.audit_events:,} events.")
     print("Point every app at it with PORTAL_DATABASE_URL.")
     return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    from models.config import load_settings
+    from models.integrity import problems
+    from models.setup import open_portal
+
+    open_portal(load_settings())
+    found = problems()
+    for line in found:
+        print(f"PROBLEM: {line}")
+    print("Consistent." if not found else f"{len(found)} problem(s).")
+    return 1 if found else 0
