@@ -20,5 +20,5 @@ def run(args: argparse.Namespace) -> int:
     settings = open_app_storage()
     from tui.kiosk.app import KioskApp  # Textual is imported only here
 
-    KioskApp(code=args.code, settings=settings).run()
+    KioskApp(code=args.code, settings=settings, handle_hangup=True).run()
     return 0

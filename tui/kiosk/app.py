@@ -7,7 +7,9 @@ old one whole, so nothing a client saw stays behind.
 """
 from __future__ import annotations
 
+import asyncio
 import math
+import signal
 from dataclasses import dataclass
 
 from textual import events
@@ -64,6 +66,7 @@ class KioskApp(App, inherit_bindings=False):
         tick: float = 1.0,
         poll: float = 2.0,
         source: str | None = None,
+        handle_hangup: bool = False,
     ) -> None:
         super().__init__()
         if settings is None:
@@ -84,6 +87,7 @@ class KioskApp(App, inherit_bindings=False):
         self._visit = 0
         self._warning: IdleWarningScreen | None = None
         self._resetting = False
+        self._handle_hangup = handle_hangup
 
     # --- lock-down ------------------------------------------------------------
 
@@ -109,6 +113,20 @@ class KioskApp(App, inherit_bindings=False):
             await self.push_screen(RegisterScreen(code=self.start_code))
         self.set_interval(self._tick_seconds, self.tick_idle, name="kiosk-idle")
         self.set_interval(self._poll_seconds, self.check_session, name="kiosk-session")
+        if self._handle_hangup:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(signum, self.call_later, self.hang_up)
+
+    async def hang_up(self) -> None:
+        """The terminal went away (SSH disconnect, tty hang-up): end the session, then stop."""
+        session, self.session = self.session, None
+        if session is not None:
+            try:
+                end_session(session.session_id, "disconnected")
+            except Exception:
+                self.log.error("could not end the session")
+        self.exit()
 
     async def _new_visit(self, message: str) -> None:
         old = self.current_mode
@@ -136,6 +154,7 @@ class KioskApp(App, inherit_bindings=False):
             await self._new_visit(message)
         finally:
             self._resetting = False
+        self._handle_hangup = handle_hangup
 
     def log_out(self, message: str = LOGGED_OUT) -> None:
         """For screens: end the visit once the current handler has returned."""

@@ -1,0 +1,93 @@
+"""`portal kiosk` in a real pseudo-terminal: quit keys do nothing, a hang-up ends it."""
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+import pyte
+
+from models.tables import LoginSession
+
+from .helpers import PASSWORD, registered_chart
+
+
+def read_screen(fd: int, stream: pyte.ByteStream, screen: pyte.Screen, want: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                stream.feed(os.read(fd, 65536))
+            except OSError:
+                break
+        text = "\n".join(screen.display)
+        if want in text:
+            return text
+    raise AssertionError(f"{want!r} never appeared:\n" + "\n".join(screen.display))
+
+
+def drain(fd: int, stream: pyte.ByteStream, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                stream.feed(os.read(fd, 65536))
+            except OSError:
+                return
+
+
+def test_the_kiosk_process_ignores_quit_keys_and_ends_on_hangup(portal, tmp_path):
+    _, email = registered_chart()
+    env = {
+        **os.environ,
+        "PORTAL_CONFIG": str(tmp_path / "none.toml"),
+        "PORTAL_DATA_DIR": str(portal.data_dir),
+        "TERM": "xterm-256color",
+        "COLUMNS": "80",
+        "LINES": "24",
+        "TEXTUAL_ANIMATIONS": "none",
+    }
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "kiosk"],
+        stdin=child, stdout=child, stderr=child, env=env, start_new_session=True, close_fds=True,
+    )
+    os.close(child)
+    screen = pyte.Screen(80, 24)
+    stream = pyte.ByteStream(screen)
+    try:
+        read_screen(main, stream, screen, "Welcome to the client portal")
+        for key in (b"\x03", b"\x11", b"\x1a", b"\x10", b"\x1c"):  # ctrl+c, q, z, p, backslash
+            os.write(main, key)
+            drain(main, stream, 0.3)
+            assert proc.poll() is None, key
+        assert "Welcome to the client portal" in "\n".join(screen.display)
+        assert LoginSession.select().count() == 0
+
+        os.write(main, b"l")
+        read_screen(main, stream, screen, "Log in to your portal")
+        os.write(main, email.encode() + b"\r")
+        drain(main, stream, 0.3)
+        os.write(main, PASSWORD.encode() + b"\r")
+        read_screen(main, stream, screen, "signed in as")
+        session = LoginSession.get()
+        assert session.ended_at is None
+
+        proc.send_signal(signal.SIGHUP)
+        proc.wait(timeout=10)
+        assert LoginSession.get_by_id(session.id).end_reason == "disconnected"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(main)
