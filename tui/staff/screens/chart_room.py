@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import AwaitMount
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from models.charts import get_chart
 from models.dates import readable
@@ -99,8 +99,14 @@ class ChartRoomScreen(Screen):
             if tab_id == "activity" and not fresh:
                 widget.reload(self.client)
 
-    def action_tab(self, tab: str) -> None:
+    async def action_tab(self, tab: str) -> None:
+        """Show a tab and put the keyboard in it, so its keys are live and in the Footer."""
         self.query_one("#chart-tabs", TabbedContent).active = tab
+        widget = await self.ready_tab(tab)
+        if widget.can_focus:
+            widget.focus()
+        else:
+            widget.query(DataTable).first().focus()
 
     async def ready_tab(self, tab_id: str):
         """The tab's widget, built and mounted."""
@@ -111,7 +117,7 @@ class ChartRoomScreen(Screen):
         return widget
 
     async def action_owner_menu(self) -> None:
-        self.action_tab("communications")
+        self.query_one("#chart-tabs", TabbedContent).active = "communications"
         tab = await self.ready_tab("communications")
         tab.open_menu()
 

@@ -91,10 +91,11 @@ class ClientListScreen(Screen):
         self.app.call_from_thread(self.show_page, request, result)
 
     def show_page(self, request: int, result: ClientPage) -> None:
-        if request != self._request or not self.is_attached:
-            return  # a newer search is on its way
+        found = self.query("#clients").results(DataTable)
+        table = next(found, None)
+        if request != self._request or table is None:
+            return  # a newer search is on its way, or the screen has closed
         self.has_more = result.has_more
-        table = self.query_one("#clients", DataTable)
         table.clear()
         for row in result.rows:
             client, state = row.client, row.state

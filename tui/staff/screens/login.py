@@ -34,6 +34,11 @@ class StaffLoginScreen(Screen):
             yield Static("", id="login-message", markup=False)
         yield Footer()
 
+    def say(self, message: str, *, error: bool = False) -> None:
+        line = self.query_one("#login-message", Static)
+        line.update(message)
+        line.set_class(error, "error")
+
     @property
     def busy(self) -> bool:
         return self.has_class("busy")
@@ -43,7 +48,7 @@ class StaffLoginScreen(Screen):
         self.set_busy(False)
         self.query_one("#username", Input).value = ""
         self.query_one("#password", Input).value = ""
-        self.query_one("#login-message", Static).update(message)
+        self.say(message)
         self.query_one("#username", Input).focus()
 
     def set_busy(self, busy: bool) -> None:
@@ -69,11 +74,10 @@ class StaffLoginScreen(Screen):
             return
         username = self.query_one("#username", Input).value
         password = self.query_one("#password", Input).value
-        message = self.query_one("#login-message", Static)
         if not username.strip() or not password:
-            message.update("Type your username and password.")
+            self.say("Type your username and password.", error=True)
             return
-        message.update("Checking…")
+        self.say("Checking…")
         self.set_busy(True)
         self.check_login(username, password, self.app.source)
 
@@ -89,9 +93,9 @@ class StaffLoginScreen(Screen):
         password = self.query_one("#password", Input)
         password.value = ""
         if result.ok:
-            self.query_one("#login-message", Static).update("")
+            self.say("")
             self.query_one("#username", Input).value = ""
             self.app.signed_in(result)
         else:
-            self.query_one("#login-message", Static).update(result.message)
+            self.say(result.message, error=True)
             password.focus()

@@ -19,7 +19,7 @@ class ActivityTab(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Who did what on this chart (the last 100 events)", classes="section-heading")
-        table = DataTable(id="activity", cursor_type="row", zebra_stripes=True)
+        table = DataTable(id="activity-list", cursor_type="row", zebra_stripes=True)
         table.add_column("When", key="when")
         table.add_column("Who", key="who")
         table.add_column("What", key="what")
@@ -32,7 +32,7 @@ class ActivityTab(Vertical):
 
     def reload(self, client: Client) -> None:
         self.client = client
-        table = self.query_one("#activity", DataTable)
+        table = self.query_one("#activity-list", DataTable)
         table.clear()
         for event in recent_for_chart(client.id):
             table.add_row(

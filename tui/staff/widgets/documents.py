@@ -43,7 +43,7 @@ class DocumentsTab(VerticalScroll):
         with Horizontal(classes="tab-actions"):
             yield Button("Share with client", id="share", variant="primary", compact=True)
         yield Static("Shared documents", classes="section-heading")
-        table = DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        table = DataTable(id="document-list", cursor_type="row", zebra_stripes=True)
         table.add_column("Title", key="title")
         table.add_column("Shared", key="shared")
         table.add_column("By", key="by")
@@ -55,7 +55,7 @@ class DocumentsTab(VerticalScroll):
 
     def reload(self, client: Client) -> None:
         self.client = client
-        table = self.query_one("#documents", DataTable)
+        table = self.query_one("#document-list", DataTable)
         table.clear()
         docs = documents_for_staff(client)
         for doc in docs:
