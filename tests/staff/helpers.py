@@ -45,3 +45,15 @@ def last_code(kind: str = "invitation") -> str:
 
 def guardian_of(client, email="pat.guardian@example.com"):
     return add_contact(STAFF, client, first_name="Pat", last_name="Rivera", relationship="guardian", email=email)
+
+
+CLIENT_PASSWORD = "violet kettle drums at midnight"
+
+
+def registered(client):
+    """Invite the client and register with the emailed code: the owner becomes Active."""
+    from models.registration import register
+
+    code = invite(client)
+    register(code, client.last_name, client.date_of_birth.strftime("%m/%d/%Y"), CLIENT_PASSWORD, CLIENT_PASSWORD, "kiosk")
+    return client

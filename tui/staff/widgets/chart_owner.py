@@ -61,6 +61,12 @@ class ChartOwnerBox(Vertical, can_focus=True):
         self._draw(state)
         return state
 
+    @staticmethod
+    def _line(widget: Static, text: str) -> None:
+        """Plain text in one line of the box; an empty line takes no room."""
+        widget.update(plain(text))
+        widget.set_class(not text, "blank")
+
     def _draw(self, state: OwnerState) -> None:
         tag = self.query_one("#owner-tag", Static)
         tag.update(plain(f" {state.tag} "))
@@ -72,29 +78,29 @@ class ChartOwnerBox(Vertical, can_focus=True):
         delivery = self.query_one("#owner-delivery", Static)
         access, inv = state.access, state.invitation
         if access is None:
-            name.update(plain("No one has portal access to this chart."))
-            email.update(plain("Use ⋮ › Activate Client Portal Access to invite the client or a related contact."))
-            invite.update("")
-            delivery.update("")
+            self._line(name, "No one has portal access to this chart.")
+            self._line(email, "Use ⋮ › Activate Client Portal Access to invite the client or a related contact.")
+            self._line(invite, "")
+            self._line(delivery, "")
             return
-        name.update(plain(f"{access.owner_name} ({relationship(access.relationship)})"))
-        email.update(plain(access.email))
+        self._line(name, f"{access.owner_name} ({relationship(access.relationship)})")
+        self._line(email, access.email)
         if state.status is OwnerStatus.ACTIVE:
             since = when(access.granted_at) if access.granted_at else ""
-            invite.update(plain(f"Portal account active since {since}." if since else "Portal account active."))
-            delivery.update("")
+            self._line(invite, f"Portal account active since {since}." if since else "Portal account active.")
+            self._line(delivery, "")
             return
         if inv is None:
-            invite.update(plain("No invitation has been sent."))
-            delivery.update("")
+            self._line(invite, "No invitation has been sent.")
+            self._line(delivery, "")
             return
         sender = inv.sent_by.full_name if inv.sent_by_id and inv.sent_by else "the system"
         verb = "expired" if state.status is OwnerStatus.EXPIRED and inv.locked_at is None else "expires"
         lines = f"Invitation sent {when(inv.sent_at)} by {sender}\n{verb.capitalize()} {when(inv.expires_at)}"
         if inv.locked_at is not None:
             lines += f"\nLocked {when(inv.locked_at)} after too many wrong name/DOB entries; resend to unlock."
-        invite.update(plain(lines))
-        delivery.update(plain(f"Invitation email: {self.delivery}" if self.delivery else "Invitation email: not queued"))
+        self._line(invite, lines)
+        self._line(delivery, f"Invitation email: {self.delivery}" if self.delivery else "Invitation email: not queued")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "owner-menu":
