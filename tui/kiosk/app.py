@@ -154,7 +154,6 @@ class KioskApp(App, inherit_bindings=False):
             await self._new_visit(message)
         finally:
             self._resetting = False
-        self._handle_hangup = handle_hangup
 
     def log_out(self, message: str = LOGGED_OUT) -> None:
         """For screens: end the visit once the current handler has returned."""
