@@ -1,0 +1,115 @@
+"""models.staff_views, the file reader for shared documents, and `portal staff add`."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models.access import resend_invite, revoke_access
+from models.staff_views import client_list_page, delivery_labels, invitation_outcome
+from models.tables import Invitation, OutboxMessage, StaffUser
+from tests.query_counter import count_queries
+from tui.staff.files import FileProblem, read_text_file
+
+from .helpers import STAFF, invite, make_chart, make_staff
+
+
+def test_client_list_page_costs_the_same_queries_whatever_the_page_size(portal, clock):
+    make_staff()
+    for i in range(30):
+        client = make_chart(first=f"Kim{i:02d}", last="Lee")
+        if i % 3 == 0:
+            invite(client)
+    with count_queries() as counted:
+        page = client_list_page("lee", page=0, page_size=10)
+    assert len(page.rows) == 10 and page.has_more
+    with count_queries() as bigger:
+        client_list_page("lee", page=0, page_size=25)
+    assert counted.count == bigger.count <= 6  # batched: never a query per row
+    assert [r.client.first_name for r in page.rows][:2] == ["Kim00", "Kim01"]
+    assert page.rows[0].state.tag == "Invited · expires in 7 days"
+    last = client_list_page("lee", page=2, page_size=10)
+    assert len(last.rows) == 10 and not last.has_more
+
+
+def test_invitation_outcomes_and_delivery_words(portal, clock):
+    make_staff()
+    client = make_chart()
+    invite(client)
+    first = Invitation.select().order_by(Invitation.id).first()
+    assert invitation_outcome(first) == "Pending"
+    clock.advance(days=8)
+    assert invitation_outcome(first) == "Expired"
+    resend_invite(STAFF, client)
+    first = Invitation.get_by_id(first.id)
+    assert invitation_outcome(first) == "Replaced"
+    revoke_access(STAFF, client)
+    second = Invitation.select().order_by(Invitation.id.desc()).first()
+    assert invitation_outcome(second) == "Revoked"
+
+    labels = delivery_labels([first.id, second.id])
+    assert labels[first.id].startswith("Queued")
+    msg = OutboxMessage.get(OutboxMessage.invitation == second.id)
+    msg.status, msg.last_error = "failed", "550 mailbox unavailable"
+    msg.save()
+    assert delivery_labels([second.id])[second.id] == "Failed — 550 mailbox unavailable"
+    assert delivery_labels([]) == {}
+
+
+def test_read_text_file_reasons(tmp_path):
+    ok = tmp_path / "plan_2026.txt"
+    ok.write_text("Hello\n", encoding="utf-8")
+    assert read_text_file(str(ok)) == ("plan 2026", "Hello\n")
+    cases = {
+        "": "Type the path",
+        str(tmp_path / "nope.txt"): "There is no file",
+        str(tmp_path): "is a folder",
+    }
+    (tmp_path / "b.bin").write_bytes(b"\x89PNG\x00\x00")
+    cases[str(tmp_path / "b.bin")] = "binary"
+    (tmp_path / "latin1.txt").write_bytes("café".encode("latin-1"))
+    cases[str(tmp_path / "latin1.txt")] = "not UTF-8"
+    (tmp_path / "big.txt").write_text("a" * 200_001)
+    cases[str(tmp_path / "big.txt")] = "too large"
+    (tmp_path / "blank.txt").write_text("  \n")
+    cases[str(tmp_path / "blank.txt")] = "empty"
+    for path, words in cases.items():
+        with pytest.raises(FileProblem) as caught:
+            read_text_file(path)
+        assert words in caught.value.message, path
+
+
+def test_portal_staff_add_prompts_without_echo(portal, monkeypatch, capsys):
+    from tui import cli
+
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(portal.data_dir))
+    answers = iter(["dana", "Dana Scully", "clinician"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    secrets = iter(["the truth is out there somewhere", "the truth is out there somewhere"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(secrets))
+    assert cli.main(["staff", "add"]) == 0
+    staff = StaffUser.get(StaffUser.username == "dana")
+    assert (staff.full_name, staff.role) == ("Dana Scully", "clinician")
+    assert "Added Dana Scully" in capsys.readouterr().out
+
+    secrets = iter(["the truth is out there somewhere", "a different passphrase entirely"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(secrets))
+    assert cli.main(["staff", "add", "--username", "fox", "--full-name", "Fox Mulder", "--role", "admin"]) == 1
+    assert "differ" in capsys.readouterr().err
+
+    secrets = iter(["short", "short"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(secrets))
+    assert cli.main(["staff", "add", "--username", "fox", "--full-name", "Fox Mulder", "--role", "admin"]) == 1
+    assert "Password:" in capsys.readouterr().err
+    assert not StaffUser.select().where(StaffUser.username == "fox").exists()
+
+
+def test_portal_staff_help(capsys):
+    from tui import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["staff", "--help"])
+    assert "add" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["staff", "add", "--help"])
+    assert "--role" in capsys.readouterr().out
