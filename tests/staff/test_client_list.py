@@ -14,6 +14,7 @@ from models.text import fold
 from tui.staff.app import StaffApp
 from tui.staff.screens.chart_room import ChartRoomScreen
 from tui.staff.screens.clients import ClientListScreen
+from tui.staff.screens.help import HelpScreen
 
 from .conftest import SIZE, drive, settle
 from .helpers import STAFF, invite, make_chart, signed_in
@@ -144,6 +145,17 @@ def test_typing_is_debounced_to_one_search(portal, clock):
             await settle(app, pilot, ClientListScreen.DEBOUNCE_SECONDS + 0.15)
             assert [c[1] for c in calls] == ["hood"]
             assert _names(app) == ["Hood, Robin"]
+
+            # Help (F1 or ?) lists this screen's keys; Esc closes it.
+            _table(app).focus()
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            keys = str(app.screen.query_one("#help-keys").render())
+            assert "New chart" in keys and "Expired" in keys and "Sign out" in keys
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen
 
     drive(scenario)
 

@@ -22,7 +22,9 @@ from .screens.login import StaffLoginScreen
 
 class StaffApp(App):
     TITLE = "Client Portal · Staff"
-    CSS_PATH = "app.tcss"
+    # The sign-in screen is the default screen, whose own CSS_PATH Textual does
+    # not read, so the app loads it.
+    CSS_PATH = ["app.tcss", "screens/login.tcss"]
     SESSION_POLL_SECONDS = 5.0
 
     BINDINGS = [
@@ -104,4 +106,10 @@ class StaffApp(App):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        self.push_screen(HelpScreen(self.screen))
+        under = self.screen
+        keys = [
+            (binding.key_display or self.get_key_display(binding), binding.description)
+            for _, binding, enabled, _tip in under.active_bindings.values()
+            if enabled and binding.show and binding.description and not binding.system
+        ]
+        self.push_screen(HelpScreen(keys))
