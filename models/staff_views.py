@@ -64,6 +64,12 @@ def _fallback_labels(invitation_ids: list[int]) -> dict[int, str]:
     labels: dict[int, str] = {}
     if not invitation_ids:
         return labels
+    from .setup import settings
+
+    try:
+        mail_ready = settings().smtp.configured
+    except RuntimeError:
+        mail_ready = True
     query = (
         OutboxMessage.select()
         .where(OutboxMessage.invitation.in_(invitation_ids))
@@ -74,6 +80,8 @@ def _fallback_labels(invitation_ids: list[int]) -> dict[int, str]:
         error = " ".join((msg.last_error or "").split())[:80]
         if msg.status in ("retrying", "failed") and error:
             words = f"{words} — {error}"
+        elif msg.status == "queued" and not mail_ready:
+            words = "Queued — mail server not set up"
         labels[msg.invitation_id] = words
     return labels
 

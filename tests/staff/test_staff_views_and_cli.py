@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from models.access import resend_invite, revoke_access
-from models.staff_views import client_list_page, delivery_labels, invitation_outcome
+from models.staff_views import _fallback_labels, client_list_page, delivery_labels, invitation_outcome
 from models.tables import Invitation, OutboxMessage, StaffUser
 from tests.query_counter import count_queries
 from tui.staff.files import FileProblem, read_text_file
@@ -54,6 +54,8 @@ def test_invitation_outcomes_and_delivery_words(portal, clock):
     msg.save()
     assert delivery_labels([second.id])[second.id] == "Failed — 550 mailbox unavailable"
     assert delivery_labels([]) == {}
+    # The fallback (no models.mail.state) words queued and failed mail the same way.
+    assert _fallback_labels([first.id, second.id]) == delivery_labels([first.id, second.id])
 
 
 def test_read_text_file_reasons(tmp_path):

@@ -88,7 +88,10 @@ class ClientListScreen(Screen):
             result = client_list_page(term, queue=queue, page=page, page_size=self.PAGE_SIZE)
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self.show_page, request, result)
+        try:
+            self.app.call_from_thread(self.show_page, request, result)
+        except RuntimeError:  # the app closed while the query ran
+            pass
 
     def show_page(self, request: int, result: ClientPage) -> None:
         found = self.query("#clients").results(DataTable)

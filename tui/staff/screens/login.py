@@ -85,7 +85,10 @@ class StaffLoginScreen(Screen):
     def check_login(self, username: str, password: str, source: str) -> LoginResult:
         with database.connection_context():
             result = staff_login(username, password, source)
-        self.app.call_from_thread(self.login_finished, result)
+        try:
+            self.app.call_from_thread(self.login_finished, result)
+        except RuntimeError:  # the app closed while argon2 ran
+            pass
         return result
 
     def login_finished(self, result: LoginResult) -> None:

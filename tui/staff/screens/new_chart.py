@@ -12,6 +12,8 @@ from models.charts import create_chart
 from models.errors import DomainError
 from models.text import InvalidInput
 
+from tui.runtime import plain
+
 from ..widgets.common import set_error
 
 FIELDS = (
@@ -95,7 +97,7 @@ class NewChartScreen(Screen):
             except (DomainError, InvalidInput) as exc:
                 note += f" The portal invitation was not sent: {exc.message}"
                 severity = "warning"
-        self.app.notify(note, title="New chart", severity=severity, markup=False)
+        self.app.notify(plain(note).plain, title="New chart", severity=severity, markup=False)
         from .chart_room import ChartRoomScreen
 
         self.app.switch_screen(ChartRoomScreen(client.id))

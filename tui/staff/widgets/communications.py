@@ -5,6 +5,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, DataTable, Static
 
+import datetime as dt
+
+from models import clock
 from models.access import (
     Action,
     activate_access,
@@ -21,7 +24,7 @@ from models.tables import Client
 from models.text import InvalidInput
 from tui.runtime import plain
 
-from ..formatting import relationship, when_short
+from ..formatting import relationship, when, when_short
 from .chart_owner import ChartOwnerBox
 from .common import ChartChanged
 
@@ -117,9 +120,10 @@ class CommunicationsTab(VerticalScroll):
         if access is None:
             return
         days = valid_days()
+        until = when(clock.now() + dt.timedelta(days=days))
         body = (
             f"A new invitation email goes to {access.owner_name} at {access.email}.\n\n"
-            f"The previous code stops working at once. The new code lasts {days} days from now."
+            f"The previous code stops working at once. The new code lasts {days} days, until {until}."
         )
         self._confirm("Resend Invite", body, "Resend Invite", lambda: self.perform(
             lambda: resend_invite(self.app.actor, self.client),
@@ -198,8 +202,8 @@ class CommunicationsTab(VerticalScroll):
         try:
             call()
         except (DomainError, InvalidInput) as exc:
-            self.app.notify(exc.message, title="Not done", severity="error", markup=False)
+            self.app.notify(plain(exc.message).plain, title="Not done", severity="error", markup=False)
         else:
-            self.app.notify(success, title="Client Portal", markup=False)
+            self.app.notify(plain(success).plain, title="Client Portal", markup=False)
         self.reload(self.client)
         self.post_message(ChartChanged("owner"))

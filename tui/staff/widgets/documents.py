@@ -117,6 +117,6 @@ class DocumentsTab(VerticalScroll):
         self.query_one("#doc-title", Input).value = ""
         self.query_one("#doc-body", TextArea).text = ""
         self.query_one("#doc-path", Input).value = ""
-        self.app.notify(f"“{doc.title}” is shared to the client's portal.", title="Documents", markup=False)
+        self.app.notify(plain(f"“{doc.title}” is shared to the client's portal.").plain, title="Documents", markup=False)
         self.reload(self.client)
         self.post_message(ChartChanged("documents"))
