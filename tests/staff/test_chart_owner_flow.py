@@ -1,7 +1,7 @@
 """The Chart Owner workflow in the chart room: state tag, ⋮ menu, confirm, toast, redraw."""
 from __future__ import annotations
 
-from models.access import Action, OwnerStatus, activate_access, owner_state
+from models.access import Action, OwnerStatus, owner_state
 from models.registration import check_code
 from models.tables import AuditEvent, OutboxMessage
 from tui.staff.app import StaffApp
@@ -10,7 +10,7 @@ from tui.staff.screens.modals import ChooseOwnerScreen, ConfirmActionScreen, Own
 from tui.staff.widgets.chart_owner import ChartOwnerBox
 
 from .conftest import SIZE, drive, settle
-from .helpers import STAFF, guardian_of, invite, make_chart, signed_in
+from .helpers import guardian_of, invite, make_chart, registered, signed_in
 
 
 def _text(widget) -> str:
@@ -180,15 +180,7 @@ def test_menu_offers_only_what_the_state_allows(portal, clock):
     invite(invited)
     expired = make_chart(first="Ezra")
     invite(expired)
-    active = make_chart(first="Ada", email="ada@example.com")
-    invite(active)
-    # Make Ada's owner registered: the domain's registration is tested elsewhere.
-    from models.tables import ChartAccess, PortalAccount
-
-    account = PortalAccount.create(
-        email="ada@example.com", display_name="Ada", password_hash="x", created_at=clock.now(), password_changed_at=clock.now()
-    )
-    ChartAccess.update(account=account).where(ChartAccess.client == active).execute()
+    active = registered(make_chart(first="Ada", email="ada@example.com"))
 
     async def scenario():
         app = StaffApp(session=login)

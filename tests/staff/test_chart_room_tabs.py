@@ -8,14 +8,14 @@ from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
 from models.access import OwnerStatus, activate_access, owner_state
 from models.charts import contacts_of
 from models.records import ClientViewer, balance_cents, open_document, request_appointment
-from models.tables import AppointmentRequest, AuditEvent, Client, Document, OutboxMessage, PortalAccount, ChartAccess
+from models.tables import AppointmentRequest, AuditEvent, Client, Document, OutboxMessage, PortalAccount
 from tui.staff.app import StaffApp
 from tui.staff.screens.chart_room import ChartRoomScreen
 from tui.staff.screens.modals import ContactFormScreen, DecideRequestScreen
 from tui.staff.screens.new_chart import NewChartScreen
 
 from .conftest import SIZE, drive, settle
-from .helpers import STAFF, invite, make_chart, signed_in
+from .helpers import STAFF, make_chart, registered, signed_in
 
 
 def _error(screen, name: str) -> str:
@@ -177,12 +177,8 @@ def test_documents_share_typed_and_from_a_file(portal, clock, tmp_path):
 
 def test_appointments_billing_and_activity(portal, clock):
     login = signed_in()
-    client = make_chart()
-    invite(client)
-    account = PortalAccount.create(
-        email="jamie@example.com", display_name="Jamie", password_hash="x", created_at=clock.now(), password_changed_at=clock.now()
-    )
-    ChartAccess.update(account=account).where(ChartAccess.client == client).execute()
+    client = registered(make_chart())
+    account = PortalAccount.get(PortalAccount.email == "jamie@example.com")
     viewer = ClientViewer(account.id, client.id)
     request_appointment(viewer, mode="video", preferred_at=clock.now() + dt.timedelta(days=3), reason="[red]Follow-up[/red]")
 

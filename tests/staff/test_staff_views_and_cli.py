@@ -1,7 +1,6 @@
 """models.staff_views, the file reader for shared documents, and `portal staff add`."""
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 
