@@ -12,6 +12,7 @@ ROLES = ("admin", "clinician", "front_desk")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = "Without a subcommand, opens the staff app (sign in with a staff username and password)."
     parser.set_defaults(run=run_app)
     sub = parser.add_subparsers(dest="staff_command", metavar="SUBCOMMAND")
     add = sub.add_parser(
