@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -12,6 +13,13 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=None, help="address to listen on (default: settings ssh_host, 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port to listen on (default: settings ssh_port, 2222; 0 picks a free port)")
+    parser.add_argument(
+        "--no-zygote",
+        dest="zygote",
+        action="store_false",
+        help="start every session's app as a fresh process instead of forking it from a pre-loaded one "
+        "(also: PORTAL_SSH_ZYGOTE=0)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -27,20 +35,36 @@ def run(args: argparse.Namespace) -> int:
     open_portal(settings)
     worker = DeliveryWorker(settings).start()  # the door's host also sends the outbox
     try:
-        return asyncio.run(serve_until_stopped(settings, args.host, args.port))
+        launcher = None if args.zygote and zygote_enabled() else fresh_process_launcher()
+        return asyncio.run(serve_until_stopped(settings, args.host, args.port, launcher=launcher))
     except KeyboardInterrupt:  # a second Ctrl+C during shutdown
         return 130
     finally:
         worker.stop()
 
 
-async def serve_until_stopped(settings, host: str | None, port: int | None, on_ready=None) -> int:
-    """Run the door until SIGINT/SIGTERM/SIGHUP; `on_ready(door)` is called once it listens."""
+def zygote_enabled() -> bool:
+    return os.environ.get("PORTAL_SSH_ZYGOTE", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def fresh_process_launcher():
+    from tui.ssh import ProcessLauncher
+
+    return ProcessLauncher()
+
+
+async def serve_until_stopped(settings, host: str | None, port: int | None, on_ready=None, launcher=None) -> int:
+    """Run the door until SIGINT/SIGTERM/SIGHUP; `on_ready(door)` is called once it listens.
+
+    `launcher` None: the default (apps forked from a zygote, unless
+    PORTAL_SSH_ZYGOTE=0)."""
     from tui.ssh import start_server
 
     log = logging.getLogger("portal.ssh")
+    if launcher is None and not zygote_enabled():
+        launcher = fresh_process_launcher()
     try:
-        door = await start_server(settings, host=host, port=port)
+        door = await start_server(settings, host=host, port=port, launcher=launcher)
     except OSError as exc:
         log.error("cannot listen on %s port %s: %s", host or settings.ssh_host, port if port is not None else settings.ssh_port, exc)
         return 1

@@ -6,6 +6,10 @@ authentication is open for those names only (the apps authenticate people);
 `staff` can be restricted to the keys in `settings.ssh_staff_keys`. Agent and
 port forwarding, exec requests and subsystems (SFTP) are refused.
 
+Apps are forked from a pre-loaded zygote by default (`default_launcher`,
+see tui/ssh/zygote.py); pass `launcher=ProcessLauncher()` for one fresh
+process per session (`portal serve --no-zygote`).
+
 Embedding (the demo command does this):
 
     door = await start_server(settings)            # or port=0, launcher=...
@@ -33,7 +37,6 @@ from .pty_bridge import (
     Child,
     LaunchRequest,
     Launcher,
-    ProcessLauncher,
     clamp_size,
     open_pty,
     pump_pty_to,
@@ -78,9 +81,12 @@ class SshDoor:
         launcher: Launcher,
         limits: DoorLimits,
         clock: MonotonicClock,
+        owns_launcher: bool = False,
     ) -> None:
         self.settings = settings
         self.launcher = launcher
+        self._owns_launcher = owns_launcher
+        self._launcher_start: asyncio.Task[None] | None = None
         self.limits = limits
         self.clock = clock
         self.host_key_path = host_key_path(settings.data_dir)
@@ -161,6 +167,11 @@ class SshDoor:
             conn.disconnect(MSG_SHUTDOWN)
         if self._acceptor is not None:
             await self._acceptor.wait_closed()
+        if self._launcher_start is not None:
+            self._launcher_start.cancel()
+            await asyncio.gather(self._launcher_start, return_exceptions=True)
+        if self._owns_launcher and hasattr(self.launcher, "close"):
+            await self.launcher.close()
         log.info("stopped listening on %s port %d", self.host, self.port)
 
     async def __aenter__(self) -> "SshDoor":
@@ -168,6 +179,27 @@ class SshDoor:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+
+def default_launcher(settings: Settings) -> Launcher:
+    """Apps forked from a pre-loaded zygote, which runs each app once at
+    start (on a private terminal) to have its stylesheets parsed."""
+    from .zygote import ZygoteLauncher
+
+    env = child_env(settings, client_term=None, peer_ip="")
+    env.pop("PORTAL_SESSION_SOURCE", None)
+    names = ["kiosk", "staff"] + (["mailbox"] if settings.demo else [])
+    warm_up = [argv for argv in (app_command(name, settings) for name in names) if argv]
+    return ZygoteLauncher(env=env, warm_up=warm_up)
+
+
+async def _start_launcher(launcher: Launcher) -> None:
+    try:
+        await launcher.start()  # type: ignore[attr-defined]
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # sessions fall back to fresh processes
+        log.warning("app launcher did not start: %s", exc)
 
 
 async def start_server(
@@ -183,17 +215,30 @@ async def start_server(
 
     host/port default to settings.ssh_host/ssh_port; port 0 picks a free port
     (read it back from `door.port`). `launcher` starts the app processes
-    (default: `ProcessLauncher()`, one fresh process per session); `limits`
+    (default: `default_launcher(settings)`, apps forked from a zygote, which
+    the door starts now and stops on close; `ProcessLauncher()`: one fresh
+    process per session); `limits`
     defaults to `DoorLimits.from_settings(settings)`; `clock` (monotonic
     seconds) drives the rate limiter and the idle/absolute limits.
     """
+    owns = launcher is None
     door = SshDoor(
         settings,
-        launcher=launcher or ProcessLauncher(),
+        launcher=launcher or default_launcher(settings),
         limits=limits or DoorLimits.from_settings(settings),
         clock=clock or time.monotonic,
+        owns_launcher=owns,
     )
-    await door._listen(settings.ssh_host if host is None else host, settings.ssh_port if port is None else port)
+    try:
+        await door._listen(settings.ssh_host if host is None else host, settings.ssh_port if port is None else port)
+    except BaseException:
+        if owns and hasattr(door.launcher, "close"):
+            await door.launcher.close()
+        raise
+    if owns and hasattr(door.launcher, "start"):
+        # In the background: the door listens at once; a session that comes
+        # before the zygote is ready waits for it (or falls back).
+        door._launcher_start = asyncio.create_task(_start_launcher(door.launcher))
     return door
 
 
