@@ -412,7 +412,10 @@ class _Zygote:
                 else:
                     self.spawn(message, fds)
             elif op == "ping":
-                self.send({"op": "pong", "id": message.get("id"), "children": len(self.children)})
+                self.send({
+                    "op": "pong", "id": message.get("id"), "children": sorted(self.children),
+                    "css_memo": len(_css_memo or {}), "threads": _thread_count(),
+                })
             elif op == "stop":
                 return False
             return True
@@ -953,6 +956,7 @@ class ZygoteLauncher:
         self.start_timeout = start_timeout
         self.css_memo = css_memo
         self.python = python
+        self.warmed = False
         self.spawned = 0
         self.fallbacks = 0
         self.starts = 0
@@ -995,7 +999,11 @@ class ZygoteLauncher:
         if z is None or z.dead:
             if time.monotonic() < self._backoff_until:
                 raise ZygoteUnavailable("zygote restarts are backing off")
-            z = self._new_zygote()
+            try:
+                z = self._new_zygote()
+            except OSError as exc:
+                self._backoff_until = time.monotonic() + 5.0
+                raise ZygoteUnavailable(f"cannot start a zygote: {exc}") from exc
         try:
             return await asyncio.wait_for(asyncio.shield(z.ready), self.start_timeout)
         except asyncio.TimeoutError:
@@ -1043,6 +1051,7 @@ class ZygoteLauncher:
         except (ZygoteUnavailable, asyncio.TimeoutError):
             return
         env = {**self.env, "TERM": "xterm-256color", "COLORTERM": "truecolor", "PORTAL_SESSION_SOURCE": "warm-up"}
+        started = time.monotonic()
         for argv in self.warm_up:
             if z.dead or self._closed:
                 return
@@ -1068,6 +1077,8 @@ class ZygoteLauncher:
                 log.warning("zygote warm-up of %s failed: %s", argv[3:] or argv[1:], exc)
             finally:
                 os.close(master)
+        log.info("zygote warm-up of %d app(s) done in %.2fs", len(self.warm_up), time.monotonic() - started)
+        self.warmed = True
 
     async def ping(self) -> dict:
         z = await self._ready_zygote()
