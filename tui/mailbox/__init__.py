@@ -1,0 +1,1 @@
+"""The demo mailbox viewer (`portal mailbox`)."""
