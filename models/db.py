@@ -22,6 +22,7 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10000,
     "synchronous": "normal",
+    "secure_delete": 1,  # scrubbed codes must not linger in free pages
 }
 
 

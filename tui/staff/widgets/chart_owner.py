@@ -26,6 +26,11 @@ class ChartOwnerBox(Vertical, can_focus=True):
         Binding("enter,space", "open_menu", "Owner actions", id="owner_box.menu", show=False),
     ]
 
+    REFRESH_SECONDS = 3.0  # delivery state and expiry change without anyone touching the chart
+
+    class Changed(Message):
+        """The state or the email's delivery state changed on its own."""
+
     class MenuRequested(Message):
         def __init__(self, box: "ChartOwnerBox") -> None:
             super().__init__()
@@ -50,6 +55,16 @@ class ChartOwnerBox(Vertical, can_focus=True):
     def on_mount(self) -> None:
         if self.client is not None:
             self.show(self.client)
+        self.set_interval(self.REFRESH_SECONDS, self.refresh_state, name="owner-refresh")
+
+    def refresh_state(self) -> None:
+        """Re-read; tell the tab when something changed (e.g. the email went out)."""
+        if self.client is None or self.state is None:
+            return
+        before = (self.state.tag, self.delivery)
+        self.show(self.client)
+        if (self.state.tag, self.delivery) != before:
+            self.post_message(self.Changed())
 
     def show(self, client: Client) -> OwnerState:
         """Read the chart's owner state and redraw."""

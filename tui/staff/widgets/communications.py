@@ -82,6 +82,10 @@ class CommunicationsTab(VerticalScroll):
         if not history:
             table.add_row("No invitations yet", "", "", "", "", "")
 
+    def on_chart_owner_box_changed(self, event: ChartOwnerBox.Changed) -> None:
+        event.stop()
+        self.reload(self.client, owner_box=False)
+
     # --- the ⋮ menu ----------------------------------------------------------
 
     def on_chart_owner_box_menu_requested(self, event: ChartOwnerBox.MenuRequested) -> None:
