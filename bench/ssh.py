@@ -1,0 +1,211 @@
+"""The SSH door at clinic scale: first paint, keystrokes, memory, a rush of connects.
+
+Everything runs for real: `portal serve` in its own process (with its zygote,
+and a second door with `--no-zygote` for the "before" figures), the seeded
+demo practice, asyncssh clients rendering into pyte screens in this process.
+
+- First paint: from opening the session (SSH connected and authenticated)
+  until the app's first screen text is on the client's screen (kiosk: "Log
+  in"; staff: "Sign in"). The yardstick is a minimal Textual app's cold start
+  to first frame (bench/startup_baseline.py), sampled in the same loop,
+  interleaved with the door's samples.
+- Keystroke round trip: a key sent to the kiosk's email field until the
+  field on the client's screen shows it; one session alone, then 20 sessions
+  typing at once (one key every 100-300 ms each).
+- Memory: unique set size (Private_Clean + Private_Dirty from
+  /proc/<pid>/smaps_rollup) of each session's app process, with 20 open.
+- 20 sessions connecting at once: all must get their first screen.
+
+`python -m bench ssh` runs it alone; SSH_BENCH_SAMPLES sets the first-paint samples.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import string
+import tempfile
+import time
+from pathlib import Path
+
+from bench import Table
+from bench._sshkit import Client, Door, machine, memory, mib, seed
+from bench.startup_baseline import cold_start, fmt_ms, percentile
+
+SAMPLES = int(os.environ.get("SSH_BENCH_SAMPLES", "12"))
+SESSIONS = 20
+KEYS_ONE = 60
+KEYS_EACH = 40
+FIRST_PAINT_RATIO = 0.5
+RTT_ONE_MS = 50
+RTT_MANY_MS = 150
+USS_MIB = 40
+KIOSK_TEXT = "Log in"
+STAFF_TEXT = "Sign in"
+EMAIL_PLACEHOLDER = "name@example.com"
+
+
+async def first_paint(port: int, username: str, text: str) -> tuple[float, float]:
+    """(seconds from session open to `text` on screen, seconds to connect)."""
+    marks: dict[str, float] = {"start": time.perf_counter()}
+    client = await Client.open(port, username, connected=lambda: marks.__setitem__("open", time.perf_counter()))
+    try:
+        shown = await client.until_text(text, 30)
+    finally:
+        await client.close()
+    return shown - marks["open"], marks["open"] - marks["start"]
+
+
+async def to_login(client: Client) -> int:
+    """From the kiosk's welcome screen to the login form; returns the screen
+    row of the (empty, focused) email field."""
+    await client.until_text(KIOSK_TEXT, 30)
+    client.type("l")
+    await client.until_text(EMAIL_PLACEHOLDER, 30)
+    await asyncio.sleep(0.3)  # focus settles
+    return next(i for i, line in enumerate(client.screen.display) if EMAIL_PLACEHOLDER in line)
+
+
+class Typist:
+    """Types letters into the kiosk's email field (screen row `row`) and times
+    each key until the field shows it; empties the field (untimed) every 20."""
+
+    def __init__(self, client: Client, row: int, rng: random.Random) -> None:
+        self.client = client
+        self.row = row
+        self.rng = rng
+        self.typed = ""
+
+    def _field(self) -> str:
+        return self.client.screen.display[self.row]
+
+    async def key(self) -> float:
+        client = self.client
+        if len(self.typed) >= 20:
+            client.type("\x01\x0b")  # ctrl+a, ctrl+k
+            await client.until(lambda: EMAIL_PLACEHOLDER in self._field(), 10, "empty field")
+            self.typed = ""
+        self.typed += self.rng.choice(string.ascii_lowercase)
+        want = self.typed
+        sent = time.perf_counter()
+        client.type(want[-1])
+        shown = await client.until(lambda: want in self._field(), 10, f"{want!r} in the field")
+        return shown - sent
+
+    async def keys(self, n: int, gap: tuple[float, float]) -> list[float]:
+        rtts = []
+        for _ in range(n):
+            rtts.append(await self.key())
+            await asyncio.sleep(self.rng.uniform(*gap))
+        return rtts
+
+
+async def type_keys(client: Client, row: int, n: int, gap: tuple[float, float], rng: random.Random) -> list[float]:
+    """Type n letters into the email field; each key's round trip in seconds."""
+    return await Typist(client, row, rng).keys(n, gap)
+
+
+def stats(values: list[float]) -> str:
+    return f"median {fmt_ms(statistics.median(values))}, p95 {fmt_ms(percentile(values, 95))}"
+
+
+async def measure(table: Table) -> None:
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory(prefix="bench-ssh-") as tmp:
+        data = Path(tmp) / "data"
+        seed(data)
+        with Door(data, zygote=True) as door, Door(data, zygote=False) as fresh:
+            # --- first paint, interleaved with the yardstick ------------------------
+            base, kiosk, staff, kiosk_fresh, connects = [], [], [], [], []
+            await first_paint(door.port, "kiosk", KIOSK_TEXT)  # the client side warms up too
+            for _ in range(SAMPLES):
+                base.append(await asyncio.get_running_loop().run_in_executor(None, cold_start))
+                await asyncio.sleep(0.2)
+                seconds, connect = await first_paint(door.port, "kiosk", KIOSK_TEXT)
+                kiosk.append(seconds)
+                connects.append(connect)
+                await asyncio.sleep(0.2)
+                staff.append((await first_paint(door.port, "staff", STAFF_TEXT))[0])
+                await asyncio.sleep(0.2)
+                kiosk_fresh.append((await first_paint(fresh.port, "kiosk", KIOSK_TEXT))[0])
+                await asyncio.sleep(0.2)
+            b = statistics.median(base)
+            table.add("minimal Textual app, cold start to first frame", stats(base), "yardstick")
+            for name, values in (("kiosk", kiosk), ("staff", staff)):
+                ratio = statistics.median(values) / b
+                table.add(f"first paint after connect, {name} (zygote)", f"{stats(values)}; {ratio:.2f} x yardstick",
+                          f"<= {FIRST_PAINT_RATIO} x", ratio <= FIRST_PAINT_RATIO)
+            table.add("first paint after connect, kiosk (--no-zygote, before)",
+                      f"{stats(kiosk_fresh)}; {statistics.median(kiosk_fresh) / b:.2f} x yardstick")
+            table.add("SSH connect + auth (not in first paint)", stats(connects))
+
+            # memory of fresh processes, for comparison
+            opened = [await Client.open(fresh.port, "kiosk") for _ in range(3)]
+            for client in opened:
+                row = await to_login(client)
+                await type_keys(client, row, 5, (0.02, 0.05), rng)
+            fresh_uss = [memory(pid)["uss"] for pid in fresh.app_pids()]
+            for client in opened:
+                await client.close()
+            if fresh_uss:
+                table.add("USS per session (--no-zygote, before)", f"median {mib(statistics.median(fresh_uss))} (n={len(fresh_uss)})")
+            fresh.stop()
+
+            # --- keystrokes, one session ------------------------------------------------
+            client = await Client.open(door.port, "kiosk")
+            row = await to_login(client)
+            one = await type_keys(client, row, KEYS_ONE, (0.05, 0.15), rng)
+            await client.close()
+            table.add("keystroke round trip, 1 session", stats(one), f"p95 <= {RTT_ONE_MS} ms",
+                      percentile(one, 95) * 1000 <= RTT_ONE_MS)
+
+            # --- 20 sessions connecting at once ---------------------------------------
+            await asyncio.sleep(0.5)
+            started = time.perf_counter()
+
+            async def arrive() -> tuple[Client, float]:
+                c = await Client.open(door.port, "kiosk")
+                shown = await c.until_text(KIOSK_TEXT, 60)
+                return c, shown - started
+
+            results = await asyncio.gather(*(arrive() for _ in range(SESSIONS)), return_exceptions=True)
+            clients = [r[0] for r in results if not isinstance(r, BaseException)]
+            times = [r[1] for r in results if not isinstance(r, BaseException)]
+            table.add(f"{SESSIONS} sessions connecting at once: first screens",
+                      f"{len(clients)}/{SESSIONS}; last after {fmt_ms(max(times)) if times else '-'}, median {fmt_ms(statistics.median(times)) if times else '-'}",
+                      f"{SESSIONS}/{SESSIONS}", len(clients) == SESSIONS)
+
+            # --- keystrokes, 20 sessions typing at once -------------------------------
+            rows = await asyncio.gather(*(to_login(c) for c in clients))
+            many_lists = await asyncio.gather(*(
+                type_keys(c, r, KEYS_EACH, (0.1, 0.3), random.Random(i)) for i, (c, r) in enumerate(zip(clients, rows))
+            ))
+            many = [x for xs in many_lists for x in xs]
+            table.add(f"keystroke round trip, {len(clients)} sessions typing", f"{stats(many)}, max {fmt_ms(max(many))}",
+                      f"p95 <= {RTT_MANY_MS} ms", percentile(many, 95) * 1000 <= RTT_MANY_MS)
+
+            # --- memory with 20 sessions open -----------------------------------------
+            figures = [memory(pid) for pid in door.app_pids()]
+            uss = [f["uss"] for f in figures]
+            zygote = door.zygote_pid()
+            if uss:
+                table.add(f"USS per session (zygote, {len(uss)} open)",
+                          f"median {mib(statistics.median(uss))}, max {mib(max(uss))}; PSS median {mib(statistics.median(f['pss'] for f in figures))}",
+                          f"<= {USS_MIB} MiB", max(uss) <= USS_MIB << 20)
+            if zygote:
+                z = memory(zygote)
+                table.add("the zygote itself (shared by all sessions)", f"RSS {mib(z['rss'])}, USS {mib(z['uss'])}")
+            for c in clients:
+                await c.close()
+    table.add("machine", machine())
+
+
+def run() -> Table:
+    table = Table("SSH door (issue 7: fast at clinic scale)")
+    asyncio.run(measure(table))
+    return table
+
+
+if __name__ == "__main__":
+    print(run().format())

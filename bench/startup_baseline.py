@@ -1,0 +1,132 @@
+"""The yardstick for start-up figures: a minimal Textual app's cold start.
+
+A fresh `python -c <an App with one Static>` is spawned on a new PTY (its own
+session, the PTY as controlling terminal, 80x24, TERM=xterm-256color), and
+timed from the spawn until its text is on a pyte screen fed from the PTY
+master: the same "first paint" the SSH bench measures for the portal's apps.
+
+Helpers (no `run()`: other benches take their baseline from here, in the
+same run as their own figures):
+
+    time_to_text(argv, text, env=...) -> seconds     any program, same method
+    cold_start() -> seconds                          one sample of the minimal app
+    measure(n) -> list[float]                        n samples
+    percentile(values, q), fmt_ms(seconds)
+
+`python -m bench.startup_baseline [n]` prints the samples.
+"""
+from __future__ import annotations
+
+import math
+import os
+import select
+import signal
+import statistics
+import sys
+import time
+from typing import Mapping, Sequence
+
+import pyte
+
+READY_TEXT = "MINIMAL TEXTUAL APP READY"
+MINIMAL_APP = f"""
+from textual.app import App
+from textual.widgets import Static
+
+
+class Minimal(App):
+    def compose(self):
+        yield Static("{READY_TEXT}")
+
+
+Minimal().run()
+"""
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty sample."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def fmt_ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def summary(values: Sequence[float]) -> str:
+    return f"median {fmt_ms(statistics.median(values))}, p95 {fmt_ms(percentile(values, 95))} (n={len(values)})"
+
+
+def app_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """What an app started by the SSH door gets, give or take the PORTAL_* values."""
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "USER", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV") if k in os.environ}
+    env.setdefault("LANG", "C.UTF-8")
+    env.update({"TERM": "xterm-256color", "COLORTERM": "truecolor"})
+    env.update(extra or {})
+    return env
+
+
+def time_to_text(
+    argv: Sequence[str],
+    text: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    cols: int = 80,
+    rows: int = 24,
+    timeout: float = 30.0,
+) -> float:
+    """Spawn `argv` on a new PTY and return the seconds until `text` shows on
+    its screen. The process group is killed afterwards."""
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    path = os.ttyname(slave)
+    screen = pyte.Screen(cols, rows)
+    stream = pyte.ByteStream(screen)
+    actions = [(os.POSIX_SPAWN_OPEN, 0, path, os.O_RDWR, 0), (os.POSIX_SPAWN_DUP2, 0, 1), (os.POSIX_SPAWN_DUP2, 0, 2)]
+    started = time.perf_counter()
+    pid = os.posix_spawn(argv[0], list(argv), dict(env or app_env()), setsid=True, file_actions=actions)
+    os.close(slave)
+    try:
+        deadline = started + timeout
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(f"{text!r} not on screen after {timeout}s:\n" + "\n".join(screen.display))
+            ready, _, _ = select.select([master], [], [], left)
+            if not ready:
+                continue
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                raise RuntimeError("the program closed its terminal:\n" + "\n".join(screen.display)) from None
+            stream.feed(data)
+            if any(text in line for line in screen.display):
+                return time.perf_counter() - started
+    finally:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(master)
+
+
+def cold_start(python: str = sys.executable, timeout: float = 30.0) -> float:
+    """One cold start of the minimal app to its first frame, in seconds."""
+    return time_to_text([python, "-c", MINIMAL_APP], READY_TEXT, timeout=timeout)
+
+
+def measure(n: int = 10, python: str = sys.executable) -> list[float]:
+    cold_start(python)  # the first run after a while also pays for a cold page cache
+    return [cold_start(python) for _ in range(n)]
+
+
+if __name__ == "__main__":
+    samples = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
+    print("minimal Textual app, cold start to first frame: " + summary(samples))
+    print("samples: " + ", ".join(fmt_ms(s) for s in samples))
