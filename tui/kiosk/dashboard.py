@@ -58,6 +58,11 @@ class DashboardScreen(KioskScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
+        # Header buttons stay out of the Tab order: a client tabbing through a
+        # list must not land on Log out and press Enter by accident. Keys
+        # (Ctrl+L, F2) and the mouse still reach them.
+        for button in self.query("#who Button"):
+            button.can_focus = False
         self.show_who()  # the first tab loads itself when TabbedContent activates it
         self.query_one("#documents-table").focus()
 
