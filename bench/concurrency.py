@@ -171,6 +171,7 @@ def _verify(data_dir: str, reports: list[dict], out) -> None:
 
 def run() -> Table:
     table = Table(f"Concurrency: {WORKERS} sessions writing at once for {SECONDS:.0f} s (issue 7)")
+    where = machine()
     ctx = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="bench-concurrency-") as tmp:
         data = Path(tmp) / "data"
@@ -222,7 +223,7 @@ def run() -> Table:
               "ok" if not check["problems"] else "; ".join(check["problems"][:5]), "ok", not check["problems"])
     table.add("audit chain", f"{'verifies' if check['chain_ok'] else 'BROKEN: ' + check['chain_problem']} ({check['chain_checked']} events)",
               "verifies", check["chain_ok"])
-    table.add("machine", machine())
+    table.add("machine", where)
     return table
 
 

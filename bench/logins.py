@@ -73,6 +73,7 @@ async def _observe(port: int, n: int, ready, stop) -> list[tuple[float, float]]:
 
 
 async def measure(table: Table) -> None:
+    where = machine()
     with tempfile.TemporaryDirectory(prefix="bench-logins-") as tmp:
         data = Path(tmp) / "data"
         info = seed(data, LOGINS + 1)
@@ -137,7 +138,7 @@ async def measure(table: Table) -> None:
                 table.add("keystroke round trip, other sessions, during the burst", "no samples", f"p95 <= {RTT_MS} ms", False)
             for c in clients:
                 await c.close()
-    table.add("machine", machine())
+    table.add("machine", where)
 
 
 def run() -> Table:
