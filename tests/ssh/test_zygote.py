@@ -217,13 +217,18 @@ def test_the_door_forks_the_real_kiosk_from_its_own_zygote(settings):
             await term.wait_for("Log in", timeout=20)
             await wait_until(lambda: door.launcher.pid is not None, 5, "zygote running")
             zygote = door.launcher.pid
-            apps = [pid for pid in (await door.launcher.ping())["children"]]
+            info = await door.launcher.ping()
+            apps = info["children"]
             assert apps and all(parent_of(pid) == zygote for pid in apps)
+            assert Path(f"/proc/{apps[-1]}/comm").read_text().strip() == "tui kiosk"
+            assert info["threads"] == 1
             term.resize(90, 25)
             await asyncio.sleep(0.2)
             await term.wait_for("Log in")
             conn.close()
             await wait_until(lambda: door.active_sessions == 0, 10, "session ended")
+            await wait_until(lambda: door.launcher.warmed, 20, "warm-up done")
+            assert (await door.launcher.ping())["css_memo"] > 20, "the apps' stylesheets are parsed in the zygote"
         finally:
             await door.close()
         await wait_until(lambda: pid_gone(zygote), 5, "the door stopped its zygote")

@@ -305,6 +305,17 @@ def preload(names: Sequence[str]) -> list[str]:
     return failed
 
 
+def _set_process_name(name: str) -> None:
+    """What `ps -o comm` and `top` show (the command line stays the zygote's)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
+    except Exception:
+        pass
+
+
 def _set_child_subreaper() -> None:
     """Orphans of the apps (say a killed helper's children) come to us to be reaped."""
     try:
@@ -360,6 +371,7 @@ class _Zygote:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the door stops us by closing the socket
         signal.signal(signal.SIGCHLD, lambda *_: None)
         signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
+        _set_process_name("portal-zygote")
         failed = preload(self.config.get("preload", DEFAULT_PRELOAD))
         memo = bool(self.config.get("css_memo", True)) and install_css_memo()
         gc.collect()
@@ -439,6 +451,7 @@ class _Zygote:
                 break
             learned += _learn(payload)
         if learned:
+            gc.collect()  # only what is new: the rest is frozen
             gc.freeze()
 
     # --- spawning -----------------------------------------------------------------
@@ -611,6 +624,10 @@ def run_app_in_this_process(argv: Sequence[str], env: Mapping[str, str], tty: in
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as the interpreter sets it at start-up
 
+    if argv[1] == "-m":
+        _set_process_name(" ".join([argv[2].rsplit(".", 1)[-1], *argv[3:4]]))
+    else:
+        _set_process_name(os.path.basename(argv[1]))
     os.setsid()
     fcntl.ioctl(tty, termios.TIOCSCTTY, 0)
     for fd in (0, 1, 2):
