@@ -34,7 +34,23 @@ class DashboardScreen(KioskScreen):
     BINDINGS = [
         Binding("ctrl+l", "logout", "Log out", id="dashboard.logout"),
         Binding("f2", "switch_person", "Switch person", id="dashboard.switch"),
+        Binding("f3", "show_tab('documents')", "Documents", id="dashboard.documents"),
+        Binding("f4", "show_tab('appointments')", "Appointments", id="dashboard.appointments"),
+        Binding("f5", "show_tab('balance')", "Balance", id="dashboard.balance"),
+        Binding("f6", "show_tab('account')", "Account", id="dashboard.account"),
     ]
+
+    def action_show_tab(self, tab: str) -> None:
+        """Keyboard-only clients switch panes with F3-F6 (shown in the footer)."""
+        self.query_one("#tabs", TabbedContent).active = tab
+        pane = self.query_one(f"#{tab}", TabPane)
+
+        def focus_first() -> None:
+            first = next((w for w in pane.query("*") if w.focusable), None)
+            if first is not None:
+                first.focus()
+
+        self.call_after_refresh(focus_first)
 
     def __init__(self) -> None:
         super().__init__()
