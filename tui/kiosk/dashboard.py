@@ -46,7 +46,8 @@ class DashboardScreen(KioskScreen):
         pane = self.query_one(f"#{tab}", TabPane)
 
         def focus_first() -> None:
-            first = next((w for w in pane.query("*") if w.focusable), None)
+            # The pane's first control, not its scrolling container.
+            first = next((w for w in pane.query("RadioSet, Input, DataTable, Button") if w.focusable), None)
             if first is not None:
                 first.focus()
 
