@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from . import clock
 from .access import charts_of_account
@@ -17,34 +17,19 @@ from .dates import readable
 from .practice import get_practice
 from .tables import PortalAccount
 from .text import InvalidInput
+from .timefmt import clock_time, practice_zone, to_local
 
 UTC = dt.timezone.utc
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d")
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*([ap])?\.?\s*m?\.?$", re.IGNORECASE)
 
 
-def practice_zone() -> ZoneInfo:
-    try:
-        return ZoneInfo(get_practice().time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def to_local(when: dt.datetime, zone: ZoneInfo | None = None) -> dt.datetime:
-    """A naive-UTC time as an aware time in the practice's zone."""
-    return when.replace(tzinfo=UTC).astimezone(zone or practice_zone())
-
-
-def _clock_time(local: dt.datetime) -> str:
-    return f"{local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"
-
-
 def format_when(when: dt.datetime | None, zone: ZoneInfo | None = None) -> str:
     """'Fri Nov 20, 2026, 10:00 AM EST' in the practice's zone."""
     if when is None:
         return ""
-    local = to_local(when, zone)
-    return f"{local:%a %b} {local.day}, {local.year}, {_clock_time(local)} {local.tzname()}"
+    local = to_local(when, zone or practice_zone())
+    return f"{local:%a %b} {local.day}, {local.year}, {clock_time(local)} {local.tzname()}"
 
 
 def format_day(when: dt.datetime | dt.date | None, zone: ZoneInfo | None = None) -> str:
@@ -52,7 +37,7 @@ def format_day(when: dt.datetime | dt.date | None, zone: ZoneInfo | None = None)
     if when is None:
         return ""
     if isinstance(when, dt.datetime):
-        when = to_local(when, zone).date()
+        when = to_local(when, zone or practice_zone()).date()
     return f"{when:%b} {when.day}, {when.year}"
 
 
@@ -175,4 +160,4 @@ def recent_activity(account_id: int, limit: int = 20) -> list[ActivityLine]:
 
 
 def now_local() -> dt.datetime:
-    return to_local(clock.now())
+    return to_local(clock.now(), practice_zone())

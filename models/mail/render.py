@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from .. import clock
 from ..text import single_line
-from .timefmt import DEFAULT_TIME_ZONE, long_datetime, short_datetime, short_time, to_local  # noqa: F401
+from ..timefmt import DEFAULT_TIME_ZONE, long_datetime, short_datetime, short_time, to_local  # noqa: F401
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "mail_templates"
 

@@ -16,7 +16,7 @@ from peewee import fn
 from .. import clock
 from ..config import Settings
 from ..tables import OutboxMessage
-from .timefmt import short_datetime, short_time
+from ..timefmt import short_datetime, short_time
 
 STATUSES = ("queued", "sending", "retrying", "sent", "failed")
 

@@ -24,7 +24,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from models.mail.timefmt import short_datetime
+from models.timefmt import short_datetime
 
 
 def plain(value: object, *, multiline: bool = False) -> str:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from models.access import OwnerStatus
 from models.charts import RELATIONSHIPS
-from models.practice import get_practice
+from models.timefmt import clock_time, practice_zone, to_local
 
 # Colours for a state tag inside a DataTable cell (cells cannot take CSS
 # classes); the Chart Owner box colours its tag with classes in chart_room.tcss.
@@ -28,36 +28,20 @@ STATE_CLASS = {
 }
 
 
-def practice_zone() -> ZoneInfo:
-    try:
-        return ZoneInfo(get_practice().time_zone)
-    except Exception:  # an unknown zone name: show UTC rather than fail
-        return ZoneInfo("UTC")
-
-
-def local(when: dt.datetime, zone: ZoneInfo | None = None) -> dt.datetime:
-    return when.replace(tzinfo=dt.timezone.utc).astimezone(zone or practice_zone())
-
-
-def _clock(t: dt.datetime) -> str:
-    hour = t.hour % 12 or 12
-    return f"{hour}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'}"
-
-
 def when(value: dt.datetime | None, zone: ZoneInfo | None = None) -> str:
     """'Nov 27, 2026 10:00 AM EST' in the practice's zone; '' for None."""
     if value is None:
         return ""
-    t = local(value, zone)
-    return f"{t:%b} {t.day}, {t.year} {_clock(t)} {t.tzname()}"
+    t = to_local(value, zone or practice_zone())
+    return f"{t:%b} {t.day}, {t.year} {clock_time(t)} {t.tzname()}"
 
 
 def when_short(value: dt.datetime | None, zone: ZoneInfo | None = None) -> str:
     """'Nov 27 10:00 AM' for table cells."""
     if value is None:
         return ""
-    t = local(value, zone)
-    return f"{t:%b} {t.day} {_clock(t)}"
+    t = to_local(value, zone or practice_zone())
+    return f"{t:%b} {t.day} {clock_time(t)}"
 
 
 def day(value: dt.date | None) -> str:

@@ -1,7 +1,7 @@
 """Times for people: naive-UTC datetimes shown in the practice's zone.
 
 English and locale-independent ("Friday, November 27, 2026 at 3:00 PM EST").
-Kept apart from rendering so viewers can use it without importing Jinja2.
+The one place that words times: emails, the staff screens and the kiosk.
 """
 from __future__ import annotations
 
@@ -17,14 +17,23 @@ _MONTHS = (
 )
 
 
-def zone(name: str | None) -> ZoneInfo:
+def zone(name: str | ZoneInfo | None) -> ZoneInfo:
+    """The named zone; an unknown name shows UTC rather than failing."""
+    if isinstance(name, ZoneInfo):
+        return name
     try:
         return ZoneInfo(name or DEFAULT_TIME_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
 
-def to_local(value: dt.datetime | str, time_zone: str | None) -> dt.datetime:
+def practice_zone() -> ZoneInfo:
+    from .practice import get_practice
+
+    return zone(get_practice().time_zone)
+
+
+def to_local(value: dt.datetime | str, time_zone: str | ZoneInfo | None) -> dt.datetime:
     """A naive-UTC datetime (or its ISO string) in `time_zone`."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
@@ -33,7 +42,7 @@ def to_local(value: dt.datetime | str, time_zone: str | None) -> dt.datetime:
     return value.astimezone(zone(time_zone))
 
 
-def _clock_time(local: dt.datetime) -> str:
+def clock_time(local: dt.datetime) -> str:
     hour = local.hour % 12 or 12
     return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
 
@@ -43,19 +52,19 @@ def long_datetime(value: dt.datetime | str, time_zone: str | None) -> str:
     local = to_local(value, time_zone)
     return (
         f"{_DAYS[local.weekday()]}, {_MONTHS[local.month - 1]} {local.day}, {local.year}"
-        f" at {_clock_time(local)} {local.tzname()}"
+        f" at {clock_time(local)} {local.tzname()}"
     )
 
 
 def short_datetime(value: dt.datetime | str, time_zone: str | None) -> str:
     """'Nov 27, 3:02 PM'."""
     local = to_local(value, time_zone)
-    return f"{_MONTHS[local.month - 1][:3]} {local.day}, {_clock_time(local)}"
+    return f"{_MONTHS[local.month - 1][:3]} {local.day}, {clock_time(local)}"
 
 
 def short_time(value: dt.datetime | str, time_zone: str | None, *, today: dt.datetime | None = None) -> str:
     """'3:10 PM' when it falls on `today` (local), else 'Nov 28, 3:10 PM'."""
     local = to_local(value, time_zone)
     if today is not None and to_local(today, time_zone).date() == local.date():
-        return _clock_time(local)
+        return clock_time(local)
     return short_datetime(value, time_zone)
