@@ -14,7 +14,6 @@ from . import clock
 from .access import charts_of_account
 from .audit import recent_for_actor
 from .dates import readable
-from .practice import get_practice
 from .tables import PortalAccount
 from .text import InvalidInput
 from .timefmt import clock_time, practice_zone, to_local
