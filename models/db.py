@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from peewee import DatabaseProxy, Model, SqliteDatabase
+from peewee import DatabaseProxy, Model, OperationalError, SqliteDatabase
 from playhouse.db_url import connect as connect_url
+
+from .errors import DomainError
 from playhouse.migrations import Runner
 
 database = DatabaseProxy()
@@ -26,6 +28,63 @@ SQLITE_PRAGMAS = {
 }
 
 
+# SQLite's words for "cannot write here": the screens say so plainly instead
+# of crashing, and the transaction rolls back, so nothing is half-saved.
+_UNWRITABLE = ("readonly database", "disk is full", "disk i/o error", "unable to open database")
+
+
+UNWRITABLE_MESSAGE = (
+    "The portal can't save anything right now: its database is read-only or the disk is full. "
+    "Nothing was changed. Please tell the practice's administrator."
+)
+
+
+class StorageUnavailable(DomainError, OperationalError):
+    """The database cannot be written (read-only, full, gone); screens show the message."""
+
+
+def _translate(exc: OperationalError) -> OperationalError:
+    text = str(exc).lower()
+    return StorageUnavailable(UNWRITABLE_MESSAGE) if any(words in text for words in _UNWRITABLE) else exc
+
+
+class PortalSqliteDatabase(SqliteDatabase):
+    """SQLite that names unwritable storage, and lets its original error through.
+
+    On SQLITE_FULL (and some I/O errors) SQLite rolls the whole transaction
+    back by itself; peewee's own ROLLBACK / ROLLBACK TO SAVEPOINT then fails
+    and would hide the real error. Those are no-ops once nothing is open.
+    """
+
+    def _gone(self) -> bool:
+        return not self.is_closed() and not self.connection().in_transaction
+
+    def _execute_cursor(self, sql, params, **cursor_options):
+        try:
+            return super()._execute_cursor(sql, params, **cursor_options)
+        except OperationalError as exc:
+            if sql.lstrip().upper().startswith("ROLLBACK") and self._gone():
+                return self.cursor()
+            raise _translate(exc) from exc
+
+    def rollback(self):
+        if self._gone():
+            return
+        super().rollback()
+
+    def begin(self, lock_type=None):
+        try:
+            super().begin(lock_type)
+        except OperationalError as exc:
+            raise _translate(exc) from exc
+
+    def commit(self):
+        try:
+            super().commit()
+        except OperationalError as exc:
+            raise _translate(exc) from exc
+
+
 class BaseModel(Model):
     class Meta:
         database = database
@@ -38,7 +97,7 @@ def connect(url: str):
         path = url.split(":///", 1)[1] if ":///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = connect_url(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        db = PortalSqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     else:
         db = connect_url(url, unquote_password=True)
     database.initialize(db)

@@ -5,6 +5,8 @@ from .text import InvalidInput
 
 
 class DomainError(Exception):
+    """A refusal with a message that is safe and useful to show."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
