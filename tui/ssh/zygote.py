@@ -384,6 +384,7 @@ class _Zygote:
             "modules": len(sys.modules),
             "failed": failed,
             "css_memo": memo,
+            "threads": _thread_count(),
         })
         sel = self.selector = selectors.DefaultSelector()
         sel.register(self.control, selectors.EVENT_READ, "control")
@@ -458,7 +459,7 @@ class _Zygote:
     def spawn(self, message: Mapping[str, Any], fds: Sequence[int]) -> None:
         rid = message.get("id")
         argv, env = message.get("argv"), message.get("env")
-        if not (isinstance(argv, list) and len(argv) >= 2 and all(isinstance(a, str) for a in argv)):
+        if not (isinstance(argv, list) and all(isinstance(a, str) for a in argv) and runnable_in_zygote(argv, argv[0] if argv else "")):
             return self.send({"op": "failed", "id": rid, "error": "bad argv"})
         if not (isinstance(env, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())):
             return self.send({"op": "failed", "id": rid, "error": "bad environment"})
@@ -857,6 +858,8 @@ class _ZygoteProcess:
             )
             for failure in message.get("failed", []):
                 log.warning("zygote could not preload %s", failure)
+            if message.get("threads", 1) != 1:
+                log.error("zygote has %s threads after preloading; it will not fork (apps start fresh)", message["threads"])
             if not self.ready.done():
                 self.ready.set_result(self)
         elif op == "log":
@@ -1055,7 +1058,7 @@ class ZygoteLauncher:
                 child = await z.spawn(argv, request.env, request.tty_path)
                 self.spawned += 1
                 return child
-            except ZygoteUnavailable as exc:
+            except (ZygoteUnavailable, ZygoteSpawnError) as exc:
                 log.warning("starting the app without the zygote: %s", exc)
         self.fallbacks += 1
         return await self.fallback.spawn(request)
