@@ -222,6 +222,9 @@ def test_the_door_forks_the_real_kiosk_from_its_own_zygote(settings):
             assert apps and all(parent_of(pid) == zygote for pid in apps)
             assert Path(f"/proc/{apps[-1]}/comm").read_text().strip() == "tui kiosk"
             assert info["threads"] == 1
+            # the app has its own database connection; the zygote never opens one
+            assert any("portal.db" in os.readlink(f) for f in Path(f"/proc/{apps[-1]}/fd").iterdir())
+            assert not any("portal.db" in os.readlink(f) for f in Path(f"/proc/{zygote}/fd").iterdir())
             term.resize(90, 25)
             await asyncio.sleep(0.2)
             await term.wait_for("Log in")

@@ -6,8 +6,9 @@ with back-pressure, window-size changes are applied with TIOCSWINSZ (the
 kernel then sends SIGWINCH to the app), and on hang-up the app's process
 group gets SIGHUP, then SIGKILL after a grace period, and is reaped.
 
-Launching is behind a small interface so a pre-forked "zygote" can replace
-`ProcessLauncher` later:
+Launching is behind a small interface; `ProcessLauncher` (here) starts a
+fresh process per session, `tui.ssh.zygote.ZygoteLauncher` (the door's
+default) forks it from a pre-loaded process:
 
     class Launcher(Protocol):
         async def spawn(self, request: LaunchRequest) -> Child: ...
