@@ -43,6 +43,16 @@ class EchoZygote(ZygoteLauncher):
         return await super().spawn(replace(request, env={**request.env, **self.extra_env}))
 
 
+def open_files(pid: int) -> list[str]:
+    targets = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            targets.append(os.readlink(fd))
+        except OSError:  # closed meanwhile
+            pass
+    return targets
+
+
 def parent_of(pid: int) -> int:
     stat = Path(f"/proc/{pid}/stat").read_text()
     return int(stat.rsplit(")", 1)[1].split()[1])
@@ -223,8 +233,8 @@ def test_the_door_forks_the_real_kiosk_from_its_own_zygote(settings):
             assert Path(f"/proc/{apps[-1]}/comm").read_text().strip() == "tui kiosk"
             assert info["threads"] == 1
             # the app has its own database connection; the zygote never opens one
-            assert any("portal.db" in os.readlink(f) for f in Path(f"/proc/{apps[-1]}/fd").iterdir())
-            assert not any("portal.db" in os.readlink(f) for f in Path(f"/proc/{zygote}/fd").iterdir())
+            assert any("portal.db" in target for target in open_files(apps[-1]))
+            assert not any("portal.db" in target for target in open_files(zygote))
             term.resize(90, 25)
             await asyncio.sleep(0.2)
             await term.wait_for("Log in")
