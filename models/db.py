@@ -10,10 +10,8 @@ import os
 from pathlib import Path
 
 from peewee import DatabaseProxy, Model, OperationalError, SqliteDatabase
-from playhouse.db_url import connect as connect_url
 
 from .errors import DomainError
-from playhouse.migrations import Runner
 
 database = DatabaseProxy()
 
@@ -99,6 +97,8 @@ def connect(url: str):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         db = PortalSqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     else:
+        from playhouse.db_url import connect as connect_url  # loads the PostgreSQL extensions
+
         db = connect_url(url, unquote_password=True)
     database.initialize(db)
     return db
@@ -124,10 +124,14 @@ def serialize_appends(key: int) -> None:
 
 def upgrade() -> list[str]:
     """Apply pending migrations; returns the names applied."""
+    from playhouse.migrations import Runner
+
     return Runner(database.obj, str(MIGRATIONS_DIR)).up()
 
 
 def migration_status() -> list[tuple[str, object]]:
+    from playhouse.migrations import Runner
+
     return [(m.name, m.applied) for m in Runner(database.obj, str(MIGRATIONS_DIR)).status()]
 
 

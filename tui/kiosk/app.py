@@ -128,6 +128,13 @@ class KioskApp(App, inherit_bindings=False):
                 self.log.error("could not end the session")
         self.exit()
 
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Mode switches hold painting briefly to mask the change; the first
+        visit has nothing on screen to mask, so it paints at once."""
+        if self._visit <= 1:
+            return
+        super().delay_update(delay)
+
     async def _new_visit(self, message: str) -> None:
         old = self.current_mode
         self._visit += 1
