@@ -11,6 +11,7 @@ lands in the one Maildir the `portal mailbox` viewer shows.
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import socket
 import time
@@ -21,6 +22,10 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from ..config import Settings
+
+# aiosmtpd logs every line of every message at DEBUG, codes included; the
+# portal's logs must never hold a code, whatever level they are set to.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 from ..text import single_line
 
 LOOPBACK = "127.0.0.1"
