@@ -1,0 +1,97 @@
+"""The workflow we follow, end to end across SSH sessions with the real apps:
+
+staff resends Jordan Avery's expired invitation -> the mailbox shows the
+email -> `register+CODE` registers -> the kiosk logs in to the dashboard.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from models.config import Settings
+from models.mail.deliver import deliver_all
+from models.mail.local_server import LocalMailServer, ensure_maildir, local_smtp_settings
+from models.seed import STAFF_PASSWORD, seed_demo
+from models.setup import open_portal
+from tui.ssh import DoorLimits, start_server
+
+from .termclient import Term, connect, run
+
+pytestmark = pytest.mark.ssh
+
+ENTER, TAB, DOWN, F3, CTRL_O = "\r", "\t", "\x1b[B", "\x1bOR", "\x0f"
+CLIENT_PASSWORD = "sunlit meadow paper kite"
+
+
+async def _session(port: int, user: str, cols: int = 100, rows: int = 36) -> Term:
+    return await Term.open(await connect(port, user), cols, rows)
+
+
+async def _type(term: Term, *keys: str) -> None:
+    """Keys one at a time, as a person types (a burst can arrive as one read)."""
+    import asyncio
+
+    for key in keys:
+        term.type(key)
+        await asyncio.sleep(0.05)
+
+
+def test_resend_mail_register_and_log_in_over_ssh(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", demo=True)
+    open_portal(settings)
+    ensure_maildir(settings.maildir)
+    seed_demo()  # at the real time: the apps in their own processes read the system clock
+
+    async def body():
+        door = await start_server(settings, limits=DoorLimits.from_settings(settings), host="127.0.0.1", port=0)
+        try:
+            with LocalMailServer(settings.maildir) as mail:
+                # 1. Staff: find Jordan Avery, Communications, the Expired tag, ⋮ -> Resend Invite.
+                staff = await _session(door.port, "staff")
+                await staff.wait_for("Staff sign in", 20)
+                await _type(staff, *"frontdesk", TAB, *STAFF_PASSWORD, ENTER)
+                await staff.wait_for("Search", 20)
+                await _type(staff, *"avery")
+                await staff.wait_for(r"Avery, Jordan")
+                await _type(staff, DOWN, ENTER)
+                await staff.wait_for(r"Chart #")
+                await _type(staff, F3)
+                await staff.wait_for(r"Chart Owner\s+Expired")
+                await _type(staff, CTRL_O)
+                await staff.wait_for("Resend Invite")
+                await _type(staff, DOWN, ENTER)
+                await staff.wait_for("previous code stops working")
+                await _type(staff, ENTER)
+                await staff.wait_for(r"Invited · expires in 7 days")
+
+                # The outbox goes out through the local mail server.
+                report = deliver_all(local_smtp_settings(settings, mail.port))
+                assert report.sent == 1, report
+
+                # 2. Mailbox: the invitation is there, with the code.
+                mailbox = await _session(door.port, "mailbox")
+                await mailbox.wait_for("A new invitation", 20)
+                await _type(mailbox, ENTER)
+                code = (await mailbox.wait_for(r"\b([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})\b")).group(1)
+                await mailbox.wait_for(rf"register\+{code}@")
+
+                # 3. register+CODE: the code is filled in; last name, DOB, password.
+                client = await _session(door.port, f"register+{code}", 80, 24)
+                await client.wait_for("Last name", 20)
+                await _type(client, *"Avery", TAB, *"03/14/1991", TAB, *CLIENT_PASSWORD, TAB, *CLIENT_PASSWORD, ENTER)
+                await client.wait_for("You're registered", 20)
+                await _type(client, ENTER)
+
+                # 4. Log in (email filled in) and see the dashboard.
+                await client.wait_for("Log in to your portal")
+                await _type(client, *CLIENT_PASSWORD, ENTER)
+                await client.wait_for(r"signed in as jordan\.avery@example\.com", 20)
+                assert re.search(r"Documents\s+Appointments\s+Balance\s+Account", client.text())
+
+                # The staff screen now shows the chart as Active on its own.
+                await staff.wait_for(r"Chart Owner\s+Active", 10)
+        finally:
+            await door.close()
+
+    run(body(), timeout=120)
