@@ -6,6 +6,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.lazy import Lazy
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from models.auth import AuthError, change_password
@@ -66,12 +67,14 @@ class DashboardScreen(KioskScreen):
         with TabbedContent(initial="documents", id="tabs"):
             with TabPane("Documents", id="documents"):
                 yield DocumentsPane(id="documents-pane")
+            # The hidden panes mount just after the first frame (Lazy), so the
+            # documents list shows sooner.
             with TabPane("Appointments", id="appointments"):
-                yield AppointmentsPane(practice_zone().key, id="appointments-pane")
+                yield Lazy(AppointmentsPane(practice_zone().key, id="appointments-pane"))
             with TabPane("Balance", id="balance"):
-                yield BalancePane(id="balance-pane")
+                yield Lazy(BalancePane(id="balance-pane"))
             with TabPane("Account", id="account"):
-                yield AccountPane(id="account-pane")
+                yield Lazy(AccountPane(id="account-pane"))
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
