@@ -263,7 +263,10 @@ RESET_BAD_CODE = "That reset code can't be used. Reset codes work once, for one 
 
 def reset_password(typed_code: str, new: str, confirm: str, source: str = "") -> str:
     """Set a new password with an emailed reset code; returns the account's email."""
-    throttle.check(source, "reset_code")
+    try:
+        throttle.check(source, "reset_code")
+    except throttle.Throttled as exc:
+        raise AuthError(exc.message, field="code") from None
     code = codes.normalize(typed_code)
     now = clock.now()
     reset = PasswordReset.get_or_none(PasswordReset.code_digest == codes.digest(code, "reset")) if code else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import argon2
@@ -17,6 +18,11 @@ START = dt.datetime(2026, 11, 20, 15, 0, 0)
 
 def pytest_addoption(parser):
     parser.addoption("--run-slow", action="store_true", help="run the soak tests (make soak)")
+
+
+def pytest_configure(config):
+    if config.getoption("--run-slow"):
+        os.environ["PORTAL_SOAK"] = "1"  # soak runs use more examples and trials
 
 
 def pytest_collection_modifyitems(config, items):

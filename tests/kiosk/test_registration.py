@@ -103,3 +103,22 @@ async def test_each_password_rule_gives_its_reason(portal, password, confirm, re
         assert app.screen.query_one("#password", Input).value == ""
         assert app.screen.query_one("#password", Input).has_focus
         assert Invitation.get().failed_matches == 0
+
+
+async def test_too_many_bad_codes_from_the_kiosk_says_so_and_keeps_running(portal):
+    from models import throttle
+    from tui.kiosk.register import RegisterScreen
+
+    from .helpers import kiosk, note
+
+    app = kiosk(portal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#register")
+        await pilot.pause()
+        assert isinstance(app.screen, RegisterScreen)
+        for _ in range(throttle.LIMIT + 1):
+            app.screen.query_one("#code").value = "AAAA-BBBB-CCCC-DDDD"
+            await pilot.click("#check-code")
+            await pilot.pause()
+        assert app.is_running
+        assert "Too many codes" in note(app, "code-error")

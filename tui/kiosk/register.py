@@ -9,6 +9,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from models.kiosk_views import dob_preview
 from models.registration import Registered, RegistrationError, bad_code_message, check_code, register
+from models.throttle import Throttled
 
 from .base import PASSWORD_RULES, SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
 
@@ -73,7 +74,12 @@ class RegisterScreen(KioskScreen):
             error.say("Type the code from your invitation email.")
             self.query_one("#code", Input).focus()
             return
-        if check_code(typed, self.kiosk.source):
+        try:
+            usable = check_code(typed, self.kiosk.source)
+        except Throttled as exc:  # this kiosk (or SSH address) guessed too often
+            self.show_bad_code(exc.message)
+            return
+        if usable:
             error.say("")
             self.query_one("#steps", ContentSwitcher).current = "step-details"
             self.query_one("#last-name", Input).focus()
