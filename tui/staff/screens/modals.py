@@ -23,7 +23,7 @@ from models.text import InvalidInput, clean_email
 from tui.runtime import plain
 
 from ..formatting import relationship, when
-from ..widgets.common import set_error
+from ..widgets.common import FieldErrorsMixin, set_error
 
 
 class OwnerActionsMenu(ModalScreen[Action | None]):
@@ -171,7 +171,7 @@ class ChooseOwnerScreen(ModalScreen[tuple[int | None, str] | None]):
         self.dismiss(None)
 
 
-class FormModal(ModalScreen):
+class FormModal(FieldErrorsMixin, ModalScreen):
     """A modal form whose inputs are named after the domain's fields."""
 
     CSS_PATH = "modals.tcss"
@@ -213,13 +213,6 @@ class FormModal(ModalScreen):
 
     def extra_error_fields(self) -> tuple[str, ...]:
         return ()
-
-    def clear_errors(self) -> None:
-        for error in self.query(".field-error").results(Static):
-            set_error(error)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "confirm":

@@ -14,7 +14,7 @@ from models.text import InvalidInput
 
 from tui.runtime import plain
 
-from ..widgets.common import set_error
+from ..widgets.common import FieldErrorsMixin, set_error
 
 FIELDS = (
     ("first_name", "First name", ""),
@@ -25,7 +25,7 @@ FIELDS = (
 )
 
 
-class NewChartScreen(Screen):
+class NewChartScreen(FieldErrorsMixin, Screen):
     CSS_PATH = "new_chart.tcss"
     AUTO_FOCUS = "#first_name"
 
@@ -58,13 +58,6 @@ class NewChartScreen(Screen):
         set_error(self.query_one(f"#{target}-error", Static), message)
         if target != "invite":
             self.query_one(f"#{target}", Input).focus()
-
-    def clear_errors(self) -> None:
-        for error in self.query(".field-error").results(Static):
-            set_error(error)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "create":

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tui.runtime import plain
 
@@ -19,3 +19,14 @@ class ChartChanged(Message):
     def __init__(self, what: str = "") -> None:
         super().__init__()
         self.what = what
+
+
+class FieldErrorsMixin:
+    """For form screens: error lines with class `field-error`, Enter moves on."""
+
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error").results(Static):
+            set_error(error)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
