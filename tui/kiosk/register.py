@@ -9,6 +9,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from models.kiosk_views import dob_preview
 from models.registration import Registered, RegistrationError, bad_code_message, check_code, register
+from models.text import single_line
 from models.throttle import Throttled
 
 from .base import PASSWORD_RULES, SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
@@ -22,7 +23,9 @@ class RegisterScreen(KioskScreen):
 
     def __init__(self, code: str | None = None) -> None:
         super().__init__()
-        self.start_code = code or ""
+        # A code given on the command line is shown in a field: never let a
+        # control byte from it reach the terminal.
+        self.start_code = single_line(code or "")[:40]
         self.busy = False
         self.locked = False
 
