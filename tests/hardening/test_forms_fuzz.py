@@ -102,3 +102,23 @@ def test_kiosk_registration_and_login_forms(portal):
         asyncio.run(scenario())
 
     run()
+
+
+def test_a_paste_with_escape_sequences_is_kept_as_plain_text(portal):
+    from textual import events
+
+    from tests.kiosk.helpers import kiosk
+
+    async def scenario():
+        app = kiosk(portal)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.click("#login")
+            await pilot.pause()
+            field = app.screen.query_one("#email", Input)
+            field.focus()
+            field.post_message(events.Paste("jo\x1b[2J\x1b]52;c;ZXZpbA==\x07@example.com\u202e"))
+            await pilot.pause()
+            assert field.value == "jo[2J]52;c;ZXZpbA==@example.com"
+            _no_escapes(app)
+
+    asyncio.run(scenario())

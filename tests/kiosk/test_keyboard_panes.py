@@ -1,7 +1,7 @@
 """Keyboard-only clients reach every pane with the keys the footer shows."""
 from __future__ import annotations
 
-from textual.widgets import TabbedContent
+from textual.widgets import Button, DataTable, Input, RadioSet, TabbedContent
 
 from tui.kiosk.dashboard import DashboardScreen
 
@@ -19,7 +19,7 @@ async def test_function_keys_switch_panes_and_tab_never_lands_on_log_out(portal)
             await pilot.press(key)
             await pilot.pause()
             assert tabs.active == pane
-            assert app.focused is not None and app.focused.__class__.__name__ in ("RadioSet", "Input", "DataTable", "Button")
+            assert isinstance(app.focused, (RadioSet, Input, DataTable, Button))
         for _ in range(12):
             await pilot.press("tab")
             assert app.focused is None or app.focused.id != "logout"

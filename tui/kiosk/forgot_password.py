@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, ContentSwitcher, Input, Static
+from tui.plain_input import PlainInput
 
 from models.auth import AuthError, request_password_reset, reset_password
 from models.kiosk_views import dob_preview
@@ -39,11 +40,11 @@ class ForgotPasswordScreen(KioskScreen):
                     "(you, or the person in your care). We'll email you a reset code.",
                     classes="hint",
                 )
-                yield field_row("Email", Input(placeholder="name@example.com", id="reset-email", max_length=254))
-                yield field_row("Last name", Input(id="reset-last-name", max_length=100))
+                yield field_row("Email", PlainInput(placeholder="name@example.com", id="reset-email", max_length=254))
+                yield field_row("Last name", PlainInput(id="reset-last-name", max_length=100))
                 yield field_row(
                     "Date of birth",
-                    Input(placeholder="MM/DD/YYYY", id="reset-dob", max_length=10),
+                    PlainInput(placeholder="MM/DD/YYYY", id="reset-dob", max_length=10),
                     Static("", id="reset-dob-readable", classes="field-note"),
                 )
                 yield Note(id="ask-error")
@@ -55,10 +56,10 @@ class ForgotPasswordScreen(KioskScreen):
             with VerticalScroll(id="step-reset", classes="page"):
                 yield Static("Set a new password", classes="title")
                 yield Note("notice", id="sent")
-                yield field_row("Reset code", Input(placeholder="XXXX-XXXX-XXXX-XXXX", id="reset-code", max_length=40))
+                yield field_row("Reset code", PlainInput(placeholder="XXXX-XXXX-XXXX-XXXX", id="reset-code", max_length=40))
                 yield Static(PASSWORD_RULES, classes="hint rules")
-                yield field_row("New password", Input(password=True, id="new-password", max_length=256))
-                yield field_row("New, again", Input(password=True, id="confirm-password", max_length=256))
+                yield field_row("New password", PlainInput(password=True, id="new-password", max_length=256))
+                yield field_row("New, again", PlainInput(password=True, id="confirm-password", max_length=256))
                 yield Note(id="reset-error")
                 yield Note("busy", id="reset-busy")
                 with Horizontal(classes="buttons"):

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
+from tui.plain_input import PlainInput
 
 from models.auth import LoginResult, client_login, end_session
 from models.kiosk_views import chart_choices
@@ -32,8 +33,8 @@ class LoginScreen(KioskScreen):
             yield Static("Log in to your portal", classes="title")
             yield Static("Your login is the email address your invitation was sent to.", classes="hint")
             yield Note("notice", id="notice")
-            yield field_row("Email", Input(self.email, placeholder="name@example.com", id="email", max_length=254))
-            yield field_row("Password", Input(password=True, id="password", max_length=256))
+            yield field_row("Email", PlainInput(self.email, placeholder="name@example.com", id="email", max_length=254))
+            yield field_row("Password", PlainInput(password=True, id="password", max_length=256))
             yield Note(id="error")
             yield Note("busy", id="busy")
             with Horizontal(classes="buttons"):

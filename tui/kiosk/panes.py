@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
+from tui.plain_input import PlainInput
 
 from models.kiosk_views import AccountSummary, ActivityLine, format_day, format_when, practice_zone
 from models.records import MODES, STATUSES, Statement, format_cents
@@ -88,10 +89,10 @@ class AppointmentsPane(VerticalScroll):
                     yield RadioButton(label, id=f"mode-{key}")
         with Horizontal(classes="field-row"):
             yield Label("Preferred date", classes="field-label")
-            yield Input(placeholder="MM/DD/YYYY", id="preferred-date", max_length=10)
+            yield PlainInput(placeholder="MM/DD/YYYY", id="preferred-date", max_length=10)
             yield Label("Time", classes="time-label")
-            yield Input(placeholder="2:30 PM", id="preferred-time", max_length=8)
-        yield field_row("Reason", Input(placeholder="optional", id="reason", max_length=500))
+            yield PlainInput(placeholder="2:30 PM", id="preferred-time", max_length=8)
+        yield field_row("Reason", PlainInput(placeholder="optional", id="reason", max_length=500))
         yield Note(id="appointment-error")
         yield Note("notice", id="appointment-notice")
         with Horizontal(classes="buttons"):
@@ -237,9 +238,9 @@ class AccountPane(VerticalScroll):
         yield Static("", id="account-summary")
         yield Static("Change your password", classes="title")
         yield Static(PASSWORD_RULES, classes="hint rules")
-        yield field_row("Current password", Input(password=True, id="current-password", max_length=256))
-        yield field_row("New password", Input(password=True, id="new-password", max_length=256))
-        yield field_row("New, again", Input(password=True, id="confirm-password", max_length=256))
+        yield field_row("Current password", PlainInput(password=True, id="current-password", max_length=256))
+        yield field_row("New password", PlainInput(password=True, id="new-password", max_length=256))
+        yield field_row("New, again", PlainInput(password=True, id="confirm-password", max_length=256))
         yield Note(id="password-error")
         yield Note("notice", id="password-notice")
         yield Note("busy", id="password-busy")

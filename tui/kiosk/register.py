@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, ContentSwitcher, Input, Static
+from tui.plain_input import PlainInput
 
 from models.kiosk_views import dob_preview
 from models.registration import Registered, RegistrationError, bad_code_message, check_code, register
@@ -38,7 +39,7 @@ class RegisterScreen(KioskScreen):
                     "Type the 16-character code from your invitation email. Dashes and spaces are optional.",
                     classes="hint",
                 )
-                yield field_row("Invitation code", Input(self.start_code, placeholder="XXXX-XXXX-XXXX-XXXX", id="code", max_length=40))
+                yield field_row("Invitation code", PlainInput(self.start_code, placeholder="XXXX-XXXX-XXXX-XXXX", id="code", max_length=40))
                 yield Note(id="code-error")
                 with Horizontal(classes="buttons"):
                     yield Button("Continue", id="check-code", variant="primary")
@@ -46,15 +47,15 @@ class RegisterScreen(KioskScreen):
             with VerticalScroll(id="step-details", classes="page"):
                 yield Static("Step 2 of 2 · Who you are, and a password", classes="title")
                 yield Static("Last name and date of birth of the client (you, or the person in your care).", classes="hint")
-                yield field_row("Last name", Input(id="last-name", max_length=100))
+                yield field_row("Last name", PlainInput(id="last-name", max_length=100))
                 yield field_row(
                     "Date of birth",
-                    Input(placeholder="MM/DD/YYYY", id="dob", max_length=10),
+                    PlainInput(placeholder="MM/DD/YYYY", id="dob", max_length=10),
                     Static("", id="dob-readable", classes="field-note"),
                 )
                 yield Static(PASSWORD_RULES, classes="hint", id="rules")
-                yield field_row("Password", Input(password=True, id="password", max_length=256))
-                yield field_row("Password again", Input(password=True, id="confirm", max_length=256))
+                yield field_row("Password", PlainInput(password=True, id="password", max_length=256))
+                yield field_row("Password again", PlainInput(password=True, id="confirm", max_length=256))
                 yield Note(id="details-error")
                 yield Note("busy", id="busy")
                 with Horizontal(classes="buttons"):

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tab, Tabs
 from textual.worker import get_current_worker
+from tui.plain_input import PlainInput
 
 from models.db import database
 from models.staff_views import ClientPage, client_list_page
@@ -56,7 +57,7 @@ class ClientListScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="search-bar"):
-            yield Input(
+            yield PlainInput(
                 id="search",
                 placeholder="Search: last name, first last, chart number or DOB (MM/DD/YYYY)",
                 max_length=100,

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Static
+from tui.plain_input import PlainInput
 
 from models.auth import LoginResult, staff_login
 from models.db import database
@@ -25,9 +26,9 @@ class StaffLoginScreen(Screen):
         with Vertical(id="login-box"):
             yield Static("Staff sign in", id="login-title")
             yield Label("Username", id="username-label")
-            yield Input(id="username", placeholder="username", max_length=100)
+            yield PlainInput(id="username", placeholder="username", max_length=100)
             yield Label("Password", id="password-label")
-            yield Input(id="password", password=True, placeholder="password", max_length=1024)
+            yield PlainInput(id="password", password=True, placeholder="password", max_length=1024)
             with Horizontal(id="login-actions"):
                 yield Button("Sign in", id="sign-in", variant="primary")
                 yield LoadingIndicator(id="busy")

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from tui.plain_input import PlainInput
 
 from models.access import Action, Candidate
 from models.charts import RELATIONSHIPS, add_contact, update_chart, update_contact
@@ -115,7 +116,7 @@ class ChooseOwnerScreen(ModalScreen[tuple[int | None, str] | None]):
                 id="candidates",
             )
             yield Label("Invitation email")
-            yield Input(id="owner-email", placeholder="name@example.com", max_length=254)
+            yield PlainInput(id="owner-email", placeholder="name@example.com", max_length=254)
             yield Static("", id="owner-email-error", classes="field-error")
             with Horizontal(classes="dialog-actions"):
                 yield Button("Continue", id="confirm", variant="primary")
@@ -195,7 +196,7 @@ class FormModal(FieldErrorsMixin, ModalScreen):
             for name, label, placeholder in self.FIELDS:
                 with Horizontal(classes="field-row"):
                     yield Label(label, classes="field-label")
-                    yield Input(values.get(name, ""), id=name, placeholder=placeholder, max_length=254)
+                    yield PlainInput(values.get(name, ""), id=name, placeholder=placeholder, max_length=254)
                 yield Static("", id=f"{name}-error", classes="field-error")
             yield from self.extra_fields()
             yield Static("", id="form-error", classes="field-error")
@@ -347,7 +348,7 @@ class DecideRequestScreen(ModalScreen[AppointmentRequest | None]):
                 summary += f"\nReason: {req.reason}"
             yield Static(plain(summary), id="dialog-body")
             yield Label("Message to the client (optional)")
-            yield Input(id="message", placeholder="e.g. See you then!" if self.approve else "e.g. Please call us to find another time.", max_length=2000)
+            yield PlainInput(id="message", placeholder="e.g. See you then!" if self.approve else "e.g. Please call us to find another time.", max_length=2000)
             yield Static("", id="message-error", classes="field-error")
             with Horizontal(classes="dialog-actions"):
                 yield Button(f"{verb} request", id="confirm", variant="primary" if self.approve else "error")

@@ -6,6 +6,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+from tui.plain_input import PlainInput
 
 from models.access import activate_access
 from models.charts import create_chart
@@ -41,7 +42,7 @@ class NewChartScreen(FieldErrorsMixin, Screen):
             for name, label, placeholder in FIELDS:
                 with Horizontal(classes="field-row"):
                     yield Label(label, classes="field-label")
-                    yield Input(id=name, placeholder=placeholder, max_length=254)
+                    yield PlainInput(id=name, placeholder=placeholder, max_length=254)
                 yield Static("", id=f"{name}-error", classes="field-error", markup=False)
             yield Checkbox("Send client an email to set up their portal account", id="invite")
             yield Static("", id="invite-error", classes="field-error", markup=False)

@@ -5,6 +5,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Select, Static
+from tui.plain_input import PlainInput
 
 from models.errors import DomainError
 from models.records import add_ledger_entry, balance_cents, format_cents, ledger_for_staff
@@ -29,8 +30,8 @@ class BillingTab(VerticalScroll):
         yield Static("", id="balance")
         with Horizontal(id="ledger-form"):
             yield Select([("Charge", "charge"), ("Payment", "payment")], value="charge", allow_blank=False, id="kind")
-            yield Input(id="amount", placeholder="125.00", max_length=20)
-            yield Input(id="description", placeholder="Description, e.g. Session 11/20", max_length=100)
+            yield PlainInput(id="amount", placeholder="125.00", max_length=20)
+            yield PlainInput(id="description", placeholder="Description, e.g. Session 11/20", max_length=100)
             yield Button("Add", id="add-entry", variant="primary", compact=True)
         yield Static("", id="amount-error", classes="field-error")
         table = DataTable(id="ledger", cursor_type="row", zebra_stripes=True)

@@ -5,6 +5,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, Static, TextArea
+from tui.plain_input import PlainInput
 
 from models.errors import DomainError
 from models.records import documents_for_staff, share_document
@@ -31,13 +32,13 @@ class DocumentsTab(VerticalScroll):
         yield Static("Share a document with the client", classes="section-heading")
         with Horizontal(classes="field-row"):
             yield Label("Title", classes="field-label")
-            yield Input(id="doc-title", placeholder="e.g. Treatment plan", max_length=100)
+            yield PlainInput(id="doc-title", placeholder="e.g. Treatment plan", max_length=100)
         yield Static("", id="title-error", classes="field-error")
         yield TextArea(id="doc-body", soft_wrap=True, show_line_numbers=False)
         yield Static("", id="document-error", classes="field-error")
         with Horizontal(classes="field-row"):
             yield Label("Or a file", classes="field-label")
-            yield Input(id="doc-path", placeholder="path of a UTF-8 text file", max_length=4096)
+            yield PlainInput(id="doc-path", placeholder="path of a UTF-8 text file", max_length=4096)
             yield Button("Load file", id="load-file", compact=True)
         yield Static("", id="path-error", classes="field-error")
         with Horizontal(classes="tab-actions"):
