@@ -320,7 +320,7 @@ def scrub_context(kind: str, context_json: str) -> str:
     return json.dumps(context, default=str, sort_keys=True)
 
 
-_SETTLE_SQL: dict[tuple[str, ...], str] = {}
+_SETTLE_SQL: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
 def _settle(row: OutboxMessage, token: str, **changes: Any) -> bool:
@@ -330,12 +330,12 @@ def _settle(row: OutboxMessage, token: str, **changes: Any) -> bool:
     SQL text is built once per set of columns (this runs once per message).
     """
     names = tuple(sorted(changes))
-    sql = _SETTLE_SQL.get(names)
+    param = database.param  # part of the key: SQLite says ?, PostgreSQL %s
+    sql = _SETTLE_SQL.get((param, names))
     if sql is None:
         meta = OutboxMessage._meta
-        param = database.param
         columns = ", ".join(f'"{meta.fields[name].column_name}" = {param}' for name in names)
-        sql = _SETTLE_SQL[names] = (
+        sql = _SETTLE_SQL[(param, names)] = (
             f'UPDATE "{meta.table_name}" SET {columns} '
             f'WHERE "id" = {param} AND "claimed_by" = {param} AND "status" = {param}'
         )

@@ -42,8 +42,26 @@ async def _type(term: Term, *keys: str) -> None:
         await asyncio.sleep(TYPIST_GAP)
 
 
-def test_resend_mail_register_and_log_in_over_ssh(tmp_path):
-    settings = Settings(data_dir=tmp_path / "data", demo=True)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request):
+    """The door and every app it starts, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield ""
+        return
+    import os
+
+    from tests.pg import drop_schema, fresh_schema
+
+    schema = f"portal_ssh_test_{os.getpid()}"
+    yield fresh_schema(schema)
+    from models.db import database
+
+    database.obj.close()
+    drop_schema(schema)
+
+
+def test_resend_mail_register_and_log_in_over_ssh(tmp_path, database_url):
+    settings = Settings(data_dir=tmp_path / "data", demo=True, database_url=database_url)
     open_portal(settings)
     ensure_maildir(settings.maildir)
     seed_demo()  # at the real time: the apps in their own processes read the system clock
