@@ -8,6 +8,7 @@ old one whole, so nothing a client saw stays behind.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 import math
 import signal
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ class KioskApp(App, inherit_bindings=False):
 
     async def on_mount(self) -> None:
         await self._new_visit("")
+        self.call_after_refresh(self._preload_styles)
         if self.start_code:
             from .register import RegisterScreen
 
@@ -117,6 +119,20 @@ class KioskApp(App, inherit_bindings=False):
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(signum, self.call_later, self.hang_up)
+
+    def _preload_styles(self) -> None:
+        """Once the first frame is out, parse every screen's stylesheet, so a
+        client's first dashboard does not wait for it (Textual reads a
+        screen's CSS_PATH into the app's stylesheet when the screen first
+        shows; the same files read now are then skipped)."""
+        changed = False
+        for path in sorted(Path(__file__).parent.glob("*.tcss")):
+            if not self.stylesheet.has_source(str(path), ""):
+                self.stylesheet.read(path)
+                changed = True
+        if changed:
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
 
     async def hang_up(self) -> None:
         """The terminal went away (SSH disconnect, tty hang-up): end the session, then stop."""
