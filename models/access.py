@@ -74,9 +74,10 @@ ALLOWED = {
 
 
 def valid_days() -> int:
-    from .setup import _settings
+    from .setup import current_settings
 
-    return _settings.invite_valid_days if _settings else DEFAULT_VALID_DAYS
+    settings = current_settings()
+    return settings.invite_valid_days if settings else DEFAULT_VALID_DAYS
 
 
 def is_pending(inv: Invitation) -> bool:
@@ -140,9 +141,8 @@ def current_access(client: Client | int) -> ChartAccess | None:
 
 
 def owner_state(client: Client | int) -> OwnerState:
-    return owner_states([client.id if isinstance(client, Client) else client])[
-        client.id if isinstance(client, Client) else client
-    ]
+    client_id = client.id if isinstance(client, Client) else client
+    return owner_states([client_id])[client_id]
 
 
 def owner_states(client_ids: list[int]) -> dict[int, OwnerState]:

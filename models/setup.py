@@ -20,6 +20,11 @@ def open_portal(settings: Settings | None = None, *, migrate: bool = True) -> Se
     return settings
 
 
+def current_settings() -> Settings | None:
+    """The settings the portal was opened with, or None before open_portal."""
+    return _settings
+
+
 def settings() -> Settings:
     if _settings is None:
         raise RuntimeError("The portal is not open; call models.setup.open_portal first.")
