@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -31,3 +32,18 @@ def fresh_schema(name: str) -> str:
 def drop_schema(name: str) -> None:
     with _admin() as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+@contextmanager
+def private_schema(prefix: str):
+    """A fresh schema for this process; yields its URL, drops it afterwards."""
+    schema = f"{prefix}_{os.getpid()}"
+    url = fresh_schema(schema)
+    try:
+        yield url
+    finally:
+        from models.db import database
+
+        if database.obj is not None:
+            database.obj.close()
+        drop_schema(schema)

@@ -48,16 +48,10 @@ def database_url(request):
     if request.param == "sqlite":
         yield ""
         return
-    import os
+    from tests.pg import private_schema
 
-    from tests.pg import drop_schema, fresh_schema
-
-    schema = f"portal_ssh_test_{os.getpid()}"
-    yield fresh_schema(schema)
-    from models.db import database
-
-    database.obj.close()
-    drop_schema(schema)
+    with private_schema("portal_ssh_test") as url:
+        yield url
 
 
 def test_resend_mail_register_and_log_in_over_ssh(tmp_path, database_url):
