@@ -236,7 +236,6 @@ def test_the_door_forks_the_real_kiosk_from_its_own_zygote(settings):
             assert any("portal.db" in target for target in open_files(apps[-1]))
             assert not any("portal.db" in target for target in open_files(zygote))
             term.resize(90, 25)
-            await asyncio.sleep(0.2)
             await term.wait_for("Log in")
             conn.close()
             await wait_until(lambda: door.active_sessions == 0, 10, "session ended")
