@@ -78,6 +78,7 @@ class Term:
         self.stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()
         self.closed = asyncio.Event()
+        self._changed = asyncio.Event()  # set whenever output arrives
         self._reader = asyncio.create_task(self._pump())
 
     @classmethod
@@ -94,10 +95,12 @@ class Term:
                     break
                 self.raw += data
                 self.stream.feed(data)
+                self._changed.set()
         except (asyncssh.Error, OSError):
             pass
         finally:
             self.closed.set()
+            self._changed.set()
 
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)
@@ -106,16 +109,22 @@ class Term:
         return self.raw.decode("utf-8", "replace")
 
     async def wait_for(self, pattern: str, timeout: float = 10.0) -> re.Match:
-        """Poll the screen until the regex `pattern` appears."""
+        """Wait until the regex `pattern` is on the screen, re-checking each
+        time output arrives (no polling)."""
         deadline = time.monotonic() + timeout
         rx = re.compile(pattern)
         while True:
+            self._changed.clear()
             match = rx.search(self.text())
             if match:
                 return match
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0 or (self.closed.is_set() and not self._changed.is_set()):
                 raise AssertionError(f"{pattern!r} not on screen after {timeout}s:\n{self.text()}")
-            await asyncio.sleep(0.02)
+            try:
+                await asyncio.wait_for(self._changed.wait(), left)
+            except asyncio.TimeoutError:
+                pass
 
     async def wait_closed(self, timeout: float = 10.0) -> None:
         await asyncio.wait_for(self.closed.wait(), timeout)

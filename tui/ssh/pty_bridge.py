@@ -77,6 +77,14 @@ class Launcher(Protocol):
     async def spawn(self, request: LaunchRequest) -> Child: ...
 
 
+def kill_group(pid: int, sig: int) -> None:
+    """Signal an app's process group (it leads its own session); gone is fine."""
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 class SpawnedChild:
     """A direct child started in its own session.
 
@@ -123,10 +131,7 @@ class SpawnedChild:
         self._done.set_result(code)
 
     def _kill_group(self, sig: int) -> None:
-        try:
-            os.killpg(self.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
+        kill_group(self.pid, sig)
 
     def signal_group(self, sig: int) -> None:
         if self.returncode is None:

@@ -60,7 +60,7 @@ import time
 import traceback
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, open_pty, terminate
+from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, kill_group, open_pty, terminate
 
 log = logging.getLogger("portal.ssh")
 
@@ -759,10 +759,7 @@ class ZygoteChild:
         self._finish(-1)
 
     def _kill_group(self, sig: int) -> None:
-        try:
-            os.killpg(self.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
+        kill_group(self.pid, sig)
 
     def signal_group(self, sig: int) -> None:
         if self.returncode is not None:
