@@ -9,9 +9,9 @@ The flow for one batch:
    ('queued','retrying') AND next_attempt_at <= now`, and the batch is
    re-read by its token. Two workers can never hold the same row.
 2. One yagmail-managed connection is opened and logged in (yagmail owns TLS
-   and login; we build each `EmailMessage` ourselves and call
-   `yag.smtp.send_message`, so yagmail's `send()` with its sleeps and its
-   HTML mangling is never used).
+   and login; `compose.py` writes each message's bytes and we call
+   `yag.smtp.sendmail`, so yagmail's `send()` with its reconnect per
+   message, its sleeps and its HTML mangling is never used).
 3. Each row is settled as soon as its SMTP transaction ends:
    - accepted: 'sent', `sent_at`, `message_id`; the code of code-bearing
      kinds is removed from the stored context;
@@ -51,7 +51,6 @@ import ssl
 import threading
 import uuid
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from typing import Any
 
 from .. import clock
@@ -59,7 +58,8 @@ from ..config import Settings, SmtpSettings
 from ..db import database, is_sqlite
 from ..tables import OutboxMessage
 from ..text import single_line
-from .render import CODE_KINDS, RenderError, build_message, build_outbox_message, sender_address
+from .compose import Composer, Outgoing, sender_address
+from .render import CODE_KINDS, RenderError
 from .state import mail_readiness
 
 log = logging.getLogger(__name__)
@@ -407,6 +407,12 @@ def _truncate_wal() -> None:
 # --- one batch -----------------------------------------------------------------
 
 
+def send(yag, outgoing: Outgoing) -> None:
+    """One SMTP transaction on an open connection; the envelope is given,
+    not re-read from the headers."""
+    yag.smtp.sendmail(outgoing.from_addr, [outgoing.to_addr], outgoing.data)
+
+
 def _is_permanent(exc: BaseException) -> bool:
     """5xx about this message or its recipient (not about our connection or login)."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -418,6 +424,18 @@ def _is_permanent(exc: BaseException) -> bool:
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         return True  # e.g. a non-ASCII address and a server without SMTPUTF8
     return False
+
+
+def _retry_rest(rows: list[OutboxMessage], token: str, report: DeliveryReport, now: dt.datetime) -> bool:
+    """A problem with the whole batch (`report.error`): every row waits for
+    another try. Returns whether a code-bearing row was given up on."""
+    scrubbed = False
+    for row in rows:
+        status = _mark_retry(row, token, report.error, now)
+        report.failed += status == "failed"
+        report.retrying += status == "retrying"
+        scrubbed |= status == "failed" and row.kind in CODE_KINDS
+    return scrubbed
 
 
 def send_batch(
@@ -436,6 +454,12 @@ def send_batch(
     yag = None
     scrubbed = False
     try:
+        try:
+            composer = Composer(from_addr, from_name)
+        except RenderError as exc:  # the practice's own address: fixed in settings, then sent
+            report.error = str(exc)
+            scrubbed = _retry_rest(rows, token, report, clock.now())
+            return report
         for index, row in enumerate(rows):
             now = clock.now()
             if not _connected(yag):
@@ -444,24 +468,18 @@ def send_batch(
                 try:
                     yag = open_smtp(settings.smtp, from_addr)
                 except Exception as exc:
-                    error = describe(exc) if not isinstance(exc, MailConfigError) else str(exc)
-                    report.error = error
-                    for rest in rows[index:]:
-                        status = _mark_retry(rest, token, error, now)
-                        report.failed += status == "failed"
-                        report.retrying += status == "retrying"
-                        scrubbed |= status == "failed" and rest.kind in CODE_KINDS
+                    report.error = describe(exc) if not isinstance(exc, MailConfigError) else str(exc)
+                    scrubbed |= _retry_rest(rows[index:], token, report, now)
                     return report
             try:
-                msg = build_outbox_message(row, from_addr=from_addr, from_name=from_name)
+                outgoing = composer.compose_row(row)
             except RenderError as exc:
                 _mark_failed(row, token, str(exc), now)
                 report.failed += 1
                 scrubbed |= row.kind in CODE_KINDS
                 continue
             try:
-                # The envelope is given, not re-parsed from the headers.
-                yag.smtp.send_message(msg, from_addr=from_addr, to_addrs=[msg["To"].addresses[0].addr_spec])
+                send(yag, outgoing)
             except Exception as exc:
                 error = describe(exc)
                 if _is_permanent(exc):
@@ -476,10 +494,9 @@ def send_batch(
                         _close(yag)  # the connection's state is unknown: start a fresh one
                         yag = None
                 continue
-            message_id = str(msg["Message-ID"]).strip()
-            _mark_sent(row, token, message_id, clock.now())
+            _mark_sent(row, token, outgoing.message_id, clock.now())
             report.sent += 1
-            report.message_ids.append(message_id)
+            report.message_ids.append(outgoing.message_id)
             scrubbed |= row.kind in CODE_KINDS
     finally:
         _close(yag)
@@ -587,20 +604,18 @@ def send_test_message(settings: Settings, to_addr: str, to_name: str = "") -> st
 
     practice = get_practice()
     sender = sender_address(settings.smtp.sender, practice.email)
-    msg: EmailMessage = build_message(
+    outgoing = Composer(sender, practice.name).compose(
         "test",
         {"practice_name": practice.name, "practice_phone": practice.phone, "to_name": to_name or to_addr},
         to_addr=to_addr,
         to_name=to_name,
-        from_addr=sender,
-        from_name=practice.name,
     )
     yag = open_smtp(settings.smtp, sender)
     try:
-        yag.smtp.send_message(msg, from_addr=sender, to_addrs=[to_addr])
+        send(yag, outgoing)
     finally:
         _close(yag)
-    return str(msg["Message-ID"]).strip()
+    return outgoing.message_id
 
 
 # --- a background worker -------------------------------------------------------

@@ -25,7 +25,10 @@ from ..config import Settings
 
 # aiosmtpd logs every line of every message at DEBUG, codes included; the
 # portal's logs must never hold a code, whatever level they are set to.
-logging.getLogger("mail.log").setLevel(logging.WARNING)
+# aiosmtpd 1.4 also warns on every login about an attribute it sets itself.
+_aiosmtpd_log = logging.getLogger("mail.log")
+_aiosmtpd_log.setLevel(logging.WARNING)
+_aiosmtpd_log.addFilter(lambda record: "login_data is deprecated" not in record.getMessage())
 from ..text import single_line
 
 LOOPBACK = "127.0.0.1"
@@ -247,10 +250,6 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import signal
     import threading
-    import warnings
-
-    # aiosmtpd 1.4 itself sets the attribute it deprecates on every login.
-    warnings.filterwarnings("ignore", message="Session.login_data is deprecated")
 
     parser = argparse.ArgumentParser(prog="python -m models.mail.local_server")
     parser.add_argument("maildir", type=Path)

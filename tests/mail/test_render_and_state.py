@@ -8,7 +8,8 @@ import pytest
 
 from models.mail.deliver import deliver_all, deliver_due
 from models.mail.local_server import local_smtp_settings
-from models.mail.render import KINDS, RenderError, build_message, render_parts
+from models.mail.compose import build_message
+from models.mail.render import KINDS, RenderError, render_parts
 from models.mail.state import delivery_state, latest_states_for_invitations, outbox_counts
 from models.timefmt import long_datetime, short_datetime
 from models.tables import ChartAccess, Client, Invitation, OutboxMessage
