@@ -22,6 +22,8 @@ class InvalidInput(ValueError):
 
 def has_control(value: str) -> bool:
     """True for C0/C1 controls and bidi overrides (they can rewrite a screen or a header)."""
+    if value.isascii() and value.isprintable():  # the usual case, without a lookup per character
+        return False
     return any(
         unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200d" for ch in value
     )
@@ -29,6 +31,8 @@ def has_control(value: str) -> bool:
 
 def single_line(value: str) -> str:
     """Remove anything that could split an email header or a terminal line."""
+    if not has_control(value):
+        return value.strip()
     return "".join(ch for ch in value if not has_control(ch)).strip()
 
 
