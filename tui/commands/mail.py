@@ -15,7 +15,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     deliver = sub.add_parser("deliver", help="send what is due in the outbox")
     deliver.add_argument("--loop", action="store_true", help="keep delivering until interrupted")
     deliver.add_argument("--interval", type=float, default=5.0, help="seconds between rounds with --loop (default 5)")
-    deliver.add_argument("--lanes", type=int, default=1, help="batches sent side by side, each over its own connection")
+    deliver.add_argument(
+        "--lanes", type=int, default=4, help="batches sent side by side, each over its own connection (default 4)"
+    )
     deliver.set_defaults(run=run_deliver)
 
 
