@@ -233,3 +233,24 @@ def test_appointments_billing_and_activity(portal, clock):
     assert (req.status, req.practice_message) == ("approved", "See you then")
     staff_events = AuditEvent.select().where(AuditEvent.actor == "staff:fran", AuditEvent.chart == client.id)
     assert {e.source for e in staff_events} == {"workstation"}
+
+
+def test_tab_keys_pressed_while_the_chart_is_still_opening(portal, clock):
+    """F3 or Ctrl+O the instant the chart opens (before it is built) does what
+    it says once the screen is there, instead of failing."""
+    login = signed_in()
+    client = make_chart("Quick", "Typist")
+
+    async def scenario():
+        app = StaffApp(session=login)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            app.push_screen(ChartRoomScreen(client.id))
+            await app.screen.run_action("tab('communications')")  # not built yet
+            await settle(app, pilot)
+            room = app.screen
+            assert isinstance(room, ChartRoomScreen)
+            assert room.query_one("#chart-tabs").active == "communications"
+            assert room.tab_widget("communications") is not None
+
+    drive(scenario)

@@ -49,6 +49,7 @@ class ChartRoomScreen(Screen):
         self.client = get_chart(chart_id)
         self.initial_tab = tab
         self._mounting: dict[str, AwaitMount] = {}
+        self._built = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,6 +62,15 @@ class ChartRoomScreen(Screen):
     def on_mount(self) -> None:
         self.draw_header()
         self.open_tab(self.initial_tab)
+        self._built = True
+
+    def _still_building(self, action: str) -> bool:
+        """A key bound here can arrive while the screen is still being built
+        (a quick typist, a busy machine): its action then runs once it is."""
+        if self._built:
+            return False
+        self.call_after_refresh(self.run_action, action)
+        return True
 
     def open_tab(self, tab_id: str):
         """A tab's widget is built the first time the tab is shown."""
@@ -101,6 +111,8 @@ class ChartRoomScreen(Screen):
 
     async def action_tab(self, tab: str) -> None:
         """Show a tab and put the keyboard in it, so its keys are live and in the Footer."""
+        if self._still_building(f"tab({tab!r})"):
+            return
         self.query_one("#chart-tabs", TabbedContent).active = tab
         widget = await self.ready_tab(tab)
         if widget.can_focus:
@@ -117,6 +129,8 @@ class ChartRoomScreen(Screen):
         return widget
 
     async def action_owner_menu(self) -> None:
+        if self._still_building("owner_menu"):
+            return
         self.query_one("#chart-tabs", TabbedContent).active = "communications"
         tab = await self.ready_tab("communications")
         tab.open_menu()
