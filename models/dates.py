@@ -1,7 +1,12 @@
-"""Dates of birth as people type them: MM/DD/YYYY or YYYY-MM-DD, nothing guessed."""
+"""Dates of birth as people type them: MM/DD/YYYY or YYYY-MM-DD, nothing guessed.
+
+MM/DD/YYYY may also come as 04132001, 04-13-2001 or 04.13.2001: the same
+order of the same parts, so nothing is guessed there either.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from . import clock
 from .text import InvalidInput
@@ -10,8 +15,18 @@ FORMATS = ("%m/%d/%Y", "%Y-%m-%d")
 MAX_AGE_YEARS = 130
 
 
+def _with_slashes(value: str) -> str:
+    """04132001, 04-13-2001 and 04.13.2001 as 04/13/2001; anything else as typed."""
+    if len(value) == 8 and value.isascii() and value.isdigit():
+        return f"{value[:2]}/{value[2:4]}/{value[4:]}"
+    parts = re.split(r"[-.]", value)
+    if len(parts) == 3 and len(parts[0]) <= 2 and len(parts[2]) == 4:
+        return "/".join(parts)
+    return value
+
+
 def parse_dob(typed: str, field: str = "date_of_birth") -> dt.date:
-    value = (typed or "").strip()
+    value = _with_slashes((typed or "").strip())
     if not value:
         raise InvalidInput(field, "Date of birth is required (MM/DD/YYYY).")
     for fmt in FORMATS:

@@ -79,7 +79,8 @@ def test_bad_emails_are_refused(portal, email):
         create_chart(STAFF, first_name="A", last_name="B", date_of_birth="04/13/2001", email=email)
 
 
-@pytest.mark.parametrize("typed", ["13/04/2001", "02/30/2001", "3/4/69", "04/13/01", "2030-01-01", "1850-01-01", "yesterday", "", "2001-4-13x"])
+@pytest.mark.parametrize("typed", ["13/04/2001", "02/30/2001", "3/4/69", "04/13/01", "2030-01-01", "1850-01-01", "yesterday", "", "2001-4-13x",
+     "13042001", "0413200", "041320011", "04-13-01", "2001.04.13", "０４１３２００１"])
 def test_bad_dates_of_birth_are_refused(portal, typed):
     with pytest.raises(InvalidInput):
         parse_dob(typed)
@@ -87,6 +88,11 @@ def test_bad_dates_of_birth_are_refused(portal, typed):
 
 def test_good_dates_in_both_forms(portal):
     assert parse_dob(" 04/13/2001 ") == parse_dob("2001-04-13") == dt.date(2001, 4, 13)
+
+
+@pytest.mark.parametrize("typed", ["04132001", "04-13-2001", "04.13.2001", "4/13/2001", "4-13-2001"])
+def test_month_day_year_without_slashes(portal, typed):
+    assert parse_dob(typed) == dt.date(2001, 4, 13)
 
 
 def test_search_by_name_chart_number_and_dob(portal):
