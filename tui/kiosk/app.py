@@ -20,6 +20,7 @@ from textual.binding import Binding
 from models import clock
 from models.auth import end_session, session_status
 from models.config import Settings
+from tui import css_cache
 from tui.runtime import session_source
 
 from .idle import IdleWarningScreen
@@ -69,6 +70,7 @@ class KioskApp(App, inherit_bindings=False):
         source: str | None = None,
         handle_hangup: bool = False,
     ) -> None:
+        css_cache.install()
         super().__init__()
         if settings is None:
             from models import setup

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from models.audit import Actor
 from models.auth import LoginResult, end_session, session_status
 from models.staff_views import staff_user
+from tui import css_cache
 from tui.runtime import session_source
 
 from .screens.clients import ClientListScreen
@@ -39,6 +40,7 @@ class StaffApp(App):
         session: LoginResult | None = None,
         open_chart: int | None = None,
     ) -> None:
+        css_cache.install()
         super().__init__()
         self.source = source or session_source("workstation")
         self.session_id: int | None = None

@@ -1,0 +1,95 @@
+"""Parse each stylesheet once per process, not once per screen.
+
+Textual keeps parsed CSS in a cache per `Stylesheet` object, but
+`Stylesheet.reparse()` (run whenever a screen brings its own CSS_PATH, and
+on a theme change) parses into a brand-new `Stylesheet` whose cache is
+empty, so every source is parsed again: the kiosk parsed its 16 sources 76
+times before its first frame (~80 ms).
+
+`install()` puts one process-wide cache in front of
+`Stylesheet._parse_rules`. The key is Textual's own cache key plus the CSS
+variables (the theme), so a theme change never reuses rules parsed with
+other colours. Parsed rule sets are read-only once parsed (Textual's
+own cache already hands the same lists out again), so sharing them is safe.
+
+Textual is pinned exactly in pyproject.toml; if a different Textual lacks
+the method this wraps, `install()` changes nothing and returns False.
+The SSH door's zygote has its own memo of the same kind (it also learns
+from its children); where that one is installed, this one stands aside.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable, Mapping
+
+EXPECTED_PARAMS = ["self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"]
+MAX_THEMES = 8          # distinct sets of CSS variables kept
+MAX_SOURCES = 1024      # parsed sources kept per set of variables
+
+_by_variables: dict[tuple, dict[tuple, list]] = {}
+# The variables dict seen last and its rules: Textual replaces that dict on
+# a theme change rather than editing it, so identity is a cheap first check.
+_last: tuple[Mapping[str, str] | None, dict[tuple, list] | None] = (None, None)
+
+
+def _rules_for(variables: Mapping[str, str]) -> dict[tuple, list] | None:
+    """The cache for this set of variables (None: too many themes, don't cache)."""
+    global _last
+    if _last[0] is variables:
+        return _last[1]
+    key = tuple(sorted(variables.items()))
+    cache = _by_variables.get(key)
+    if cache is None and len(_by_variables) < MAX_THEMES:
+        cache = _by_variables[key] = {}
+    _last = (variables, cache)
+    return cache
+
+
+def _cached(original: Callable[..., list]) -> Callable[..., list]:
+    def _parse_rules(self: Any, css: str, read_from: Any, is_default_rules: bool = False, tie_breaker: int = 0, scope: str = "") -> list:
+        cache = _rules_for(self._variables)
+        key = (css, read_from, is_default_rules, tie_breaker, scope)
+        rules = None if cache is None else cache.get(key)
+        if rules is None:
+            rules = original(self, css, read_from, is_default_rules, tie_breaker, scope)
+            if cache is not None and len(cache) < MAX_SOURCES:
+                cache[key] = rules
+        return rules
+
+    _parse_rules.__wrapped__ = original  # type: ignore[attr-defined]
+    _parse_rules.portal_css_cache = True  # type: ignore[attr-defined]
+    return _parse_rules
+
+
+def install() -> bool:
+    """Share parsed CSS between all stylesheets of this process (idempotent).
+
+    Returns True when parsing goes through a process-wide cache (this one,
+    or the zygote's memo), False when Textual's parser is not the expected
+    one and nothing was changed.
+    """
+    try:
+        from textual.css.stylesheet import Stylesheet
+    except ImportError:
+        return False
+    current = Stylesheet._parse_rules
+    if hasattr(current, "__wrapped__"):  # ours, or the SSH zygote's memo
+        return True
+    if list(inspect.signature(current).parameters) != EXPECTED_PARAMS:
+        return False
+    if not hasattr(Stylesheet(), "_variables"):
+        return False
+    Stylesheet._parse_rules = _cached(current)
+    return True
+
+
+def uninstall() -> None:
+    """Back to Textual's own parser and an empty cache (for tests)."""
+    global _last
+    from textual.css.stylesheet import Stylesheet
+
+    current = Stylesheet._parse_rules
+    if getattr(current, "portal_css_cache", False):
+        Stylesheet._parse_rules = current.__wrapped__
+    _by_variables.clear()
+    _last = (None, None)
