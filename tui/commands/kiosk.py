@@ -15,10 +15,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.runtime import open_app_storage
+    from tui.runtime import launch, open_app_storage
 
     settings = open_app_storage()
     from tui.kiosk.app import KioskApp  # Textual is imported only here
 
-    KioskApp(code=args.code, settings=settings, handle_hangup=True).run()
+    launch(KioskApp(code=args.code, settings=settings, handle_hangup=True))
     return 0

@@ -28,12 +28,12 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from tui.runtime import open_app_storage
+    from tui.runtime import launch, open_app_storage
 
     open_app_storage()
     from tui.staff.app import StaffApp
 
-    StaffApp().run()
+    launch(StaffApp())
     return 0
 
 
