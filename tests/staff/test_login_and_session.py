@@ -28,17 +28,17 @@ async def _sign_in(app, pilot, username: str, password: str) -> None:
 def test_sign_in_shows_busy_then_opens_the_client_list(portal, clock, monkeypatch):
     import threading
 
-    from tui.staff.screens import login as login_module
+    from models import auth  # the sign-in screen looks staff_login up when it runs
 
     make_staff()
     gate = threading.Event()
-    real_login = login_module.staff_login
+    real_login = auth.staff_login
 
     def held_login(*args):
         gate.wait(10)  # argon2 is slow in real life: hold the worker until the test looks
         return real_login(*args)
 
-    monkeypatch.setattr(login_module, "staff_login", held_login)
+    monkeypatch.setattr(auth, "staff_login", held_login)
 
     async def scenario():
         app = StaffApp()

@@ -18,7 +18,6 @@ from textual.app import App
 from textual.binding import Binding
 
 from models import clock
-from models.auth import end_session, session_status
 from models.config import Settings
 from tui import css_cache
 from tui.runtime import session_source
@@ -39,6 +38,14 @@ BLOCKED_KEYS = {
     "ctrl+backslash": "sigquit",
 }
 ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
+
+
+def _auth():
+    """models.auth, imported when first needed: nobody is signed in at start,
+    and the Welcome screen should not wait for it (and argon2) to load."""
+    from models import auth
+
+    return auth
 
 
 @dataclass
@@ -141,7 +148,7 @@ class KioskApp(App, inherit_bindings=False):
         session, self.session = self.session, None
         if session is not None:
             try:
-                end_session(session.session_id, "disconnected")
+                _auth().end_session(session.session_id, "disconnected")
             except Exception:
                 self.log.error("could not end the session")
         self.exit()
@@ -173,7 +180,7 @@ class KioskApp(App, inherit_bindings=False):
             session, self.session = self.session, None
             if session is not None:
                 try:
-                    end_session(session.session_id, end_reason)
+                    _auth().end_session(session.session_id, end_reason)
                 except Exception:  # the screen is cleared even if the database is unwell
                     self.log.error("could not end the session")
             await self._new_visit(message)
@@ -239,7 +246,7 @@ class KioskApp(App, inherit_bindings=False):
         if self.session is None or self._resetting:
             return
         try:
-            status = session_status(self.session.session_id)
+            status = _auth().session_status(self.session.session_id)
         except Exception:
             self.log.error("could not check the session")
             return

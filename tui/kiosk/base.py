@@ -9,17 +9,12 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from models.db import database
-from models.passwords import MAX_LENGTH, MIN_LENGTH
 from models.practice import get_practice
 from tui.runtime import plain
 
 if TYPE_CHECKING:
     from .app import KioskApp
 
-PASSWORD_RULES = (
-    f"Password: {MIN_LENGTH} to {MAX_LENGTH} characters; a few unrelated words work well. "
-    "Not your name, date of birth or the practice's name."
-)
 SOMETHING_WRONG = "Something went wrong on our side. Please try again, or ask the front desk for help."
 
 

@@ -11,7 +11,8 @@ from tui.plain_input import PlainInput
 from models.auth import AuthError, request_password_reset, reset_password
 from models.kiosk_views import dob_preview
 
-from .base import PASSWORD_RULES, SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
+from .base import SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
+from .password_rules import PASSWORD_RULES
 
 ASK_FIELDS = ["reset-email", "reset-last-name", "reset-dob"]
 RESET_FIELDS = ["reset-code", "new-password", "confirm-password"]

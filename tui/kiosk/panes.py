@@ -17,7 +17,8 @@ from models.records import MODES, STATUSES, Statement, format_cents
 from models.tables import AppointmentRequest, Document
 from tui.runtime import plain
 
-from .base import PASSWORD_RULES, Note, field_row
+from .base import Note, field_row
+from .password_rules import PASSWORD_RULES
 
 
 def short(value: str, width: int) -> str:

@@ -13,7 +13,8 @@ from models.registration import Registered, RegistrationError, bad_code_message,
 from models.text import single_line
 from models.throttle import Throttled
 
-from .base import PASSWORD_RULES, SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
+from .base import SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
+from .password_rules import PASSWORD_RULES
 
 DETAIL_FIELDS = ["last-name", "dob", "password", "confirm"]
 

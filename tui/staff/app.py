@@ -7,18 +7,22 @@ administrator) means back to the sign-in screen.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
 
-from models.audit import Actor
-from models.auth import LoginResult, end_session, session_status
-from models.staff_views import staff_user
 from tui import css_cache
 from tui.runtime import session_source
 
-from .screens.clients import ClientListScreen
-from .screens.help import HelpScreen
 from .screens.login import StaffLoginScreen
+
+# The sign-in screen is all that shows at start; the rest (the client list
+# with its tables, the domain's login and audit code) is imported when first
+# used, so the first frame does not wait for it.
+if TYPE_CHECKING:
+    from models.audit import Actor
+    from models.auth import LoginResult
 
 
 class StaffApp(App):
@@ -54,6 +58,8 @@ class StaffApp(App):
     def actor(self) -> Actor:
         if self.staff is None:
             raise RuntimeError("No one is signed in.")
+        from models.audit import Actor
+
         return Actor("staff", self.staff.username, self.source)
 
     def get_default_screen(self) -> StaffLoginScreen:
@@ -70,6 +76,10 @@ class StaffApp(App):
 
     def signed_in(self, result: LoginResult) -> None:
         """Called by the sign-in screen with a successful LoginResult."""
+        from models.staff_views import staff_user
+
+        from .screens.clients import ClientListScreen
+
         self.session_id = result.session_id
         self.staff = staff_user(result.staff_id)
         self.sub_title = self.staff.full_name
@@ -79,6 +89,8 @@ class StaffApp(App):
         """Back to sign-in when the session row says it ended."""
         if self.session_id is None:
             return
+        from models.auth import session_status
+
         status = session_status(self.session_id)
         if not status.alive:
             reason = {
@@ -101,10 +113,14 @@ class StaffApp(App):
 
     def action_sign_out(self) -> None:
         if self.session_id is not None:
+            from models.auth import end_session
+
             end_session(self.session_id, "logout")
         self.return_to_login("You signed out.")
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return

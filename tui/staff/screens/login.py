@@ -1,6 +1,8 @@
 """StaffLoginScreen: username and password, checked in a worker thread."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,8 +11,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Static
 from tui.plain_input import PlainInput
 
-from models.auth import LoginResult, staff_login
 from models.db import database
+
+if TYPE_CHECKING:
+    from models.auth import LoginResult
 
 
 class StaffLoginScreen(Screen):
@@ -84,6 +88,8 @@ class StaffLoginScreen(Screen):
 
     @work(thread=True, exclusive=True, group="staff-login")
     def check_login(self, username: str, password: str, source: str) -> LoginResult:
+        from models.auth import staff_login  # with argon2: not needed before the first sign-in
+
         with database.connection_context():
             result = staff_login(username, password, source)
         try:
