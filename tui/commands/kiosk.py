@@ -15,10 +15,14 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.runtime import launch, open_app_storage
+    from tui.startup import collector_paused
 
-    settings = open_app_storage()
-    from tui.kiosk.app import KioskApp  # Textual is imported only here
+    with collector_paused():
+        from tui.runtime import open_app_storage
 
-    launch(KioskApp(code=args.code, settings=settings, handle_hangup=True))
+        settings = open_app_storage()
+        from tui.kiosk.app import KioskApp  # Textual is imported only here
+
+        app = KioskApp(code=args.code, settings=settings, handle_hangup=True)
+    app.run()
     return 0

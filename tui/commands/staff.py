@@ -28,12 +28,16 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from tui.runtime import launch, open_app_storage
+    from tui.startup import collector_paused
 
-    open_app_storage()
-    from tui.staff.app import StaffApp
+    with collector_paused():
+        from tui.runtime import open_app_storage
 
-    launch(StaffApp())
+        open_app_storage()
+        from tui.staff.app import StaffApp
+
+        app = StaffApp()
+    app.run()
     return 0
 
 

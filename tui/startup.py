@@ -1,0 +1,30 @@
+"""Starting an app without the garbage collector in the way.
+
+Before an app's first frame, Python's collector mostly walks objects that
+will live as long as the process: modules, classes and functions being
+imported, and the app's first widgets. A full collection that landed before
+the kiosk's first frame took ~50 ms, and the young-generation ones during the
+imports add up to ~20 ms more.
+
+`collector_paused()` turns the collector off while the app's modules import
+and the app is built, then freezes what exists (`gc.freeze()`: later
+collections skip it) and turns it back on before the app runs. The
+garbage those imports leave is small and stays until the process ends.
+"""
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from typing import Iterator
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
