@@ -9,6 +9,7 @@ Helpers (no `run()`: other benches take their baseline from here, in the
 same run as their own figures):
 
     time_to_text(argv, text, env=...) -> seconds     any program, same method
+                                                     (text: one string, or several that must all show)
     cold_start() -> seconds                          one sample of the minimal app
     measure(n) -> list[float]                        n samples
     percentile(values, q), fmt_ms(seconds)
@@ -69,7 +70,7 @@ def app_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 def time_to_text(
     argv: Sequence[str],
-    text: str,
+    text: str | Sequence[str],
     *,
     env: Mapping[str, str] | None = None,
     cols: int = 80,
@@ -77,7 +78,9 @@ def time_to_text(
     timeout: float = 30.0,
 ) -> float:
     """Spawn `argv` on a new PTY and return the seconds until `text` shows on
-    its screen. The process group is killed afterwards."""
+    its screen (every one of them, if several). The process group is killed
+    afterwards."""
+    texts = [text] if isinstance(text, str) else list(text)
     import fcntl
     import struct
     import termios
@@ -105,7 +108,7 @@ def time_to_text(
             except OSError:
                 raise RuntimeError("the program closed its terminal:\n" + "\n".join(screen.display)) from None
             stream.feed(data)
-            if any(text in line for line in screen.display):
+            if all(any(t in line for line in screen.display) for t in texts):
                 return time.perf_counter() - started
     finally:
         try:
