@@ -77,6 +77,25 @@ async def test_three_wrong_dates_of_birth_lock_the_invitation(portal):
         assert PortalAccount.select().count() == 0
 
 
+async def test_an_error_about_a_field_goes_once_that_field_is_edited(portal):
+    app = kiosk(portal, code=invite(make_chart()))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        fill(app, last_name="Rivera", dob="13/45/2001", password=PASSWORD, confirm=PASSWORD)
+        await pilot.click("#create")
+        await settle(pilot)
+        error = app.screen.query_one("#details-error")
+        assert "MM/DD/YYYY" in note(app, "details-error") and error.has_class("shown")
+        app.screen.query_one("#last-name", Input).focus()
+        await pilot.press("x", "backspace")  # another field: the reason stays
+        await pilot.pause()
+        assert error.has_class("shown")
+        app.screen.query_one("#dob", Input).focus()
+        await pilot.press("backspace")  # the date itself: it goes
+        await pilot.pause()
+        assert not error.has_class("shown") and note(app, "details-error") == ""
+
+
 @pytest.mark.parametrize(
     ("password", "confirm", "reason"),
     [

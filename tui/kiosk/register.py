@@ -17,6 +17,8 @@ from .base import SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thre
 from .password_rules import PASSWORD_RULES
 
 DETAIL_FIELDS = ["last-name", "dob", "password", "confirm"]
+# Input ids -> the registration field an error names (see RegistrationError.field).
+ERROR_FIELDS = {"dob": "date_of_birth", "password": "password", "confirm": "password"}
 
 
 class RegisterScreen(KioskScreen):
@@ -30,6 +32,7 @@ class RegisterScreen(KioskScreen):
         self.start_code = single_line(code or "")[:40]
         self.busy = False
         self.locked = False
+        self._error_about = ""  # the field the details error is about, if one
 
     def compose(self) -> ComposeResult:
         yield Banner("Register")
@@ -102,6 +105,12 @@ class RegisterScreen(KioskScreen):
         if event.input.id == "dob":
             readable = dob_preview(event.value)
             self.query_one("#dob-readable", Static).update(f"= {readable}" if readable else "")
+        if self._error_about and ERROR_FIELDS.get(event.input.id or "") == self._error_about:
+            self.say_details_error("")  # they are fixing what it was about
+
+    def say_details_error(self, message: str, about: str = "") -> None:
+        self._error_about = about if message else ""
+        self.query_one("#details-error", Note).say(message)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -141,17 +150,16 @@ class RegisterScreen(KioskScreen):
     def submit(self) -> None:
         if self.busy or self.locked:
             return
-        error = self.query_one("#details-error", Note)
         missing = [label for field, label in (("last-name", "last name"), ("dob", "date of birth")) if not self.value(field).strip()]
         if missing:
-            error.say(f"Please fill in the {' and '.join(missing)}.")
+            self.say_details_error(f"Please fill in the {' and '.join(missing)}.")
             self.query_one(f"#{'last-name' if 'last name' in missing else 'dob'}", Input).focus()
             return
         if not self.value("password"):
-            error.say("Please choose a password and type it twice.")
+            self.say_details_error("Please choose a password and type it twice.", about="password")
             self.query_one("#password", Input).focus()
             return
-        error.say("")
+        self.say_details_error("")
         self.set_busy(True)
         self.register_worker(
             self.value("code"), self.value("last-name"), self.value("dob"), self.value("password"), self.value("confirm")
@@ -176,12 +184,11 @@ class RegisterScreen(KioskScreen):
 
     def refused(self, exc: RegistrationError) -> None:
         self.set_busy(False)
-        error = self.query_one("#details-error", Note)
         if exc.field == "code":
-            error.say("")
+            self.say_details_error("")
             self.show_bad_code(exc.message)
             return
-        error.say(exc.message)
+        self.say_details_error(exc.message, about="" if exc.locked else (exc.field or ""))
         if exc.locked:
             self.locked = True
             for field in ("code", *DETAIL_FIELDS):
@@ -190,8 +197,9 @@ class RegisterScreen(KioskScreen):
             self.query_one("#details-back", Button).label = "Back to start"
             self.query_one("#details-back", Button).focus()
         elif exc.field == "password":
-            for field in ("password", "confirm"):
-                self.query_one(f"#{field}", Input).value = ""
+            with self.prevent(Input.Changed):  # emptied for them: keep the reason shown
+                for field in ("password", "confirm"):
+                    self.query_one(f"#{field}", Input).value = ""
             self.query_one("#password", Input).focus()
         elif exc.field == "date_of_birth":
             self.query_one("#dob", Input).focus()
