@@ -47,14 +47,25 @@ class EnvLauncher(ProcessLauncher):
 
 
 class FakeClock:
+    """The door's clock, moved by the test. Each read is signalled, so a test
+    can wait until the door has looked at the time (no sleeping)."""
+
     def __init__(self, start: float = 1000.0) -> None:
         self.now = start
+        self._read = asyncio.Event()
 
     def __call__(self) -> float:
+        self._read.set()
         return self.now
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+    async def wait_reads(self, count: int, timeout: float = 5.0) -> None:
+        """Return after the clock has been read `count` more times."""
+        for _ in range(count):
+            self._read.clear()
+            await asyncio.wait_for(self._read.wait(), timeout)
 
 
 async def door_for(settings, *, launcher=None, clock=None, **limit_overrides):

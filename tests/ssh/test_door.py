@@ -345,7 +345,8 @@ def test_idle_limit_ends_the_session(settings):
             term.type("a")  # input resets the idle timer
             await term.wait_for(r"KEYS\[a\]")
             clock.advance(600)
-            await asyncio.sleep(0.1)
+            # Two reads: the watchdog has judged the new time at least once.
+            await clock.wait_reads(2)
             assert not term.closed.is_set()
             clock.advance(301)
             await term.wait_closed(5)
