@@ -14,8 +14,10 @@ own cache already hands the same lists out again), so sharing them is safe.
 
 Textual is pinned exactly in pyproject.toml; if a different Textual lacks
 the method this wraps, `install()` changes nothing and returns False.
-The SSH door's zygote has its own memo of the same kind (it also learns
-from its children); where that one is installed, this one stands aside.
+
+The SSH door's zygote uses this same cache: `on_parse` tells it what an app
+had to parse, and `learn()` parses that text into the zygote's cache, so
+every later fork starts with it parsed.
 """
 from __future__ import annotations
 
@@ -23,8 +25,12 @@ import inspect
 from typing import Any, Callable, Mapping
 
 EXPECTED_PARAMS = ["self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"]
-MAX_THEMES = 8          # distinct sets of CSS variables kept
+MAX_THEMES = 32         # distinct sets of CSS variables kept
 MAX_SOURCES = 1024      # parsed sources kept per set of variables
+
+# Called as on_parse(variables, key) after each parse that was not cached.
+on_parse: Callable[[Mapping[str, str], tuple], None] | None = None
+_original: Callable[..., list] | None = None  # Textual's own parser, while installed
 
 _by_variables: dict[tuple, dict[tuple, list]] = {}
 # The variables dict seen last and its rules: Textual replaces that dict on
@@ -54,6 +60,8 @@ def _cached(original: Callable[..., list]) -> Callable[..., list]:
             rules = original(self, css, read_from, is_default_rules, tie_breaker, scope)
             if cache is not None and len(cache) < MAX_SOURCES:
                 cache[key] = rules
+            if on_parse is not None:
+                on_parse(self._variables, key)
         return rules
 
     _parse_rules.__wrapped__ = original  # type: ignore[attr-defined]
@@ -72,20 +80,43 @@ def install() -> bool:
         from textual.css.stylesheet import Stylesheet
     except ImportError:
         return False
+    global _original
     current = Stylesheet._parse_rules
-    if hasattr(current, "__wrapped__"):  # ours, or the SSH zygote's memo
+    if getattr(current, "portal_css_cache", False):
         return True
     if list(inspect.signature(current).parameters) != EXPECTED_PARAMS:
         return False
     if not hasattr(Stylesheet(), "_variables"):
         return False
     Stylesheet._parse_rules = _cached(current)
+    _original = current
     return True
+
+
+def learn(variables: Mapping[str, str], key: tuple) -> bool:
+    """Parse one source (a key as `on_parse` gives it) into the cache now.
+    Returns True if it was parsed; False if cached already, not cacheable,
+    or the cache is not installed. Raises what Textual's parser raises."""
+    if _original is None:
+        return False
+    cache = _rules_for(variables)
+    if cache is None or key in cache or len(cache) >= MAX_SOURCES:
+        return False
+    from textual.css.stylesheet import Stylesheet
+
+    css, read_from, is_default_rules, tie_breaker, scope = key
+    cache[key] = _original(Stylesheet(variables=dict(variables)), css, read_from, is_default_rules, tie_breaker, scope)
+    return True
+
+
+def size() -> int:
+    """How many parsed sources are cached, over all themes."""
+    return sum(len(cache) for cache in _by_variables.values())
 
 
 def uninstall() -> None:
     """Back to Textual's own parser and an empty cache (for tests)."""
-    global _last
+    global _last, _original
     from textual.css.stylesheet import Stylesheet
 
     current = Stylesheet._parse_rules
@@ -93,3 +124,4 @@ def uninstall() -> None:
         Stylesheet._parse_rules = current.__wrapped__
     _by_variables.clear()
     _last = (None, None)
+    _original = None

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 @contextmanager
@@ -28,3 +31,10 @@ def collector_paused() -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def run_app(build: Callable[[], "App"]) -> None:
+    """Build an app (its imports inside `build`) with the collector paused, then run it."""
+    with collector_paused():
+        app = build()
+    app.run()

@@ -15,14 +15,15 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.startup import collector_paused
+    from tui.startup import run_app
 
-    with collector_paused():
+    def build():
         from tui.runtime import open_app_storage
 
         settings = open_app_storage()
         from tui.kiosk.app import KioskApp  # Textual is imported only here
 
-        app = KioskApp(code=args.code, settings=settings, handle_hangup=True)
-    app.run()
+        return KioskApp(code=args.code, settings=settings, handle_hangup=True)
+
+    run_app(build)
     return 0

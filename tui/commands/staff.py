@@ -28,16 +28,17 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from tui.startup import collector_paused
+    from tui.startup import run_app
 
-    with collector_paused():
+    def build():
         from tui.runtime import open_app_storage
 
         open_app_storage()
         from tui.staff.app import StaffApp
 
-        app = StaffApp()
-    app.run()
+        return StaffApp()
+
+    run_app(build)
     return 0
 
 

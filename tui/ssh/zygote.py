@@ -29,11 +29,10 @@ when restarts keep failing (backing off).
 
 Besides imports, the zygote keeps one thing warm: parsed Textual CSS. Textual
 parses every stylesheet afresh in each process and again for every new
-screen (`Stylesheet.reparse`). `install_css_memo` puts a process-wide memo in
-front of `Stylesheet._parse_rules`, keyed by the CSS text, its location and
-the theme variables. App processes report what they had to parse (a JSON
-datagram to the zygote); the zygote parses the same text itself, so every
-later fork starts with it parsed. `ZygoteLauncher(warm_up=[argv, ...])` runs
+screen (`Stylesheet.reparse`). `install_css_memo` installs the process-wide
+cache of `tui.css_cache` (the local apps use it too). App processes report
+what they had to parse (a JSON datagram to the zygote); the zygote parses
+the same text itself, so every later fork starts with it parsed. `ZygoteLauncher(warm_up=[argv, ...])` runs
 each app once on a private PTY when a zygote starts, so even the first
 session finds its stylesheets parsed.
 """
@@ -42,7 +41,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import importlib
-import inspect
 import io
 import itertools
 import json
@@ -59,6 +57,8 @@ import threading
 import time
 import traceback
 from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from tui import css_cache
 
 from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, kill_group, open_pty, terminate
 
@@ -86,8 +86,6 @@ PRELOAD_SKIP = ("models.migrations",)
 
 MAX_MESSAGE = 1 << 20          # one control message (argv + environment)
 MAX_LEARN = 1 << 20            # one CSS learning datagram
-CSS_MEMO_MAX = 2048            # parsed stylesheets kept by a process
-CSS_VARIABLE_SETS_MAX = 32     # distinct theme-variable sets memoized
 SPAWN_TIMEOUT = 10.0           # the zygote answers a spawn within this
 RESTART_BACKOFF_MAX = 60.0
 
@@ -104,74 +102,25 @@ class ZygoteSpawnError(RuntimeError):
 # The CSS memo (installed in the zygote; inherited by every forked app)
 # =============================================================================
 
-_css_memo: dict[tuple, list] | None = None
-_css_original: Callable[..., list] | None = None
-_css_variable_ids: dict[tuple, int] = {}
-_css_last_variables: tuple[object, int | None] = (None, None)
 _css_learn_sock: socket.socket | None = None
 _css_pending: list[tuple[dict, tuple]] = []
 _css_flush_scheduled = False
 
 
-def _variables_id(variables: Mapping[str, str]) -> int | None:
-    """A small int naming this set of theme variables (None: too many sets seen)."""
-    global _css_last_variables
-    last, vid = _css_last_variables
-    if last is variables:  # Textual builds a new dict whenever variables change
-        return vid
-    key = tuple(sorted(variables.items()))
-    vid = _css_variable_ids.get(key)
-    if vid is None and len(_css_variable_ids) < CSS_VARIABLE_SETS_MAX:
-        vid = _css_variable_ids[key] = len(_css_variable_ids)
-    _css_last_variables = (variables, vid)
-    return vid
-
-
 def install_css_memo() -> bool:
-    """Put a process-wide memo in front of Textual's stylesheet parser.
-
-    Parsed rule sets are treated as read-only by Textual (its own per-sheet
-    cache hands the same lists out again), so sharing them between the
-    stylesheets of one process is safe. Returns False (and changes nothing)
-    if Textual's parser does not have the expected shape.
-    """
-    global _css_memo, _css_original
-    if _css_memo is not None:
-        return True
-    try:
-        from textual.css.stylesheet import Stylesheet
-    except ImportError:
+    """The process-wide parsed-CSS cache (`tui.css_cache`), and in forked
+    apps a report of every stylesheet they still had to parse."""
+    if not css_cache.install():
         return False
-    original = Stylesheet._parse_rules
-    params = list(inspect.signature(original).parameters)
-    if params != ["self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"]:
-        return False
-    memo: dict[tuple, list] = {}
-
-    def _parse_rules(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
-        variables = self._variables
-        vid = _variables_id(variables)
-        if vid is None:
-            return original(self, css, read_from, is_default_rules, tie_breaker, scope)
-        key = (css, read_from, is_default_rules, tie_breaker, scope, vid)
-        rules = memo.get(key)
-        if rules is None:
-            rules = original(self, css, read_from, is_default_rules, tie_breaker, scope)
-            if len(memo) < CSS_MEMO_MAX:
-                memo[key] = rules
-            if _css_learn_sock is not None:
-                _note_parsed(variables, (css, read_from, is_default_rules, tie_breaker, scope))
-        return rules
-
-    _parse_rules.__wrapped__ = original  # type: ignore[attr-defined]
-    Stylesheet._parse_rules = _parse_rules
-    _css_memo, _css_original = memo, original
+    css_cache.on_parse = _note_parsed
     return True
 
 
 def _note_parsed(variables: Mapping[str, str], record: tuple) -> None:
     """Queue a parse for the zygote to learn; sent once per event-loop turn."""
     global _css_flush_scheduled
+    if _css_learn_sock is None:  # only apps forked from a zygote report
+        return
     _css_pending.append((variables, record))
     if _css_flush_scheduled:
         return
@@ -232,8 +181,6 @@ def _chunks(records: list, budget: int) -> Iterable[list]:
 
 def _learn(payload: bytes) -> int:
     """In the zygote: parse what an app process reported; returns rules learned."""
-    if _css_memo is None or _css_original is None:
-        return 0
     try:
         data = json.loads(payload)
         variables = data["v"]
@@ -244,13 +191,7 @@ def _learn(payload: bytes) -> int:
         return 0
     if not isinstance(records, list):
         return 0
-    from textual.css.stylesheet import Stylesheet
-
-    vid = _variables_id(variables)
-    if vid is None:
-        return 0
     learned = 0
-    sheet = None
     for record in records[:500]:
         if not (isinstance(record, list) and len(record) == 5):
             continue
@@ -261,15 +202,10 @@ def _learn(payload: bytes) -> int:
             and isinstance(tie_breaker, int) and isinstance(scope, str)
         ):
             continue
-        key = (css, tuple(read_from), is_default, tie_breaker, scope, vid)
-        if key in _css_memo or len(_css_memo) >= CSS_MEMO_MAX:
-            continue
-        sheet = sheet or Stylesheet(variables=variables)
         try:
-            _css_memo[key] = _css_original(sheet, css, tuple(read_from), is_default, tie_breaker, scope)
+            learned += css_cache.learn(variables, (css, tuple(read_from), is_default, tie_breaker, scope))
         except Exception:
             continue
-        learned += 1
     return learned
 
 
@@ -427,7 +363,7 @@ class _Zygote:
             elif op == "ping":
                 self.send({
                     "op": "pong", "id": message.get("id"), "children": sorted(self.children),
-                    "css_memo": len(_css_memo or {}), "threads": _thread_count(),
+                    "css_memo": css_cache.size(), "threads": _thread_count(),
                 })
             elif op == "stop":
                 return False
