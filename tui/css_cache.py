@@ -72,9 +72,8 @@ def _cached(original: Callable[..., list]) -> Callable[..., list]:
 def install() -> bool:
     """Share parsed CSS between all stylesheets of this process (idempotent).
 
-    Returns True when parsing goes through a process-wide cache (this one,
-    or the zygote's memo), False when Textual's parser is not the expected
-    one and nothing was changed.
+    Returns True when parsing goes through this cache, False when Textual's
+    parser is not the expected one and nothing was changed.
     """
     try:
         from textual.css.stylesheet import Stylesheet
