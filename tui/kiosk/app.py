@@ -20,6 +20,7 @@ from textual.binding import Binding
 from models import clock
 from models.config import Settings
 from tui import css_cache
+from tui.first_frame import WholeFirstFrame
 from tui.runtime import session_source
 
 from .idle import IdleWarningScreen
@@ -58,7 +59,11 @@ class KioskSession:
     chart_id: int | None = None
 
 
-class KioskApp(App, inherit_bindings=False):
+class KioskApp(WholeFirstFrame, App, inherit_bindings=False):
+    # The first visit's mode is the one the app starts in, so the first
+    # frame is the Welcome screen itself rather than a blank default screen
+    # switched away from at once.
+    DEFAULT_MODE = "visit-1"
     CSS_PATH = "app.tcss"
     TITLE = "Client Portal"
     ENABLE_COMMAND_PALETTE = False
@@ -94,7 +99,8 @@ class KioskApp(App, inherit_bindings=False):
         self.last_activity = clock.now()
         self._tick_seconds = tick
         self._poll_seconds = poll
-        self._visit = 0
+        self._visit = 1
+        self.add_mode(self.DEFAULT_MODE, WelcomeScreen)
         self._warning: IdleWarningScreen | None = None
         self._resetting = False
         self._handle_hangup = handle_hangup
@@ -116,7 +122,6 @@ class KioskApp(App, inherit_bindings=False):
     # --- start and visits -------------------------------------------------------
 
     async def on_mount(self) -> None:
-        await self._new_visit("")
         self.call_after_refresh(self._preload_styles)
         if self.start_code:
             from .register import RegisterScreen
@@ -167,8 +172,7 @@ class KioskApp(App, inherit_bindings=False):
         self.add_mode(mode, lambda: WelcomeScreen(message))
         self._warning = None
         await self.switch_mode(mode)
-        if old != self.DEFAULT_MODE:
-            await self.remove_mode(old)
+        await self.remove_mode(old)
         self.last_activity = clock.now()
 
     async def reset_to_welcome(self, message: str = LOGGED_OUT, *, end_reason: str = "logout") -> None:

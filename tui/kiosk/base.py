@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from models.db import database
 from models.practice import get_practice
+from tui.key_hints import KeyHints
 from tui.runtime import plain
 
 if TYPE_CHECKING:
@@ -92,6 +93,4 @@ class KioskScreen(Screen):
         return True
 
     def compose_footer(self) -> ComposeResult:
-        from textual.widgets import Footer
-
-        yield Footer(show_command_palette=False)
+        yield KeyHints(show_command_palette=False)

@@ -22,7 +22,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
+from tui.first_frame import WholeFirstFrame
+from tui.key_hints import KeyHints
 
 from models.timefmt import short_datetime
 
@@ -178,7 +180,7 @@ class MessageScreen(Screen):
         yield Static(headers, id="headers")
         with VerticalScroll(id="body-scroll"):
             yield Static(Text(read_text(s.path)), id="body")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.query_one("#body-scroll", VerticalScroll).focus()
@@ -216,7 +218,7 @@ class MailboxScreen(Screen):
         table.add_column("Date", key="date", width=16)
         table.add_column("Subject", key="subject")
         yield table
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.reload()
@@ -254,7 +256,7 @@ class MailboxScreen(Screen):
                 return
 
 
-class MailboxApp(App):
+class MailboxApp(WholeFirstFrame, App):
     """`portal mailbox`: read the demo's mail in a terminal."""
 
     CSS_PATH = "mailbox.tcss"

@@ -13,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from tui import css_cache
+from tui.first_frame import WholeFirstFrame
 from tui.runtime import session_source
 
 from .screens.login import StaffLoginScreen
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from models.auth import LoginResult
 
 
-class StaffApp(App):
+class StaffApp(WholeFirstFrame, App):
     TITLE = "Client Portal · Staff"
     # The sign-in screen is the default screen, whose own CSS_PATH Textual does
     # not read, so the app loads it.

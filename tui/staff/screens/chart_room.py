@@ -5,7 +5,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import AwaitMount
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
+from tui.key_hints import KeyHints
 
 from models.charts import get_chart
 from models.dates import readable
@@ -57,7 +58,7 @@ class ChartRoomScreen(Screen):
         with TabbedContent(initial=self.initial_tab, id="chart-tabs"):
             for tab_id, (title, _) in TAB_WIDGETS.items():
                 yield TabPane(title, id=tab_id)
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.draw_header()

@@ -8,8 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static, Tab, Tabs
+from textual.widgets import DataTable, Header, Input, Static, Tab, Tabs
 from textual.worker import get_current_worker
+from tui.key_hints import KeyHints
 from tui.plain_input import PlainInput
 
 from models.db import database
@@ -70,7 +71,7 @@ class ClientListScreen(Screen):
         table.add_column("Client Portal", key="portal")
         yield table
         yield Static("", id="page-info")
-        yield Footer()
+        yield KeyHints()
 
     def on_screen_resume(self) -> None:
         # First shown, or back from a chart whose portal state may have changed.

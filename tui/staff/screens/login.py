@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Header, Input, Label, LoadingIndicator, Static
+from tui.key_hints import KeyHints
 from tui.plain_input import PlainInput
 
 from models.db import database
@@ -37,7 +38,7 @@ class StaffLoginScreen(Screen):
                 yield Button("Sign in", id="sign-in", variant="primary")
                 yield LoadingIndicator(id="busy")
             yield Static("", id="login-message", markup=False)
-        yield Footer()
+        yield KeyHints()
 
     def say(self, message: str, *, error: bool = False) -> None:
         line = self.query_one("#login-message", Static)

@@ -5,7 +5,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Static
+from tui.key_hints import KeyHints
 from tui.plain_input import PlainInput
 
 from models.access import activate_access
@@ -49,7 +50,7 @@ class NewChartScreen(FieldErrorsMixin, Screen):
             with Horizontal(id="form-actions"):
                 yield Button("Create chart", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeyHints()
 
     def values(self) -> dict[str, str]:
         return {name: self.query_one(f"#{name}", Input).value for name, _, _ in FIELDS}

@@ -1,0 +1,83 @@
+"""The first frame each app writes to a real terminal is the whole screen.
+
+Textual drops the first frame it renders during start-up and then sends only
+partial updates; without tui/first_frame.py the kiosk's first write showed a
+few labels and buttons but no box, no focused "Log in" button and no key
+hints (the rest came a frame tick later). These tests run the real command
+on a pseudo-terminal, take the first write that shows the screen's title,
+and read that one write alone on a blank 80x24 screen.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pyte
+import pytest
+
+from models.practice import update_practice
+
+PROBE = Path(__file__).with_name("first_frame_probe.py")
+
+
+def first_frame(app: str, title: str, portal, tmp_path: Path) -> list[str]:
+    out = tmp_path / "frame.txt"
+    env = {
+        **os.environ,
+        "PORTAL_CONFIG": str(tmp_path / "none.toml"),
+        "PORTAL_DATA_DIR": str(portal.data_dir),
+        "TERM": "xterm-256color",
+    }
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, str(PROBE), app, title, str(out)],
+        stdin=child, stdout=child, stderr=child, env=env, start_new_session=True, close_fds=True,
+    )
+    os.close(child)
+    try:
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            if select.select([main], [], [], 0.1)[0]:
+                try:
+                    os.read(main, 65536)  # keep the terminal drained
+                except OSError:
+                    break
+        proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(main)
+    assert out.exists(), f"{title!r} was never written"
+    screen = pyte.Screen(80, 24)
+    pyte.Stream(screen).feed(out.read_text(encoding="utf-8"))
+    return [line.rstrip() for line in screen.display]
+
+
+def test_the_kiosk_welcome_arrives_whole(portal, tmp_path):
+    update_practice(name="Harbor Light Counseling")
+    lines = first_frame("kiosk", "Welcome to the client portal", portal, tmp_path)
+    text = "\n".join(lines)
+    assert "Harbor Light Counseling" in text
+    assert "╭" in text and "╰" in text, text  # the box around the welcome
+    buttons = [line.strip(" │") for line in lines]
+    assert "Log in" in buttons, text  # the focused button
+    assert "I have an invitation code" in buttons and "Forgot password" in buttons
+    assert lines[-1].split() == "l Log in i I have a code f Forgot password".split(), text  # key hints
+
+
+def test_the_staff_sign_in_arrives_whole(portal, tmp_path):
+    lines = first_frame("staff", "Staff sign in", portal, tmp_path)
+    text = "\n".join(lines)
+    for part in ("Client Portal · Staff", "Username", "Password", "Sign in"):
+        assert part in text, text
+    assert "^s Sign in" in lines[-1], text
