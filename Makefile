@@ -1,5 +1,6 @@
 # Everything installs into .venv from the pinned lock file; a stamp file makes
-# the second run instant.
+# the second run instant. Installing also writes the apps' parsed CSS
+# (tui/css_store.py) beside the code.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,6 +13,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m tui.css_store
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/portal demo run
 
 bench: $(STAMP)
+	$(BIN)/python -m tui.css_store  # parsed CSS as the stylesheets are now
 	$(BIN)/python -m bench
 
 soak: $(STAMP)

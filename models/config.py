@@ -7,7 +7,6 @@ case), e.g. `PORTAL_SMTP_HOST`; top-level keys as `PORTAL_<KEY>`.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -101,6 +100,8 @@ def load_settings(env: Mapping[str, str] | None = None, config_path: Path | None
     path = config_path or default_config_path(env)
     data: dict[str, Any] = {}
     if path.is_file():
+        import tomllib  # only with a config file: start-up without one skips it
+
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     base = Settings(data_dir=Path(platformdirs.user_data_dir(APP_NAME)))
     settings = _merge(Settings, base, data, env, "PORTAL_")

@@ -31,6 +31,7 @@ MAX_SOURCES = 1024      # parsed sources kept per set of variables
 # Called as on_parse(variables, key) after each parse that was not cached.
 on_parse: Callable[[Mapping[str, str], tuple], None] | None = None
 _original: Callable[..., list] | None = None  # Textual's own parser, while installed
+generation = 0  # bumped by uninstall(): what was added before is gone
 
 _by_variables: dict[tuple, dict[tuple, list]] = {}
 # The variables dict seen last and its rules: Textual replaces that dict on
@@ -108,6 +109,32 @@ def learn(variables: Mapping[str, str], key: tuple) -> bool:
     return True
 
 
+def parsed() -> dict[tuple, dict[tuple, list]]:
+    """Everything parsed so far: {variables as sorted items: {key: rules}}."""
+    return {variables: dict(cache) for variables, cache in _by_variables.items()}
+
+
+def add_parsed(stored: object) -> int:
+    """Add rules from `parsed()` of another process (tui.css_store); returns
+    how many sources were added. Entries of the wrong shape are skipped."""
+    if _original is None or not isinstance(stored, dict):
+        return 0
+    added = 0
+    for variables, entries in stored.items():
+        if not (isinstance(variables, tuple) and isinstance(entries, dict)):
+            continue
+        cache = _by_variables.get(variables)
+        if cache is None:
+            if len(_by_variables) >= MAX_THEMES:
+                continue
+            cache = _by_variables[variables] = {}
+        for key, rules in entries.items():
+            if isinstance(key, tuple) and len(key) == 5 and isinstance(rules, list) and key not in cache and len(cache) < MAX_SOURCES:
+                cache[key] = rules
+                added += 1
+    return added
+
+
 def size() -> int:
     """How many parsed sources are cached, over all themes."""
     return sum(len(cache) for cache in _by_variables.values())
@@ -115,7 +142,7 @@ def size() -> int:
 
 def uninstall() -> None:
     """Back to Textual's own parser and an empty cache (for tests)."""
-    global _last, _original
+    global _last, _original, generation
     from textual.css.stylesheet import Stylesheet
 
     current = Stylesheet._parse_rules
@@ -124,3 +151,4 @@ def uninstall() -> None:
     _by_variables.clear()
     _last = (None, None)
     _original = None
+    generation += 1

@@ -12,6 +12,7 @@ from pathlib import Path
 import math
 import signal
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
@@ -19,12 +20,14 @@ from textual.binding import Binding
 
 from models import clock
 from models.config import Settings
-from tui import css_cache
+from tui import css_cache, css_store
 from tui.first_frame import WholeFirstFrame
 from tui.runtime import session_source
 
-from .idle import IdleWarningScreen
 from .welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from .idle import IdleWarningScreen
 
 IDLE_MESSAGE = "For your privacy you were signed out because the kiosk was not used for a while."
 ENDED_MESSAGE = "Your session has ended. Please log in again, or ask the front desk if you need help."
@@ -83,6 +86,7 @@ class KioskApp(WholeFirstFrame, App, inherit_bindings=False):
         handle_hangup: bool = False,
     ) -> None:
         css_cache.install()
+        css_store.load("kiosk")  # parsed at install time, if it is there
         super().__init__()
         if settings is None:
             from models import setup
@@ -236,6 +240,8 @@ class KioskApp(WholeFirstFrame, App, inherit_bindings=False):
         elif left <= self.warning_seconds:
             seconds = math.ceil(left)
             if self._warning is None:
+                from .idle import IdleWarningScreen  # not needed for the first frame
+
                 self._warning = IdleWarningScreen(seconds)
                 await self.push_screen(self._warning)
             else:

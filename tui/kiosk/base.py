@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from models.db import database
 from models.practice import get_practice
 from tui.key_hints import KeyHints
+from tui.screen_base import PortalScreen
 from tui.runtime import plain
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ def in_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 class Banner(Static):
     """The top line: the practice's name and where the person is."""
 
-    def __init__(self, where: str = "") -> None:
-        name = get_practice().name
+    def __init__(self, where: str = "", *, practice_name: str | None = None) -> None:
+        name = get_practice().name if practice_name is None else practice_name
         text = plain(name, "bold")
         if where:
             text.append(f"  ·  {where}")
@@ -52,7 +52,7 @@ def field_row(label: str, field: Input, *extra: Static, id: str | None = None) -
     return Horizontal(Label(label, classes="field-label"), field, *extra, classes="field-row", id=id)
 
 
-class KioskScreen(Screen):
+class KioskScreen(PortalScreen):
     """A screen of the kiosk app."""
 
     @property

@@ -26,16 +26,17 @@ class WelcomeScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         practice = get_practice()
-        yield Banner("Client portal")
+        yield Banner("Client portal", practice_name=practice.name)
         with Vertical(id="welcome-box"):
             yield Static(plain(practice.name), id="practice-name")
             yield Static("Welcome to the client portal.", id="welcome-line")
-            yield Note("notice", id="welcome-message")
+            if self.message:  # why the last visit ended; a first visit has none
+                note = Note("notice", id="welcome-message")
+                note.say(self.message)
+                yield note
             with Center():
                 yield Button("Log in", id="login", variant="primary")
-            with Center():
                 yield Button("I have an invitation code", id="register")
-            with Center():
                 yield Button("Forgot password", id="forgot")
             if practice.phone:
                 yield Static(plain(f"Need help? Ask the front desk or call {practice.phone}."), classes="hint", id="help")
@@ -44,7 +45,6 @@ class WelcomeScreen(KioskScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#welcome-message", Note).say(self.message)
         self.query_one("#login", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

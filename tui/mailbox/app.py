@@ -21,10 +21,10 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from tui.first_frame import WholeFirstFrame
 from tui.key_hints import KeyHints
+from tui.screen_base import PortalScreen
 
 from models.timefmt import short_datetime
 
@@ -154,7 +154,7 @@ class MailList(DataTable):
     ]
 
 
-class MessageScreen(Screen):
+class MessageScreen(PortalScreen):
     """One message's headers and text part, scrollable."""
 
     BINDINGS = [
@@ -189,7 +189,7 @@ class MessageScreen(Screen):
         self.app.pop_screen()
 
 
-class MailboxScreen(Screen):
+class MailboxScreen(PortalScreen):
     """The list of messages, newest first."""
 
     BINDINGS = [

@@ -58,7 +58,7 @@ import time
 import traceback
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from tui import css_cache
+from tui import css_cache, css_store
 
 from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, kill_group, open_pty, terminate
 
@@ -112,6 +112,8 @@ def install_css_memo() -> bool:
     apps a report of every stylesheet they still had to parse."""
     if not css_cache.install():
         return False
+    for app in ("kiosk", "staff"):  # what install time parsed; every fork inherits it
+        css_store.load(app)
     css_cache.on_parse = _note_parsed
     return True
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 
-from tui import css_cache
+from tui import css_cache, css_store
 from tui.first_frame import WholeFirstFrame
 from tui.runtime import session_source
 
@@ -46,6 +46,7 @@ class StaffApp(WholeFirstFrame, App):
         open_chart: int | None = None,
     ) -> None:
         css_cache.install()
+        css_store.load("staff")  # parsed at install time, if it is there
         super().__init__()
         self.source = source or session_source("workstation")
         self.session_id: int | None = None

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 from tui.key_hints import KeyHints
+from tui.screen_base import PortalScreen
 
 from models.charts import get_chart
 from models.dates import readable
@@ -30,7 +30,7 @@ TAB_WIDGETS = {
 }
 
 
-class ChartRoomScreen(Screen):
+class ChartRoomScreen(PortalScreen):
     CSS_PATH = "chart_room.tcss"
 
     BINDINGS = [

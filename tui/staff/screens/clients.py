@@ -6,11 +6,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static, Tab, Tabs
 from textual.worker import get_current_worker
 from tui.key_hints import KeyHints
+from tui.screen_base import PortalScreen
 from tui.plain_input import PlainInput
 
 from models.db import database
@@ -26,7 +26,7 @@ QUEUES = {
 }
 
 
-class ClientListScreen(Screen):
+class ClientListScreen(PortalScreen):
     CSS_PATH = "clients.tcss"
     AUTO_FOCUS = "#search"
     PAGE_SIZE = 25

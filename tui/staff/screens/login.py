@@ -7,9 +7,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Header, Input, Label, Static
 from tui.key_hints import KeyHints
+from tui.screen_base import PortalScreen
 from tui.plain_input import PlainInput
 
 from models.db import database
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from models.auth import LoginResult
 
 
-class StaffLoginScreen(Screen):
+class StaffLoginScreen(PortalScreen):
     CSS_PATH = "login.tcss"
     AUTO_FOCUS = "#username"
 
@@ -36,7 +36,6 @@ class StaffLoginScreen(Screen):
             yield PlainInput(id="password", password=True, placeholder="password", max_length=1024)
             with Horizontal(id="login-actions"):
                 yield Button("Sign in", id="sign-in", variant="primary")
-                yield LoadingIndicator(id="busy")
             yield Static("", id="login-message", markup=False)
         yield KeyHints()
 
@@ -59,6 +58,15 @@ class StaffLoginScreen(Screen):
 
     def set_busy(self, busy: bool) -> None:
         self.set_class(busy, "busy")
+        # The spinner exists only while a sign-in is checked: it animates
+        # itself, and the first frame need not build it.
+        spinner = self.query("#busy")
+        if busy and not spinner:
+            from textual.widgets import LoadingIndicator
+
+            self.query_one("#login-actions").mount(LoadingIndicator(id="busy"))
+        elif not busy:
+            spinner.remove()
         button = self.query_one("#sign-in", Button)
         button.disabled = busy
         button.label = "Checking…" if busy else "Sign in"

@@ -4,10 +4,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, Static
 from tui.key_hints import KeyHints
 from tui.plain_input import PlainInput
+from tui.screen_base import PortalScreen
 
 from models.access import activate_access
 from models.charts import create_chart
@@ -27,7 +27,7 @@ FIELDS = (
 )
 
 
-class NewChartScreen(FieldErrorsMixin, Screen):
+class NewChartScreen(FieldErrorsMixin, PortalScreen):
     CSS_PATH = "new_chart.tcss"
     AUTO_FOCUS = "#first_name"
 

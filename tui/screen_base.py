@@ -1,0 +1,24 @@
+"""What every full screen of the portal's apps shares."""
+from __future__ import annotations
+
+from textual import events
+from textual.screen import Screen
+
+
+class PortalScreen(Screen):
+    """A full screen of one of the portal's apps.
+
+    Textual restyles a screen's every widget each time the screen is
+    resumed, in case the CSS changed while it was hidden. On the first
+    resume, just after the widgets were composed and styled with the
+    current stylesheet, that pass repeats the same work (~4 ms on the
+    kiosk's Welcome, before its first frame); later resumes still restyle.
+    """
+
+    _resumed_before = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler (handlers are found along the MRO).
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
