@@ -7,7 +7,9 @@
   would run it; its apps are found through the process tree.
 - `Client`: an asyncssh session with a PTY rendered into a pyte screen;
   `until()` wakes on every chunk of output, so measured times are not
-  rounded up to a polling interval.
+  rounded up to a polling interval. `until_still()` times a first screen the
+  way bench/startup_baseline.py does: the last change to the screen's text
+  once the wanted texts are there and the screen has then been still.
 - `uss()`, `descendants()`, `machine()`: memory and process-tree figures.
 
 The client runs in the bench process; the door and the apps in theirs.
@@ -26,10 +28,12 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import asyncssh
 import pyte
+
+from bench.startup_baseline import SETTLE
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "quiet river morning walk"
@@ -204,6 +208,7 @@ class Client:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.closed = False
+        self.fed_at = time.perf_counter()  # when the last chunk of output arrived
         self._changed = asyncio.Event()
         self._reader = asyncio.create_task(self._pump())
 
@@ -225,6 +230,7 @@ class Client:
                 data = await self.process.stdout.read(65536)
                 if not data:
                     break
+                self.fed_at = time.perf_counter()
                 self.stream.feed(data)
                 self._changed.set()
         except (asyncssh.Error, OSError):
@@ -259,6 +265,38 @@ class Client:
 
     async def until_text(self, text: str, timeout: float = 30.0) -> float:
         return await self.until(lambda: self.has(text), timeout, repr(text))
+
+    async def until_still(self, texts: str | Sequence[str], settle: float = SETTLE, timeout: float = 30.0) -> float:
+        """Wait until every one of `texts` is on screen and the screen's text
+        has then not changed for `settle` seconds; returns the perf_counter
+        time of the last change (the arrival of the chunk that made it), not
+        the end of the quiet wait. Only text counts (`screen.display`), not
+        colours. The same rule as startup_baseline.time_to_text: once all
+        texts have shown, any later change moves the time on."""
+        wanted = [texts] if isinstance(texts, str) else list(texts)
+        deadline = time.perf_counter() + timeout
+        shown: float | None = None  # when the text last changed, once every wanted text was there
+        last: list[str] | None = None
+        while True:
+            display = self.screen.display
+            if display != last:
+                last = display
+                if shown is not None or all(any(t in line for line in display) for t in wanted):
+                    shown = self.fed_at
+            now = time.perf_counter()
+            if shown is not None and now - shown >= settle:
+                return shown
+            if self.closed:
+                raise RuntimeError(f"session closed while waiting for {wanted!r} on a still screen:\n{self.text()}")
+            left = deadline - now
+            if left <= 0:
+                raise TimeoutError(f"{wanted!r} not on a still screen after {timeout}s:\n{self.text()}")
+            wait = left if shown is None else min(left, shown + settle - now)
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), wait)
+            except asyncio.TimeoutError:
+                pass
 
     def type(self, text: str) -> None:
         self.process.stdin.write(text.encode())

@@ -5,16 +5,22 @@ and a second door with `--no-zygote` for the "before" figures), the seeded
 demo practice, asyncssh clients rendering into pyte screens in this process.
 
 - First paint: from opening the session (SSH connected and authenticated)
-  until the app's first screen text is on the client's screen (kiosk: "Log
-  in"; staff: "Sign in"). The yardstick is a minimal Textual app's cold start
-  to first frame (bench/startup_baseline.py), sampled in the same loop,
+  until the app's first screen is whole on the client's screen: its wanted
+  texts are there (kiosk: "Welcome to the client portal" and the footer's
+  "I have a code"; staff: "Staff sign in") and the clock stops at the last
+  change to the screen's text before it stayed still for SETTLE seconds
+  (the quiet wait not counted; colours do not count). Textual may paint a
+  screen in pieces, so first sight of a text would time a partial frame.
+  The yardstick is a minimal Textual app's cold start to first frame, timed
+  by the same rule (bench/startup_baseline.py), sampled in the same loop,
   interleaved with the door's samples.
 - Keystroke round trip: a key sent to the kiosk's email field until the
   field on the client's screen shows it; one session alone, then 20 sessions
   typing at once (one key every 100-300 ms each).
 - Memory: unique set size (Private_Clean + Private_Dirty from
   /proc/<pid>/smaps_rollup) of each session's app process, with 20 open.
-- 20 sessions connecting at once: all must get their first screen.
+- 20 sessions connecting at once: all must get their first screen (timed
+  to the first sight of the kiosk's "Log in", not to a still screen).
 
 `python -m bench ssh` runs it alone; SSH_BENCH_SAMPLES sets the first-paint samples.
 """
@@ -41,17 +47,20 @@ FIRST_PAINT_RATIO = 0.5
 RTT_ONE_MS = 50
 RTT_MANY_MS = 150
 USS_MIB = 40
-KIOSK_TEXT = "Log in"
-STAFF_TEXT = "Sign in"
+KIOSK_TEXT = "Log in"  # first sight of the kiosk (to_login, the rush)
+# What a first screen must show, whole, for first paint (as bench/startup.py):
+KIOSK_WELCOME = ("Welcome to the client portal", "I have a code")
+STAFF_WELCOME = ("Staff sign in",)
 EMAIL_PLACEHOLDER = "name@example.com"
 
 
-async def first_paint(port: int, username: str, text: str) -> tuple[float, float]:
-    """(seconds from session open to `text` on screen, seconds to connect)."""
+async def first_paint(port: int, username: str, texts: tuple[str, ...]) -> tuple[float, float]:
+    """(seconds from session open to the last change of a screen showing
+    all `texts` that then stayed still for SETTLE, seconds to connect)."""
     marks: dict[str, float] = {"start": time.perf_counter()}
     client = await Client.open(port, username, connected=lambda: marks.__setitem__("open", time.perf_counter()))
     try:
-        shown = await client.until_text(text, 30)
+        shown = await client.until_still(texts, timeout=30)
     finally:
         await client.close()
     return shown - marks["open"], marks["open"] - marks["start"]
@@ -108,7 +117,10 @@ async def type_keys(client: Client, row: int, n: int, gap: tuple[float, float], 
 
 async def rush(port: int) -> tuple[list[Client], list[float]]:
     """SESSIONS clients connecting at once; those that got the kiosk's first
-    screen, and the seconds from the start until each did."""
+    screen, and the seconds from the start until each did. Timed to the
+    first sight of KIOSK_TEXT (a partial Welcome counts), not to a whole,
+    still screen as first_paint() is: this measures that every
+    session is let in and answered under load."""
     started = time.perf_counter()
 
     async def arrive() -> tuple[Client, float]:
@@ -134,17 +146,17 @@ async def measure(table: Table) -> None:
         with Door(data, zygote=True) as door, Door(data, zygote=False) as fresh:
             # --- first paint, interleaved with the yardstick ------------------------
             base, kiosk, staff, kiosk_fresh, connects = [], [], [], [], []
-            await first_paint(door.port, "kiosk", KIOSK_TEXT)  # the client side warms up too
+            await first_paint(door.port, "kiosk", KIOSK_WELCOME)  # the client side warms up too
             for _ in range(SAMPLES):
                 base.append(await asyncio.get_running_loop().run_in_executor(None, cold_start))
                 await asyncio.sleep(0.2)
-                seconds, connect = await first_paint(door.port, "kiosk", KIOSK_TEXT)
+                seconds, connect = await first_paint(door.port, "kiosk", KIOSK_WELCOME)
                 kiosk.append(seconds)
                 connects.append(connect)
                 await asyncio.sleep(0.2)
-                staff.append((await first_paint(door.port, "staff", STAFF_TEXT))[0])
+                staff.append((await first_paint(door.port, "staff", STAFF_WELCOME))[0])
                 await asyncio.sleep(0.2)
-                kiosk_fresh.append((await first_paint(fresh.port, "kiosk", KIOSK_TEXT))[0])
+                kiosk_fresh.append((await first_paint(fresh.port, "kiosk", KIOSK_WELCOME))[0])
                 await asyncio.sleep(0.2)
             b = statistics.median(base)
             table.add("minimal Textual app, cold start to first frame", stats(base), "yardstick")
