@@ -4,8 +4,10 @@ Parsing the stylesheets of an app's first screen is ~10 ms of the kiosk's
 start-up, the same every time. `make install` runs `python -m
 tui.css_store`, which starts the kiosk and staff apps headless, lets them
 parse what their screens use (through `tui.css_cache`), and writes each
-app's parsed rules to `tui/_parsed_css-<app>.bin`. At start-up `load()` puts them in
-the process's cache; anything not in it is parsed as before.
+app's parsed rules to `tui/_parsed_css-<app>.bin`: what its first screen
+needs, and for the kiosk a second file (`kiosk-later`) with every other
+screen's, read just after the first frame. `load()` puts a file's rules
+in the process's cache; anything not in it is parsed as before.
 
 The rules are pickled, and unpickling runs code, so the file is only as
 trusted as the code beside it:
@@ -69,6 +71,7 @@ def _trusted(file_stat: os.stat_result) -> bool:
 # Stores read into the cache by this process (or the zygote it was forked
 # from), with the cache's generation then.
 _loaded: set[tuple[int, Path]] = set()
+_building = False  # while build() runs the apps: they must parse, not load the old store
 
 
 def load(app: str, directory: Path = HERE) -> int:
@@ -76,7 +79,7 @@ def load(app: str, directory: Path = HERE) -> int:
     many sources were added (0 when there is none, it cannot be trusted, or
     this process has read it already)."""
     path = store_path(app, directory)
-    if not css_cache.install() or (css_cache.generation, path) in _loaded:
+    if _building or not css_cache.install() or (css_cache.generation, path) in _loaded:
         return 0
     try:
         with open(path, "rb") as file:
@@ -94,7 +97,9 @@ def load(app: str, directory: Path = HERE) -> int:
 def build(directory: Path = HERE) -> dict[str, int]:
     """Run each app headless, then write what it parsed to its store.
     Returns the number of stylesheet sources stored per app."""
+    global _building
     stored = {}
+    _building = True
     with tempfile.TemporaryDirectory(prefix="portal-css-") as tmp:
         from models.config import Settings
         from models.setup import open_portal
@@ -103,11 +108,25 @@ def build(directory: Path = HERE) -> dict[str, int]:
         for app, run in (("kiosk", _run_kiosk), ("staff", _run_staff)):
             css_cache.uninstall()
             css_cache.install()
-            asyncio.run(run(settings))
-            _write(store_path(app, directory), css_cache.parsed())
-            stored[app] = css_cache.size()
+            first: dict = {}
+            asyncio.run(run(settings, lambda: first.update(css_cache.parsed())))
+            later = _without(css_cache.parsed(), first)
+            _write(store_path(app, directory), first)
+            stored[app] = _count(first)
+            if _count(later):
+                _write(store_path(f"{app}-later", directory), later)
+                stored[f"{app}-later"] = _count(later)
+    _building = False
     css_cache.uninstall()
     return stored
+
+
+def _without(parsed: dict, first: dict) -> dict:
+    return {v: {k: r for k, r in entries.items() if k not in first.get(v, {})} for v, entries in parsed.items()}
+
+
+def _count(parsed: dict) -> int:
+    return sum(len(entries) for entries in parsed.values())
 
 
 def _write(path: Path, parsed: dict) -> None:
@@ -123,23 +142,40 @@ def _write(path: Path, parsed: dict) -> None:
         raise
 
 
-async def _run_kiosk(settings) -> None:
+async def _run_kiosk(settings, first_frame_done) -> None:
     from tui.kiosk.app import KioskApp
+    from tui.kiosk.dashboard import DashboardScreen
+    from tui.kiosk.forgot_password import ForgotPasswordScreen
+    from tui.kiosk.idle import IdleWarningScreen
+    from tui.kiosk.login import LoginScreen
+    from tui.kiosk.register import RegisterScreen
+    from tui.kiosk.registered import RegisteredScreen
 
     app = KioskApp(settings=settings, source="css-store")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        first_frame_done()
         app._preload_styles()  # every kiosk screen's stylesheet, as after the first frame
+        # Each screen once (empty, nobody signed in), so the default CSS of
+        # every widget type they use is parsed too.
+        for screen in (LoginScreen(), RegisterScreen(), RegisteredScreen("someone@example.com"),
+                       ForgotPasswordScreen(), DashboardScreen(), IdleWarningScreen(30)):
+            await app.push_screen(screen)
+            await pilot.pause()
 
 
-async def _run_staff(settings) -> None:
+async def _run_staff(settings, first_frame_done) -> None:
     from tui.staff.app import StaffApp
 
     app = StaffApp(source="css-store")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        first_frame_done()
 
 
 if __name__ == "__main__":
-    for app, count in build().items():
-        print(f"{app}: parsed CSS of {count} stylesheet source(s) written to {store_path(app)}")
+    # The apps use `tui.css_store`, not this `__main__` copy of the module.
+    from tui import css_store
+
+    for app, count in css_store.build().items():
+        print(f"{app}: parsed CSS of {count} stylesheet source(s) written to {css_store.store_path(app)}")

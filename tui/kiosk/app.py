@@ -143,6 +143,7 @@ class KioskApp(WholeFirstFrame, App, inherit_bindings=False):
         client's first dashboard does not wait for it (Textual reads a
         screen's CSS_PATH into the app's stylesheet when the screen first
         shows; the same files read now are then skipped)."""
+        css_store.load("kiosk-later")  # the other screens' rules, parsed at install time
         changed = False
         for path in sorted(Path(__file__).parent.glob("*.tcss")):
             if not self.stylesheet.has_source(str(path), ""):
