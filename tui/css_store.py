@@ -152,10 +152,11 @@ async def _run_kiosk(settings, first_frame_done) -> None:
     from tui.kiosk.registered import RegisteredScreen
 
     app = KioskApp(settings=settings, source="css-store")
+    preload, app._preload_styles = app._preload_styles, lambda: None  # after the snapshot
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         first_frame_done()
-        app._preload_styles()  # every kiosk screen's stylesheet, as after the first frame
+        preload()  # every kiosk screen's stylesheet, as just after the first frame
         # Each screen once (empty, nobody signed in), so the default CSS of
         # every widget type they use is parsed too.
         for screen in (LoginScreen(), RegisterScreen(), RegisteredScreen("someone@example.com"),

@@ -1,19 +1,22 @@
-"""The first frame an app sends is the whole screen, not a piece of it.
+"""The first frame an app sends is the whole screen, sent as soon as it can be.
 
 Textual lays out and renders the first screen while the app is still
 starting, inside a batch update that lasts until every mount handler has
-run, and `App._display` drops frames during a batch. The screen's compositor does not know it
-was dropped: the next update it sends is partial, only the widgets that
-changed since (on the kiosk's Welcome: a few labels and buttons, without the
-box around them, the focused button or the key hints). The rest reaches the
-terminal at the next full refresh, a frame tick (~17 ms) or more later, so
-the person first sees a torn screen.
+run, and `App._display` drops frames during a batch. The screen's
+compositor does not know the frame was dropped: the next update it sends is
+partial, only the widgets that changed since (on the kiosk's Welcome: a few
+labels and buttons, without the box around them, the focused button or the
+key hints), and only after the driver's own resize event and another
+layout. The rest reached the terminal at the next full refresh, a frame
+tick (~17 ms) or more later, so the person first saw a torn screen.
 
 `WholeFirstFrame` keeps that dropped full frame (and any partial update
-dropped after it) and, when the first partial update of the same screen is
-displayed, sends them all in order in one write: each partial update is
-relative to what came before it, so the result is the screen as the
-compositor believes it to be. Nothing is rendered twice.
+dropped after it) and, when the start-up batch ends, writes them in order
+in one write. Each partial update is relative to what came before it, so
+the terminal shows the screen exactly as the compositor believes it shows,
+and the updates that follow apply on top. Nothing is rendered twice. If the
+screen changed meanwhile (the kiosk opened with `--code`), nothing is
+replayed: that screen's first update is a full one anyway.
 
 Textual is pinned exactly; `tests/test_first_frame.py` checks the first
 frame of the kiosk and staff apps is whole, so an upgrade that changes this
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
 
 
 class _InOrder(CompositorUpdate):
-    """Updates that were dropped, then the current one, as one write."""
+    """Updates that were dropped, as one write."""
 
     def __init__(self, updates: list[CompositorUpdate]) -> None:
         self.updates = updates
@@ -56,18 +59,24 @@ class WholeFirstFrame:
         if not self._first_frame_shown and renderable is not None:
             if self._batch_count or not self._running:  # type: ignore[attr-defined]
                 self._keep_dropped(screen, renderable)  # Textual is about to drop it
-            else:
+            else:  # something else got there first: leave Textual's behaviour
                 self._first_frame_shown = True
-                dropped, self._dropped = self._dropped, None
-                if dropped and self._dropped_screen is screen and isinstance(renderable, ChopsUpdate):
-                    renderable = _InOrder([*dropped, renderable])
-                self._dropped_screen = None
+                self._dropped = self._dropped_screen = None
         super()._display(screen, renderable)  # type: ignore[misc]
+
+    def _end_batch(self) -> None:
+        super()._end_batch()  # type: ignore[misc]
+        if self._batch_count or self._first_frame_shown or not self._dropped:  # type: ignore[attr-defined]
+            return
+        if self._running and self._dropped_screen is self.screen:  # type: ignore[attr-defined]
+            self._first_frame_shown = True
+            dropped, self._dropped, self._dropped_screen = self._dropped, None, None
+            super()._display(self.screen, _InOrder(dropped))  # type: ignore[misc, attr-defined]
 
     def _keep_dropped(self, screen: "Screen", renderable: "RenderableType") -> None:
         if isinstance(renderable, LayoutUpdate):
             self._dropped, self._dropped_screen = [renderable], screen
         elif self._dropped and screen is self._dropped_screen and isinstance(renderable, ChopsUpdate):
             self._dropped.append(renderable)
-        else:  # something this does not know how to replay: leave Textual's behaviour
-            self._dropped, self._dropped_screen = None, None
+        else:  # something this does not know how to replay
+            self._dropped = self._dropped_screen = None

@@ -8,12 +8,14 @@ tabbing between fields rebuilds keys that did not change.
 
 `KeyHints` composes its keys at once, remembers what it showed (key, label,
 enabled, tooltip of each shown binding), and rebuilds only when that
-changes. What it shows is Textual's own Footer, unchanged.
+changes; its keys start with the footer's `compact` setting instead of
+flipping to it once mounted. What it shows is Textual's own Footer.
 """
 from __future__ import annotations
 
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class KeyHints(Footer):
@@ -33,7 +35,13 @@ class KeyHints(Footer):
 
     def compose(self):
         self._shown = self._visible_bindings()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Footer binds each key's `compact` to its own; a key starts
+                # compact, so each would be restyled twice on mount (class
+                # added, then removed). Start it as the footer is.
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         # Footer's own handler, less the rebuilds that would show the same keys.
