@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(BIN)/python -m tui.css_store
+	-$(BIN)/python -m tui.css_store  # only speeds up start-up: a failure is shown, not fatal
 	touch $(STAMP)
 
 install: $(STAMP)
