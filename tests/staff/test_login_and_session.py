@@ -122,3 +122,28 @@ def test_an_ended_session_returns_to_sign_in(portal, clock):
             assert "session ended" in _message(app)
 
     drive(scenario)
+
+
+def test_a_burst_of_keys_with_tab_fills_each_field(portal, clock):
+    """A password manager types "user<Tab>password<Enter>" in one burst."""
+    from tests.bursts import burst
+
+    make_staff()
+
+    async def scenario():
+        app = StaffApp()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            burst(app, "someone", "\t", "not this", "\x1b[Z", "\t")  # back and forth
+            await pilot.pause()
+            assert app.screen.query_one("#username", Input).value == "someone"
+            assert app.screen.query_one("#password", Input).value == "not this"
+            app.screen.query_one("#username", Input).value = ""
+            app.screen.query_one("#password", Input).value = ""
+            app.screen.query_one("#username", Input).focus()
+            await pilot.pause()
+            burst(app, USERNAME, "\t", PASSWORD, "\r")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ClientListScreen), _message(app)
+
+    drive(scenario)

@@ -22,6 +22,7 @@ from models import clock
 from models.config import Settings
 from tui import css_cache, css_store
 from tui.first_frame import WholeFirstFrame
+from tui.focus_keys import FOCUS_KEYS
 from tui.runtime import session_source
 
 from .welcome import WelcomeScreen
@@ -71,8 +72,8 @@ class KioskApp(WholeFirstFrame, App, inherit_bindings=False):
     TITLE = "Client Portal"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding(key, "stay", show=False, priority=True, id=f"kiosk.block.{name}")
-        for key, name in BLOCKED_KEYS.items()
+        *(Binding(key, "stay", show=False, priority=True, id=f"kiosk.block.{name}") for key, name in BLOCKED_KEYS.items()),
+        *FOCUS_KEYS,
     ]
 
     def __init__(

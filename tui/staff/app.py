@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from tui import css_cache, css_store
 from tui.first_frame import WholeFirstFrame
+from tui.focus_keys import FOCUS_KEYS
 from tui.runtime import session_source
 
 from .screens.login import StaffLoginScreen
@@ -36,6 +37,7 @@ class StaffApp(WholeFirstFrame, App):
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="staff.help", key_display="F1"),
         Binding("ctrl+q", "quit", "Quit", id="staff.quit", priority=True),
+        *FOCUS_KEYS,
     ]
 
     def __init__(
