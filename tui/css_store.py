@@ -98,26 +98,28 @@ def build(directory: Path = HERE) -> dict[str, int]:
     """Run each app headless, then write what it parsed to its store.
     Returns the number of stylesheet sources stored per app."""
     global _building
+    from models.config import Settings
+    from models.setup import open_portal
+
     stored = {}
     _building = True
-    with tempfile.TemporaryDirectory(prefix="portal-css-") as tmp:
-        from models.config import Settings
-        from models.setup import open_portal
-
-        settings = open_portal(Settings(data_dir=Path(tmp) / "data"))
-        for app, run in (("kiosk", _run_kiosk), ("staff", _run_staff)):
-            css_cache.uninstall()
-            css_cache.install()
-            first: dict = {}
-            asyncio.run(run(settings, lambda: first.update(css_cache.parsed())))
-            later = _without(css_cache.parsed(), first)
-            _write(store_path(app, directory), first)
-            stored[app] = _count(first)
-            if _count(later):
-                _write(store_path(f"{app}-later", directory), later)
-                stored[f"{app}-later"] = _count(later)
-    _building = False
-    css_cache.uninstall()
+    try:
+        with tempfile.TemporaryDirectory(prefix="portal-css-") as tmp:
+            settings = open_portal(Settings(data_dir=Path(tmp) / "data"))
+            for app, run in (("kiosk", _run_kiosk), ("staff", _run_staff)):
+                css_cache.uninstall()
+                css_cache.install()
+                first: dict = {}
+                asyncio.run(run(settings, lambda: first.update(css_cache.parsed())))
+                later = _without(css_cache.parsed(), first)
+                _write(store_path(app, directory), first)
+                stored[app] = _count(first)
+                if _count(later):
+                    _write(store_path(f"{app}-later", directory), later)
+                    stored[f"{app}-later"] = _count(later)
+    finally:
+        _building = False
+        css_cache.uninstall()
     return stored
 
 
