@@ -11,6 +11,7 @@ from models.auth import RESET_BAD_CODE
 from models.practice import update_practice
 from models.records import ClientViewer, request_appointment
 from models.tables import AppointmentRequest, OutboxMessage, PortalAccount
+from tests.bursts import burst
 from tui.kiosk import login as login_screen
 from tui.kiosk.dashboard import DashboardScreen
 from tui.kiosk.forgot_password import DONE, SENT, ForgotPasswordScreen
@@ -146,8 +147,6 @@ async def test_stored_text_is_shown_as_plain_text(portal):
 
 async def test_a_burst_of_keys_with_tab_logs_in(portal):
     """A password manager types "email<Tab>password<Enter>" in one burst."""
-    from tests.bursts import burst
-
     _, email = registered_chart()
     app = kiosk(portal)
     async with app.run_test(size=(100, 40)) as pilot:

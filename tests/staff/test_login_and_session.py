@@ -5,6 +5,7 @@ from textual.widgets import Button, Input, Static
 
 from models.auth import STAFF_LOGIN_FAILED, end_session
 from models.tables import AuditEvent, LoginSession, StaffUser
+from tests.bursts import burst
 from tui.staff.app import StaffApp
 from tui.staff.screens.chart_room import ChartRoomScreen
 from tui.staff.screens.clients import ClientListScreen
@@ -126,8 +127,6 @@ def test_an_ended_session_returns_to_sign_in(portal, clock):
 
 def test_a_burst_of_keys_with_tab_fills_each_field(portal, clock):
     """A password manager types "user<Tab>password<Enter>" in one burst."""
-    from tests.bursts import burst
-
     make_staff()
 
     async def scenario():
