@@ -28,7 +28,7 @@ def test_client_that_vanishes_leaves_no_app_behind(settings):
             pid = int((await term.wait_for(r"pid=(\d+)")).group(1))
             started = time.monotonic()
             conn.abort()  # drop the socket: no channel close, no disconnect message
-            await wait_until(lambda: pid_gone(pid), 10, "app process gone")
+            await wait_until(lambda: pid_gone(pid), 10, "app process gone", on=door.changes)
             print(f"\napp gone {time.monotonic() - started:.2f} s after its client vanished")
 
     run(body())

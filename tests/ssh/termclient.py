@@ -14,6 +14,7 @@ import asyncssh
 import pyte
 
 from tui.ssh import DoorLimits, ProcessLauncher, start_server
+from tui.ssh.changes import Changes
 
 ECHO_APP = Path(__file__).with_name("echo_app.py")
 T = TypeVar("T")
@@ -165,9 +166,29 @@ def pid_gone(pid: int) -> bool:
     return False
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
+async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition", *, on: Changes) -> None:
+    """Until `predicate()` holds, checked each time `on` (the door's or the
+    zygote launcher's `changes`) says its state changed: no polling."""
+    try:
+        await on.wait_for(predicate, timeout)
+    except TimeoutError:
+        raise AssertionError(f"timed out waiting for {what}") from None
+
+
+async def wait_exited(pid: int, timeout: float = 5.0, what: str = "process exit") -> None:
+    """Until `pid` has exited (it may still be a zombie), woken by its pidfd."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    loop = asyncio.get_running_loop()
+    exited = loop.create_future()
+    loop.add_reader(fd, lambda: exited.done() or exited.set_result(None))
+    try:
+        async with asyncio.timeout(timeout):
+            await exited
+    except TimeoutError:
+        raise AssertionError(f"timed out waiting for {what}") from None
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)

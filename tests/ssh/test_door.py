@@ -36,6 +36,7 @@ from .termclient import (
     pid_alive,
     pid_gone,
     run,
+    wait_exited,
     wait_until,
 )
 
@@ -78,8 +79,8 @@ def test_kiosk_session_keys_resize_and_reaping(settings):
             await term.wait_for("SIZE 100x30")
 
             conn.close()
-            await wait_until(lambda: pid_gone(pid), 5, "app process reaped")
-            await wait_until(lambda: door.active_sessions == 0, 5, "session slot released")
+            await wait_until(lambda: pid_gone(pid), 5, "app process reaped", on=door.changes)
+            await wait_until(lambda: door.active_sessions == 0, 5, "session slot released", on=door.changes)
 
     run(body())
 
@@ -96,7 +97,7 @@ def test_user_name_picks_the_app(settings, username, expected_args):
             term.type("x")
             await term.wait_for(r"KEYS\[x\]")
             conn.close()
-            await wait_until(lambda: pid_gone(pid), 5, "app process reaped")
+            await wait_until(lambda: pid_gone(pid), 5, "app process reaped", on=door.changes)
 
     run(body())
 
@@ -131,7 +132,7 @@ def test_extreme_window_sizes_are_clamped(settings):
             term.type("ok")
             await term.wait_for(r"KEYS\[ok\]")
             conn.close()
-            await wait_until(lambda: pid_gone(int(match.group(1))), 5, "app process reaped")
+            await wait_until(lambda: pid_gone(int(match.group(1))), 5, "app process reaped", on=door.changes)
 
     run(body())
 
@@ -144,8 +145,9 @@ def test_hangup_ignored_means_kill_and_no_orphans(settings):
             grandchild = int((await term.wait_for(r"grandchild=(\d+)")).group(1))
             assert grandchild and pid_alive(grandchild)
             conn.close()
-            await wait_until(lambda: pid_gone(pid), 5, "app killed and reaped")
-            await wait_until(lambda: not pid_alive(grandchild), 5, "grandchild killed")
+            await wait_until(lambda: pid_gone(pid), 5, "app killed and reaped", on=door.changes)
+            await wait_exited(grandchild, 5, "grandchild killed")
+            assert not pid_alive(grandchild)
 
     run(body())
 
@@ -206,7 +208,7 @@ def test_mailbox_only_in_demo_mode(tmp_path):
             conn, term, pid = await _open_app(door, "mailbox")
             assert "args=[mailbox]" in term.text()
             conn.close()
-            await wait_until(lambda: pid_gone(pid), 5, "app process reaped")
+            await wait_until(lambda: pid_gone(pid), 5, "app process reaped", on=door.changes)
 
     run(body())
 
@@ -327,8 +329,8 @@ def test_session_limits_refuse_politely(settings):
             conn2.close()
             # ending the first session frees both limits
             term1.process.close()
-            await wait_until(lambda: pid_gone(pid1), 5, "app process reaped")
-            await wait_until(lambda: door.active_sessions == 0, 5, "slot released")
+            await wait_until(lambda: pid_gone(pid1), 5, "app process reaped", on=door.changes)
+            await wait_until(lambda: door.active_sessions == 0, 5, "slot released", on=door.changes)
             term3 = await Term.open(conn1)
             await term3.wait_for(r"args=\[kiosk\]")
             conn1.close()
@@ -352,7 +354,7 @@ def test_idle_limit_ends_the_session(settings):
             await term.wait_closed(5)
             assert "Session closed after 15 minutes without input" in term.text()
             assert "\x1b[?1049l" in term.output()  # terminal put back
-            await wait_until(lambda: pid_gone(pid), 5, "app process reaped")
+            await wait_until(lambda: pid_gone(pid), 5, "app process reaped", on=door.changes)
             conn.close()
 
     run(body())
@@ -372,7 +374,7 @@ def test_absolute_limit_ends_the_session(settings):
             clock.advance(9)
             await term.wait_closed(5)
             assert "the 8 hours session limit was reached" in term.text()
-            await wait_until(lambda: pid_gone(pid), 5, "app process reaped")
+            await wait_until(lambda: pid_gone(pid), 5, "app process reaped", on=door.changes)
             conn.close()
 
     run(body())
@@ -438,8 +440,9 @@ def test_real_openssh_client(settings):
                 screen.resize(30, 100)
                 await wait_screen("SIZE 100x30")
                 ssh.terminate()
-                await wait_until(lambda: ssh.poll() is not None, 5, "ssh exits")
-                await wait_until(lambda: pid_gone(pid), 5, "app process reaped")
+                await wait_exited(ssh.pid, 5, "ssh exits")
+                assert ssh.poll() is not None
+                await wait_until(lambda: pid_gone(pid), 5, "app process reaped", on=door.changes)
             finally:
                 loop.remove_reader(master)
                 if ssh.poll() is None:
@@ -481,10 +484,10 @@ def test_log_has_connects_and_disconnects_but_never_input_or_codes(settings):
                 term.type("my-password-typed")
                 await term.wait_for(r"KEYS\[my-password-typed\]")
                 conn.close()
-                await wait_until(lambda: pid_gone(pid), 5, "app process reaped")
+                await wait_until(lambda: pid_gone(pid), 5, "app process reaped", on=door.changes)
                 with pytest.raises(asyncssh.PermissionDenied):
                     await connect(door.port, "hunter2-typed-as-name")
-                await wait_until(lambda: door.open_connections == 0, 5, "connections closed")
+                await wait_until(lambda: door.open_connections == 0, 5, "connections closed", on=door.changes)
 
         run(body())
     finally:

@@ -87,13 +87,13 @@ def test_session_through_the_zygote_shows_the_app_resizes_and_is_reaped(settings
                 await term.wait_for("SIZE 120x40")
 
                 conn.close()
-                await wait_until(lambda: pid_gone(pid), 5, "app exited and reaped (no zombie)")
-                await wait_until(lambda: door.active_sessions == 0, 5, "slot released")
+                await wait_until(lambda: pid_gone(pid), 5, "app exited and reaped (no zombie)", on=door.changes)
+                await wait_until(lambda: door.active_sessions == 0, 5, "slot released", on=door.changes)
                 info = await launcher.ping()
                 assert info["children"] == [] and info["threads"] == 1
         finally:
             await launcher.close()
-        await wait_until(lambda: pid_gone(zygote), 5, "zygote stopped")
+        await wait_until(lambda: pid_gone(zygote), 5, "zygote stopped", on=launcher.changes)
 
     run(body())
 
@@ -108,8 +108,8 @@ def test_app_exit_status_and_hangup_handling(settings):
                 grandchild = int((await term.wait_for(r"grandchild=(\d+)")).group(1))
                 assert grandchild and pid_alive(grandchild)
                 conn.close()
-                await wait_until(lambda: pid_gone(pid), 5, "app killed and reaped")
-                await wait_until(lambda: pid_gone(grandchild), 5, "grandchild killed and reaped by the zygote")
+                await wait_until(lambda: pid_gone(pid), 5, "app killed and reaped", on=door.changes)
+                await wait_until(lambda: pid_gone(grandchild), 5, "grandchild killed and reaped by the zygote", on=launcher.changes)
 
                 # an app that quits: its exit status reaches the client
                 conn, term, pid = await open_echo(door)
@@ -117,7 +117,7 @@ def test_app_exit_status_and_hangup_handling(settings):
                 await term.wait_closed(5)
                 await term.process.wait_closed()
                 assert term.process.exit_status == 0
-                await wait_until(lambda: pid_gone(pid), 5, "app reaped")
+                await wait_until(lambda: pid_gone(pid), 5, "app reaped", on=door.changes)
                 conn.close()
         finally:
             await launcher.close()
@@ -134,7 +134,7 @@ def test_the_zygote_is_restarted_after_being_killed_and_sessions_go_on(settings)
             async with await door_for(settings, launcher=launcher, connect_burst=50) as door:
                 conn_a, term_a, pid_a = await open_echo(door)
                 os.kill(first, signal.SIGKILL)
-                await wait_until(lambda: launcher.pid not in (None, first) and launcher.ready, 15, "a new zygote")
+                await wait_until(lambda: launcher.pid not in (None, first) and launcher.ready, 15, "a new zygote", on=launcher.changes)
                 second = launcher.pid
 
                 # the session started by the dead zygote goes on
@@ -147,10 +147,10 @@ def test_the_zygote_is_restarted_after_being_killed_and_sessions_go_on(settings)
 
                 # ending the orphaned session still ends its app
                 conn_a.close()
-                await wait_until(lambda: not pid_alive(pid_a), 5, "orphaned app ended")
-                await wait_until(lambda: door.active_sessions == 1, 5, "its slot released")
+                await wait_until(lambda: not pid_alive(pid_a), 5, "orphaned app ended", on=door.changes)
+                await wait_until(lambda: door.active_sessions == 1, 5, "its slot released", on=door.changes)
                 conn_b.close()
-                await wait_until(lambda: pid_gone(pid_b), 5, "app reaped")
+                await wait_until(lambda: pid_gone(pid_b), 5, "app reaped", on=door.changes)
         finally:
             await launcher.close()
 
@@ -165,7 +165,7 @@ def test_falls_back_to_fresh_processes_while_the_zygote_keeps_dying(settings):
             for _ in range(2):  # two quick deaths: restarts back off
                 pid = launcher.pid
                 os.kill(pid, signal.SIGKILL)
-                await wait_until(lambda: launcher.deaths >= 1 and launcher.pid != pid, 10, "zygote death noticed")
+                await wait_until(lambda: launcher.deaths >= 1 and launcher.pid != pid, 10, "zygote death noticed", on=launcher.changes)
                 if launcher.pid is not None:
                     await launcher.start()
             assert launcher.pid is None
@@ -175,7 +175,7 @@ def test_falls_back_to_fresh_processes_while_the_zygote_keeps_dying(settings):
                 assert parent_of(pid) == os.getpid(), "started by the door itself"
                 assert launcher.fallbacks == 1
                 conn.close()
-                await wait_until(lambda: pid_gone(pid), 5, "app reaped")
+                await wait_until(lambda: pid_gone(pid), 5, "app reaped", on=door.changes)
         finally:
             await launcher.close()
 
@@ -190,7 +190,7 @@ def test_the_zygote_learns_stylesheets_and_stays_single_threaded(settings):
         )
         try:
             await launcher.start()
-            await wait_until(lambda: launcher.warmed, 15, "warm-up done")
+            await wait_until(lambda: launcher.warmed, 15, "warm-up done", on=launcher.changes)
             info = await launcher.ping()
             assert info["css_memo"] > 0, "the warm-up app's stylesheets were parsed in the zygote"
             assert info["threads"] == 1 and info["children"] == []
@@ -225,7 +225,7 @@ def test_the_door_forks_the_real_kiosk_from_its_own_zygote(settings):
             conn = await connect(door.port, "kiosk")
             term = await Term.open(conn, 100, 30)
             await term.wait_for("Log in", timeout=20)
-            await wait_until(lambda: door.launcher.pid is not None, 5, "zygote running")
+            await wait_until(lambda: door.launcher.pid is not None, 5, "zygote running", on=door.launcher.changes)
             zygote = door.launcher.pid
             info = await door.launcher.ping()
             apps = info["children"]
@@ -238,12 +238,12 @@ def test_the_door_forks_the_real_kiosk_from_its_own_zygote(settings):
             term.resize(90, 25)
             await term.wait_for("Log in")
             conn.close()
-            await wait_until(lambda: door.active_sessions == 0, 10, "session ended")
-            await wait_until(lambda: door.launcher.warmed, 20, "warm-up done")
+            await wait_until(lambda: door.active_sessions == 0, 10, "session ended", on=door.changes)
+            await wait_until(lambda: door.launcher.warmed, 20, "warm-up done", on=door.launcher.changes)
             assert (await door.launcher.ping())["css_memo"] > 20, "the apps' stylesheets are parsed in the zygote"
         finally:
             await door.close()
-        await wait_until(lambda: pid_gone(zygote), 5, "the door stopped its zygote")
+        await wait_until(lambda: pid_gone(zygote), 5, "the door stopped its zygote", on=door.launcher.changes)
         assert all(pid_gone(pid) for pid in apps)
 
     run(body(), timeout=60)

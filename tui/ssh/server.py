@@ -30,6 +30,7 @@ import asyncssh
 from models.config import Settings
 
 from .apps import app_command, child_env, log_name, term_type
+from .changes import Changes
 from .hostkey import fingerprint, host_key_path, load_or_create_host_key
 from .limits import ConnectionRateLimiter, DoorLimits, MonotonicClock, SlotPool, human_duration
 from .pty_bridge import (
@@ -94,6 +95,7 @@ class SshDoor:
         self.fingerprint = fingerprint(self.host_key)
         self.rate = ConnectionRateLimiter(limits.connect_burst, limits.connect_window, clock)
         self.slots = SlotPool(limits.max_sessions)
+        self.changes = Changes()  # a slot released (its app reaped) or a connection closed
         self.host = ""
         self.port = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
@@ -291,6 +293,7 @@ class DoorConnection(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.door._connections.discard(self)
+        self.door.changes.notify()
         if self.refused:
             return
         size = f"{self.last_size[0]}x{self.last_size[1]}" if self.last_size else "-"
@@ -436,6 +439,7 @@ class Session:
         finally:
             owner.active_sessions -= 1
             door.slots.release()
+            door.changes.notify()
 
     async def _run_app(self, argv: Sequence[str]) -> None:
         door, owner, process = self.door, self.owner, self.process

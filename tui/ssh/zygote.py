@@ -13,6 +13,7 @@ ready process for each session.
                                               `python -m tui <args>` run in-process
                                    <-------   "spawned" pid (+ a pidfd of the child)
                                    <-------   "exited" pid code, once reaped
+                                   <-------   "orphan" pid, an app's leftover it reaped
 
 The session's app is still its own process (crash isolation, no shared
 memory at run time), with its own PTY and its own database connection: the
@@ -60,6 +61,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from tui import css_cache, css_store
 
+from .changes import Changes
 from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, kill_group, open_pty, terminate
 
 log = logging.getLogger("portal.ssh")
@@ -474,6 +476,8 @@ class _Zygote:
             if pid in self.children:
                 self.children.discard(pid)
                 self.send({"op": "exited", "pid": pid, "code": os.waitstatus_to_exitcode(status)})
+            else:  # an app's leftover, ours as the subreaper
+                self.send({"op": "orphan", "pid": pid})
 
     def shutdown(self) -> None:
         """The door is gone or asked us to stop: hang up what is left, then kill it."""
@@ -797,6 +801,11 @@ class _ZygoteProcess:
                 log.error("zygote has %s threads after preloading; it will not fork (apps start fresh)", message["threads"])
             if not self.ready.done():
                 self.ready.set_result(self)
+            self.launcher.changes.notify()
+        elif op == "orphan":
+            log.info("zygote reaped pid %s, left behind by an app", message.get("pid"))
+            self.launcher.orphans_reaped += 1
+            self.launcher.changes.notify()
         elif op == "log":
             log.log(int(message.get("level", logging.INFO)), "%s", message.get("msg", ""))
         elif op == "pong":
@@ -825,7 +834,8 @@ class _ZygoteProcess:
         for child in self.children.values():
             child._zygote_lost()
         self.children.clear()
-        self.loop.run_in_executor(None, self.proc.wait)  # reap the zygote itself
+        reaped = self.loop.run_in_executor(None, self.proc.wait)  # reap the zygote itself
+        reaped.add_done_callback(lambda _: self.launcher.changes.notify())
         self.launcher._zygote_died(self, reason)
 
     # --- outgoing -------------------------------------------------------------------
@@ -912,6 +922,8 @@ class ZygoteLauncher:
         self.css_memo = css_memo
         self.python = python
         self.warmed = False
+        self.orphans_reaped = 0  # processes apps left behind, reaped by the zygote
+        self.changes = Changes()  # a zygote started, got ready, warmed up, died or was reaped
         self.spawned = 0
         self.fallbacks = 0
         self.starts = 0
@@ -939,6 +951,7 @@ class ZygoteLauncher:
     def _new_zygote(self) -> _ZygoteProcess:
         z = self._zygote = _ZygoteProcess(self)
         self.starts += 1
+        self.changes.notify()
         if self.warm_up:
             self._track(asyncio.get_running_loop().create_task(self._warm(z)))
         return z
@@ -968,6 +981,7 @@ class ZygoteLauncher:
         if self._closed:
             return
         self.deaths += 1
+        self.changes.notify()
         log.warning("zygote pid=%d %s; its %d session(s) go on", z.pid, reason, len(z.children))
         if self._zygote is not z:
             return
@@ -1034,6 +1048,7 @@ class ZygoteLauncher:
                 os.close(master)
         log.info("zygote warm-up of %d app(s) done in %.2fs", len(self.warm_up), time.monotonic() - started)
         self.warmed = True
+        self.changes.notify()
 
     async def ping(self) -> dict:
         z = await self._ready_zygote()
@@ -1054,6 +1069,7 @@ class ZygoteLauncher:
         z, self._zygote = self._zygote, None
         if z is not None:
             await z.stop()
+        self.changes.notify()
 
 
 class _Drain:
