@@ -29,11 +29,16 @@ def has_control(value: str) -> bool:
     )
 
 
+def without_controls(value: str) -> str:
+    """`value` without the characters `has_control` finds."""
+    if not has_control(value):
+        return value
+    return "".join(ch for ch in value if not has_control(ch))
+
+
 def single_line(value: str) -> str:
     """Remove anything that could split an email header or a terminal line."""
-    if not has_control(value):
-        return value.strip()
-    return "".join(ch for ch in value if not has_control(ch)).strip()
+    return without_controls(value).strip()
 
 
 def fold(value: str) -> str:

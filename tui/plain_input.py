@@ -7,19 +7,15 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from models.text import has_control
-
-
-def _printable(text: str) -> str:
-    return "".join(ch for ch in text if not has_control(ch))
+from models.text import without_controls
 
 
 class PlainInput(Input):
     def insert_text_at_cursor(self, text: str) -> None:
-        super().insert_text_at_cursor(_printable(text))
+        super().insert_text_at_cursor(without_controls(text))
 
     def replace(self, text: str, start: int, end: int) -> None:
-        super().replace(_printable(text), start, end)
+        super().replace(without_controls(text), start, end)
 
     def insert(self, text: str, index: int) -> None:
-        super().insert(_printable(text), index)
+        super().insert(without_controls(text), index)

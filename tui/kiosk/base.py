@@ -10,8 +10,8 @@ from textual.widgets import Input, Label, Static
 from models.db import database
 from models.practice import get_practice
 from tui.key_hints import KeyHints
-from tui.screen_base import PortalScreen
 from tui.runtime import plain
+from tui.screen_base import PortalScreen
 
 if TYPE_CHECKING:
     from .app import KioskApp

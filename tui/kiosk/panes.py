@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
-from tui.plain_input import PlainInput
 
 from models.kiosk_views import AccountSummary, ActivityLine, format_day, format_when, practice_zone
 from models.records import MODES, STATUSES, Statement, format_cents
 from models.tables import AppointmentRequest, Document
+from tui.plain_input import PlainInput
 from tui.runtime import plain
 
 from .base import Note, field_row

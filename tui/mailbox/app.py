@@ -22,11 +22,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
+
+from models.timefmt import short_datetime
 from tui.first_frame import WholeFirstFrame
 from tui.key_hints import KeyHints
 from tui.screen_base import PortalScreen
-
-from models.timefmt import short_datetime
 
 
 def plain(value: object, *, multiline: bool = False) -> str:

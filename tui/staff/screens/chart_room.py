@@ -5,12 +5,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import AwaitMount
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
-from tui.key_hints import KeyHints
-from tui.screen_base import PortalScreen
 
 from models.charts import get_chart
 from models.dates import readable
+from tui.key_hints import KeyHints
 from tui.runtime import plain
+from tui.screen_base import PortalScreen
 
 from ..widgets.activity import ActivityTab
 from ..widgets.appointments import AppointmentsTab
@@ -50,7 +50,6 @@ class ChartRoomScreen(PortalScreen):
         self.client = get_chart(chart_id)
         self.initial_tab = tab
         self._mounting: dict[str, AwaitMount] = {}
-        self._built = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,15 +62,6 @@ class ChartRoomScreen(PortalScreen):
     def on_mount(self) -> None:
         self.draw_header()
         self.open_tab(self.initial_tab)
-        self._built = True
-
-    def _still_building(self, action: str) -> bool:
-        """A key bound here can arrive while the screen is still being built
-        (a quick typist, a busy machine): its action then runs once it is."""
-        if self._built:
-            return False
-        self.call_after_refresh(self.run_action, action)
-        return True
 
     def open_tab(self, tab_id: str):
         """A tab's widget is built the first time the tab is shown."""
@@ -112,7 +102,7 @@ class ChartRoomScreen(PortalScreen):
 
     async def action_tab(self, tab: str) -> None:
         """Show a tab and put the keyboard in it, so its keys are live and in the Footer."""
-        if self._still_building(f"tab({tab!r})"):
+        if self.defer_until_built(f"tab({tab!r})"):
             return
         self.query_one("#chart-tabs", TabbedContent).active = tab
         widget = await self.ready_tab(tab)
@@ -130,7 +120,7 @@ class ChartRoomScreen(PortalScreen):
         return widget
 
     async def action_owner_menu(self) -> None:
-        if self._still_building("owner_menu"):
+        if self.defer_until_built("owner_menu"):
             return
         self.query_one("#chart-tabs", TabbedContent).active = "communications"
         tab = await self.ready_tab("communications")

@@ -9,13 +9,13 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static, Tab, Tabs
 from textual.worker import get_current_worker
-from tui.key_hints import KeyHints
-from tui.screen_base import PortalScreen
-from tui.plain_input import PlainInput
 
 from models.db import database
 from models.staff_views import ClientPage, client_list_page
+from tui.key_hints import KeyHints
+from tui.plain_input import PlainInput
 from tui.runtime import plain
+from tui.screen_base import PortalScreen
 
 from ..formatting import STATE_CELL_STYLE, day
 

@@ -8,11 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Header, Input, Label, Static
-from tui.key_hints import KeyHints
-from tui.screen_base import PortalScreen
-from tui.plain_input import PlainInput
 
 from models.db import database
+from tui.key_hints import KeyHints
+from tui.plain_input import PlainInput
+from tui.screen_base import PortalScreen
 
 if TYPE_CHECKING:
     from models.auth import LoginResult

@@ -12,7 +12,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
-from tui.plain_input import PlainInput
 
 from models.access import Action, Candidate
 from models.charts import RELATIONSHIPS, add_contact, update_chart, update_contact
@@ -21,6 +20,7 @@ from models.errors import DomainError
 from models.records import MODES, decide_request
 from models.tables import AppointmentRequest, Client, RelatedContact
 from models.text import InvalidInput, clean_email
+from tui.plain_input import PlainInput
 from tui.runtime import plain
 
 from ..formatting import relationship, when

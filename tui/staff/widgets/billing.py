@@ -5,12 +5,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Select, Static
-from tui.plain_input import PlainInput
 
 from models.errors import DomainError
 from models.records import add_ledger_entry, balance_cents, format_cents, ledger_for_staff
 from models.tables import Client
 from models.text import InvalidInput
+from tui.plain_input import PlainInput
 from tui.runtime import plain
 
 from ..formatting import day

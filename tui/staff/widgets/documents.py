@@ -5,12 +5,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, Static, TextArea
-from tui.plain_input import PlainInput
 
 from models.errors import DomainError
 from models.records import documents_for_staff, share_document
 from models.tables import Client
 from models.text import InvalidInput
+from tui.plain_input import PlainInput
 from tui.runtime import plain
 
 from ..files import FileProblem, read_text_file
