@@ -31,11 +31,13 @@ when restarts keep failing (backing off).
 Besides imports, the zygote keeps one thing warm: parsed Textual CSS. Textual
 parses every stylesheet afresh in each process and again for every new
 screen (`Stylesheet.reparse`). `install_css_memo` installs the process-wide
-cache of `tui.css_cache` (the local apps use it too). App processes report
-what they had to parse (a JSON datagram to the zygote); the zygote parses
-the same text itself, so every later fork starts with it parsed. `ZygoteLauncher(warm_up=[argv, ...])` runs
-each app once on a private PTY when a zygote starts, so even the first
-session finds its stylesheets parsed.
+cache of `tui.css_cache` (the local apps use it too) and fills it from the
+parsed CSS written at install time (`tui.css_store`). App processes report
+what they still had to parse (a JSON datagram to the zygote); the zygote
+parses the same text itself, so every later fork starts with it parsed.
+`ZygoteLauncher(warm_up=[argv, ...])` runs each app once on a private PTY
+when a zygote starts, so even the first session finds its stylesheets
+parsed.
 """
 from __future__ import annotations
 
@@ -114,8 +116,8 @@ def install_css_memo() -> bool:
     apps a report of every stylesheet they still had to parse."""
     if not css_cache.install():
         return False
-    for app in ("kiosk", "staff"):  # what install time parsed; every fork inherits it
-        css_store.load(app)
+    for store in ("kiosk", "kiosk-later", "staff"):  # parsed at install time; every fork inherits it
+        css_store.load(store)
     css_cache.on_parse = _note_parsed
     return True
 
