@@ -10,12 +10,11 @@ from textual import events
 from textual.app import App
 from textual.keys import _character_to_key
 
-NAMED = {"\t": "tab", "\r": "enter", "\x1b[Z": "shift+tab", "\x1bOR": "f3"}
+NAMED = {"\t": "tab", "\r": "enter", "\x1b[Z": "shift+tab"}
 
 
 def burst(app: App, *parts: str) -> None:
-    """Queue keys for `app` without waiting: text, or a key of NAMED as its
-    terminal sends it ("\\t", "\\r", "\\x1b[Z" Shift+Tab, "\\x1bOR" F3)."""
+    """Queue keys for `app` without waiting: text, or "\\t", "\\r", "\\x1b[Z" (Shift+Tab)."""
     for part in parts:
         if part in NAMED:
             app.post_message(events.Key(NAMED[part], None))

@@ -4,14 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from textual.widgets import DataTable, Static, TabbedContent
+from textual.widgets import DataTable, Static
 
 from models.access import activate_access
 from models.db import database
 from models.staff_views import client_list_page
 from models.tables import Client
 from models.text import fold
-from tests.bursts import burst
 from tui.staff.app import StaffApp
 from tui.staff.screens.chart_room import ChartRoomScreen
 from tui.staff.screens.clients import ClientListScreen
@@ -216,27 +215,5 @@ def test_stored_markup_and_escapes_show_literally(portal, clock):
             await settle(app, pilot)
             header = str(app.screen.query_one("#chart-header").render())
             assert "\x1b" not in header and "Tester\ufffd[2J" in header
-
-    drive(scenario)
-
-
-def test_keys_typed_after_enter_reach_the_chart_it_opens(portal, clock):
-    """Enter on a row, then F3 (Communications) in the same burst: F3 is for the
-    chart room, and must not switch the list's work queue behind it."""
-    make_chart(first="Jordan", last="Avery", email="jordan@example.com")
-    login = signed_in()
-
-    async def scenario():
-        app = StaffApp(session=login)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            _table(app).focus()
-            await pilot.pause()
-            list_screen = app.screen
-            burst(app, "\r", "\x1bOR")
-            await settle(app, pilot)
-            assert isinstance(app.screen, ChartRoomScreen)
-            assert app.screen.query_one("#chart-tabs", TabbedContent).active == "communications"
-            assert list_screen.queue == "all"
 
     drive(scenario)

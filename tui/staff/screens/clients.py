@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import work
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -44,10 +43,6 @@ class ClientListScreen(PortalScreen):
         Binding("f3", "queue('invited')", "Invited", id="clients.queue_invited"),
         Binding("f4", "queue('expired')", "Expired", id="clients.queue_expired"),
         Binding("down", "focus_table", "Results", id="clients.focus_table", show=False),
-        # Priority: handled when the key arrives, so keys typed right after it
-        # (F3 for the chart's Communications tab) reach the chart room, not
-        # this list (a plain Enter first went through the table's queue).
-        Binding("enter", "open_chart", "Open chart", id="clients.open_chart", show=False, priority=True),
         Binding("ctrl+l", "app.sign_out", "Sign out", id="staff.sign_out"),
     ]
 
@@ -162,18 +157,9 @@ class ClientListScreen(PortalScreen):
             self.load()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_chart(int(event.row_key.value))  # a click on the row
-
-    def action_open_chart(self) -> None:
-        table = self.query_one("#clients", DataTable)
-        if self.focused is not table or not table.row_count:
-            raise SkipAction()  # Enter means something else here (the search box's own)
-        self.open_chart(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
-
-    def open_chart(self, chart_id: int) -> None:
         from .chart_room import ChartRoomScreen
 
-        self.app.push_screen(ChartRoomScreen(chart_id))
+        self.app.push_screen(ChartRoomScreen(int(event.row_key.value)))
 
     # --- actions ------------------------------------------------------------
 
