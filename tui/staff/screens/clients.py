@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -73,7 +73,8 @@ class ClientListScreen(PortalScreen):
         yield Static("", id="page-info")
         yield KeyHints()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        super().on_screen_resume(event)
         # First shown, or back from a chart whose portal state may have changed.
         self.load()
 
