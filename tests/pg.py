@@ -47,3 +47,18 @@ def private_schema(prefix: str):
         if database.obj is not None:
             database.obj.close()
         drop_schema(schema)
+
+
+def sqlite_and_postgresql(prefix: str):
+    """A `database_url` fixture: each test runs on SQLite (""), then on a
+    private PostgreSQL schema named after `prefix`."""
+
+    @pytest.fixture(params=["sqlite", "postgresql"])
+    def database_url(request):
+        if request.param == "sqlite":
+            yield ""
+            return
+        with private_schema(prefix) as url:
+            yield url
+
+    return database_url

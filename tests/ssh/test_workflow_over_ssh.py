@@ -14,6 +14,7 @@ from models.mail.deliver import deliver_all
 from models.mail.local_server import LocalMailServer, ensure_maildir, local_smtp_settings
 from models.seed import STAFF_PASSWORD, seed_demo
 from models.setup import open_portal
+from tests.pg import sqlite_and_postgresql
 from tui.ssh import DoorLimits, start_server
 
 from .termclient import Term, connect, run
@@ -32,9 +33,10 @@ TYPIST_GAP = 0.05  # seconds between keys
 
 
 async def _type(term: Term, *keys: str) -> None:
-    """Keys one at a time at a typist's pace. In one burst, the keys after a
-    Tab reach the field that had focus before it (Textual hands each key to
-    the focused widget as it arrives), so a burst is not what a person does."""
+    """Keys one at a time at a typist's pace. Textual hands each key to the
+    focused widget as it arrives, so in one burst a key can reach the widget
+    that had the focus before an earlier key moved it (Tab is handled at
+    once, tui/focus_keys.py; Down then Enter on the client list is not)."""
     import asyncio
 
     for key in keys:
@@ -42,16 +44,8 @@ async def _type(term: Term, *keys: str) -> None:
         await asyncio.sleep(TYPIST_GAP)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request):
-    """The door and every app it starts, on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        yield ""
-        return
-    from tests.pg import private_schema
-
-    with private_schema("portal_ssh_test") as url:
-        yield url
+# The door and every app it starts, on SQLite and on PostgreSQL.
+database_url = sqlite_and_postgresql("portal_ssh_test")
 
 
 def test_resend_mail_register_and_log_in_over_ssh(tmp_path, database_url):
