@@ -8,11 +8,17 @@ The flow for one batch:
    token unique to this batch> WHERE id IN (...) AND status IN
    ('queued','retrying') AND next_attempt_at <= now`, and the batch is
    re-read by its token. Two workers can never hold the same row.
-2. One yagmail-managed connection is opened and logged in (yagmail owns TLS
+2. Each claimed row without a Message-ID gets one, stored (in one
+   transaction for the batch) before anything is sent: every later try of
+   that row, including one after a worker died mid-send, carries the same
+   Message-ID. Delivery is at least once (a server that files a message but
+   whose 250 never arrives gets it again), and the duplicate is
+   recognisable.
+3. One yagmail-managed connection is opened and logged in (yagmail owns TLS
    and login; `compose.py` writes each message's bytes and we call
    `yag.smtp.sendmail`, so yagmail's `send()` with its reconnect per
    message, its sleeps and its HTML mangling is never used).
-3. Each row is settled as soon as its SMTP transaction ends:
+4. Each row is settled as soon as its SMTP transaction ends:
    - accepted: 'sent', `sent_at`, `message_id`; the code of code-bearing
      kinds is removed from the stored context;
    - connection refused / timeout / disconnect / 4xx: 'retrying', after
@@ -388,6 +394,34 @@ def _mark_retry(row: OutboxMessage, token: str, error: str, now: dt.datetime) ->
     return "retrying"
 
 
+def _fix_message_ids(rows: list[OutboxMessage], token: str, composer: Composer) -> list[OutboxMessage]:
+    """Give each row that has none its Message-ID, stored before the first try.
+
+    Returns the rows this batch still holds (a row reclaimed by another
+    worker meanwhile is left to it).
+    """
+    fresh = [row for row in rows if not row.message_id]
+    if not fresh:
+        return rows
+    lost: set[int] = set()
+    with _write_lock, database.atomic():
+        for row in fresh:
+            row.message_id = composer.new_message_id()
+            changed = (
+                OutboxMessage.update(message_id=row.message_id)
+                .where(
+                    (OutboxMessage.id == row.id)
+                    & (OutboxMessage.claimed_by == token)
+                    & (OutboxMessage.status == "sending")
+                    & (OutboxMessage.message_id == "")
+                )
+                .execute()
+            )
+            if not changed:
+                lost.add(row.id)
+    return [row for row in rows if row.id not in lost]
+
+
 def _wipe_freed_space() -> None:
     """Make SQLite zero the bytes of overwritten rows (the codes) on this connection."""
     if is_sqlite():
@@ -460,6 +494,7 @@ def send_batch(
             report.error = str(exc)
             scrubbed = _retry_rest(rows, token, report, clock.now())
             return report
+        rows = _fix_message_ids(rows, token, composer)
         for index, row in enumerate(rows):
             now = clock.now()
             if not _connected(yag):
