@@ -43,6 +43,8 @@ class Settings:
     ssh_port: int = 2222
     ssh_public_host: str = ""      # what emails tell clients to ssh to
     ssh_max_sessions: int = 50
+    ssh_max_sessions_per_address: int = 4     # app sessions at once from one address (IPv6: /64)
+    ssh_max_connections_per_address: int = 4  # SSH connections at once from one address
     ssh_idle_seconds: int = 15 * 60
     ssh_max_session_seconds: int = 8 * 60 * 60
     ssh_staff_keys: str = ""       # authorized_keys file; empty: staff open
