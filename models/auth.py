@@ -2,9 +2,11 @@
 
 Every failed login gets the same answer, whatever the reason (unknown name,
 wrong password, locked, no charts left), and an unknown name still costs one
-argon2 verify. Five consecutive failures lock an account for 15 minutes.
-Sessions are rows: ending one (revoke, lockout, logout) ends it wherever it
-runs, because apps poll `session_status`.
+argon2 verify. Five consecutive failures lock an account for 15 minutes
+against new sign-ins; open sessions go on (a stranger must not be able to
+sign a person out), and a client is told by email. Sessions are rows: ending
+one (revoke, logout) ends it wherever it runs, because apps poll
+`session_status`.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from . import clock, codes, passwords, throttle
 from .access import charts_of_account, has_access
 from .audit import Actor, record
 from .dates import parse_dob
-from .db import database
+from .db import database, lock_rows
 from .errors import DomainError, NotAllowed
 from .outbox import enqueue
+from .pacing import Pace
 from .practice import get_practice
 from .tables import Client, LoginSession, PasswordReset, PortalAccount, StaffUser
 from .text import InvalidInput, email_key, fold
@@ -25,7 +28,9 @@ from .text import InvalidInput, email_key, fold
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
 RESET_VALID = dt.timedelta(hours=1)
-MAX_RESET_ATTEMPTS = 5
+RESETS_PER_ACCOUNT = 3                      # reset emails to one account ...
+RESET_REQUEST_WINDOW = dt.timedelta(hours=1)  # ... within this window
+RESET_PACE = Pace(0.4)                      # every reset request takes this long, at least
 
 LOGIN_FAILED = "That didn't work. Check your email and password and try again, or ask the front desk for help."
 STAFF_LOGIN_FAILED = "That username and password didn't work, or the account is locked. Ask an administrator if this keeps happening."
@@ -46,46 +51,106 @@ class LoginResult:
     staff_id: int | None = None
 
 
-def _locked(row, now: dt.datetime) -> bool:
-    return row.locked_until is not None and row.locked_until > now
+def _claim_attempt(model, row_id: int, now: dt.datetime) -> int | None:
+    """Take one of the account's attempts before its password is checked.
+
+    Returns the account's failure count including this attempt, or None when
+    the account is locked. Atomic updates, so a burst of simultaneous tries
+    gets exactly MAX_FAILURES answers on SQLite and on PostgreSQL: the
+    MAX_FAILURES-th claim also sets the lock, so even an attempt that dies
+    half-way leaves the account locked for LOCKOUT, not for ever.
+    """
+    with database.atomic():
+        model.update(failed_logins=0, locked_until=None).where(
+            (model.id == row_id) & (model.locked_until <= now)
+        ).execute()
+        claimed = (
+            model.update(failed_logins=model.failed_logins + 1)
+            .where((model.id == row_id) & model.locked_until.is_null() & (model.failed_logins < MAX_FAILURES))
+            .execute()
+        )
+        if not claimed:
+            return None
+        model.update(locked_until=now + LOCKOUT).where(
+            (model.id == row_id) & (model.failed_logins >= MAX_FAILURES)
+        ).execute()
+        return model.select(model.failed_logins).where(model.id == row_id).scalar()
 
 
-def _check_password(model, row, password: str, actor: Actor, action: str, chart=None) -> bool:
-    """Verify with lockout bookkeeping; returns True on success."""
+def _note_lockout(model, row, now: dt.datetime, actor: Actor) -> None:
+    """The attempt that used up the last try: audit it and tell the owner.
+
+    Open sessions go on: ending them would let anyone sign a person out.
+    Staff users have no email address on file; their lock shows to admins.
+    """
+    record(actor, "lockout", outcome="locked", detail=f"{MAX_FAILURES} failed logins")
+    if model is PortalAccount:
+        practice = get_practice()
+        enqueue(
+            "account_locked",
+            row.email,
+            row.display_name,
+            {
+                "practice_name": practice.name,
+                "practice_phone": practice.phone,
+                "to_name": row.display_name,
+                "locked_until": (now + LOCKOUT).isoformat(),
+                "time_zone": practice.time_zone,
+            },
+        )
+
+
+def _check_password(model, row, password: str, actor: Actor, action: str) -> bool:
+    """Verify a password as a login does: counted, locked out after
+    MAX_FAILURES in a row, audited. Every refusal costs one argon2 verify."""
     now = clock.now()
     if row is None:
         passwords.dummy_verify(password)
         record(actor, action, outcome="failed")
         return False
-    matched = passwords.verify(row.password_hash, password)
-    with database.atomic():
-        row = model.get_by_id(row.id)
-        if row.locked_until is not None and row.locked_until <= now:
-            row.failed_logins = 0
-            row.locked_until = None
-        if _locked(row, now):
-            row.save()
-            record(actor, action, outcome="locked")
-            return False
-        if not matched:
-            row.failed_logins += 1
-            if row.failed_logins >= MAX_FAILURES:
-                row.locked_until = now + LOCKOUT
-                record(actor, "lockout", outcome="locked", detail=f"{MAX_FAILURES} failed logins")
-                model.update(locked_until=row.locked_until, failed_logins=row.failed_logins).where(model.id == row.id).execute()
-                LoginSession.update(ended_at=now, end_reason="lockout").where(
-                    (LoginSession.account == row.id if model is PortalAccount else LoginSession.staff == row.id)
-                    & LoginSession.ended_at.is_null()
-                ).execute()
-            else:
-                row.save()
+    failures = _claim_attempt(model, row.id, now)
+    if failures is None:
+        passwords.dummy_verify(password)
+        record(actor, action, outcome="locked")
+        return False
+    if not passwords.verify(row.password_hash, password):
+        with database.atomic():
+            if failures >= MAX_FAILURES:
+                _note_lockout(model, row, now, actor)
             record(actor, action, outcome="failed")
-            return False
-        row.failed_logins = 0
-        if passwords.needs_rehash(row.password_hash):
-            row.password_hash = passwords.hash_password(password)
-        row.save()
+        return False
+    changes = {"failed_logins": 0, "locked_until": None}
+    if passwords.needs_rehash(row.password_hash):
+        changes["password_hash"] = passwords.hash_password(password)
+    model.update(**changes).where(model.id == row.id).execute()
     return True
+
+
+def verify_account_password(account: PortalAccount, password: str, source: str, action: str) -> bool:
+    """An existing account's password checked outside the login screen
+    (registration adding a chart): the same count, lockout and audit as a login."""
+    return _check_password(PortalAccount, account, password, Actor("client", str(account.id), source), action)
+
+
+def _unlock(by: Actor, model, row_id: int, what: str) -> bool:
+    now = clock.now()
+    with database.atomic():
+        lifted = model.update(failed_logins=0, locked_until=None).where(
+            (model.id == row_id) & (model.locked_until > now)
+        ).execute()
+        if lifted:
+            record(by, "unlock", detail=f"{what} {row_id}")
+    return bool(lifted)
+
+
+def unlock_client_account(by: Actor, account_id: int) -> bool:
+    """Lift a client account's lockout (staff, from the chart); True if one was lifted."""
+    return _unlock(by, PortalAccount, account_id, "client account")
+
+
+def unlock_staff_user(by: Actor, staff_id: int) -> bool:
+    """Lift a staff user's lockout (an admin, or the CLI); True if one was lifted."""
+    return _unlock(by, StaffUser, staff_id, "staff user")
 
 
 def client_login(email: str, password: str, source: str = "") -> LoginResult:
@@ -216,30 +281,52 @@ def change_password(account_id: int, current: str, new: str, confirm: str, sourc
 def request_password_reset(email: str, last_name: str, date_of_birth: str, source: str = "") -> None:
     """Email a reset code if the email, last name and DOB belong together.
 
-    The caller always shows the same answer; nothing here says which part was wrong.
+    The caller always shows the same answer, and this takes the same time
+    whatever matched (RESET_PACE): the same lookups run for an unknown email,
+    and the call returns no sooner than the pace's floor. At most
+    RESETS_PER_ACCOUNT codes an hour go to one account, and a source may ask
+    throttle.LIMITS["reset_request"] times an hour; past either, nothing is
+    sent and the answer is still the same.
     """
+    with RESET_PACE.floor():
+        _request_password_reset(email, last_name, date_of_birth, source)
+
+
+def _request_password_reset(email: str, last_name: str, date_of_birth: str, source: str) -> None:
     actor = Actor("client", "anonymous", source)
+    try:
+        throttle.reserve(source, "reset_request")
+    except throttle.Throttled:
+        record(actor, "password.reset_request", outcome="throttled")
+        return
     try:
         dob = parse_dob(date_of_birth)
     except InvalidInput:
         dob = None
     account = PortalAccount.get_or_none(PortalAccount.email == email_key(email or "")[:254])
+    charts = charts_of_account(account.id if account else 0)  # the same query for an unknown email
     matches = account is not None and dob is not None and any(
-        c.last_name_key == fold(last_name) and c.date_of_birth == dob for c in charts_of_account(account)
+        c.last_name_key == fold(last_name) and c.date_of_birth == dob for c in charts
     )
-    if not matches:
-        record(actor, "password.reset_request", outcome="no_match")
-        return
-    now = clock.now()
     code = codes.new_code()
-    practice = get_practice()
+    code_digest = codes.digest(code, "reset")
+    now = clock.now()
     with database.atomic():
+        if not matches:
+            record(actor, "password.reset_request", outcome="no_match")
+            return
+        lock_rows(PortalAccount.select(PortalAccount.id).where(PortalAccount.id == account.id)).first()
+        recent = PasswordReset.select().where(
+            (PasswordReset.account == account) & (PasswordReset.created_at > now - RESET_REQUEST_WINDOW)
+        ).count()
+        if recent >= RESETS_PER_ACCOUNT:
+            record(Actor("client", str(account.id), source), "password.reset_request", outcome="throttled")
+            return
         PasswordReset.update(consumed_at=now).where(
             (PasswordReset.account == account) & PasswordReset.consumed_at.is_null()
         ).execute()
-        reset = PasswordReset.create(
-            account=account, code_digest=codes.digest(code, "reset"), created_at=now, expires_at=now + RESET_VALID
-        )
+        reset = PasswordReset.create(account=account, code_digest=code_digest, created_at=now, expires_at=now + RESET_VALID)
+        practice = get_practice()
         enqueue(
             "password_reset",
             account.email,
@@ -264,17 +351,16 @@ RESET_BAD_CODE = "That reset code can't be used. Reset codes work once, for one 
 def reset_password(typed_code: str, new: str, confirm: str, source: str = "") -> str:
     """Set a new password with an emailed reset code; returns the account's email."""
     try:
-        throttle.check(source, "reset_code")
+        slot = throttle.reserve(source, "reset_code")
     except throttle.Throttled as exc:
         raise AuthError(exc.message, field="code") from None
     code = codes.normalize(typed_code)
     now = clock.now()
     reset = PasswordReset.get_or_none(PasswordReset.code_digest == codes.digest(code, "reset")) if code else None
     if reset is None or reset.consumed_at is not None or reset.expires_at <= now:
-        with database.atomic():
-            throttle.note_failure(source, "reset_code")
-            record(Actor("client", "anonymous", source), "password.reset", outcome="bad_code")
+        record(Actor("client", "anonymous", source), "password.reset", outcome="bad_code")
         raise AuthError(RESET_BAD_CODE, field="code")
+    throttle.give_back(slot)
     account = PortalAccount.get_by_id(reset.account_id)
     verdict = passwords.check_policy(new, confirm, personal=_personal_words(account))
     if not verdict.ok:

@@ -12,7 +12,8 @@ from . import clock, codes, passwords, throttle
 from .access import is_usable, lock_chart, valid_days
 from .audit import Actor, record
 from .dates import parse_dob
-from .db import database
+from .auth import LOGIN_FAILED, verify_account_password
+from .db import database, lock_rows
 from .errors import DomainError
 from .practice import get_practice
 from .tables import ChartAccess, Client, Invitation, PortalAccount
@@ -42,11 +43,14 @@ def bad_code_message() -> str:
     return BAD_CODE.format(days=valid_days())
 
 
-def _find(typed_code: str) -> Invitation | None:
+def _find(typed_code: str, *, lock: bool = False) -> Invitation | None:
+    """The usable invitation behind a typed code; with `lock`, its row is
+    locked for the rest of the transaction, so identity tries take turns."""
     code = codes.normalize(typed_code)
     if code is None:
         return None
-    inv = Invitation.get_or_none(Invitation.code_digest == codes.digest(code))
+    query = Invitation.select().where(Invitation.code_digest == codes.digest(code))
+    inv = (lock_rows(query) if lock else query).first()
     if inv is None or not is_usable(inv, clock.now()):
         return None
     return inv
@@ -55,14 +59,15 @@ def _find(typed_code: str) -> Invitation | None:
 def check_code(typed_code: str, source: str = "") -> bool:
     """Step one at the kiosk: is this a code that can still be used?
 
-    Raises throttle.Throttled when this source has guessed too often.
+    Raises throttle.Throttled when this source has guessed too often. Every
+    try takes a slot first; a good code gives it back.
     """
-    throttle.check(source, "invite_code")
+    slot = throttle.reserve(source, "invite_code")
     ok = _find(typed_code) is not None
-    if not ok:
-        with database.atomic():
-            throttle.note_failure(source, "invite_code")
-            record(Actor("client", "anonymous", source), "register.code", outcome="refused")
+    if ok:
+        throttle.give_back(slot)
+    else:
+        record(Actor("client", "anonymous", source), "register.code", outcome="refused")
     return ok
 
 
@@ -88,15 +93,18 @@ def _personal_words(client: Client) -> tuple[str, ...]:
 
 
 def _count_failed_match(inv: Invitation, actor: Actor) -> RegistrationError:
-    inv.failed_matches += 1
-    locked = inv.failed_matches >= MAX_MATCH_FAILURES
-    if locked:
-        inv.locked_at = clock.now()
-    inv.save()
+    """One more failed last-name/DOB match; the caller holds the invitation's row lock."""
+    Invitation.update(failed_matches=Invitation.failed_matches + 1).where(Invitation.id == inv.id).execute()
+    locked = (
+        Invitation.update(locked_at=clock.now())
+        .where((Invitation.id == inv.id) & (Invitation.failed_matches >= MAX_MATCH_FAILURES) & Invitation.locked_at.is_null())
+        .execute()
+    )
     record(actor, "register", chart=inv.client_id, outcome="locked" if locked else "no_match")
     if locked:
         return RegistrationError(LOCKED, locked=True)
-    left = MAX_MATCH_FAILURES - inv.failed_matches
+    failed = Invitation.select(Invitation.failed_matches).where(Invitation.id == inv.id).scalar()
+    left = MAX_MATCH_FAILURES - failed
     return RegistrationError(
         NO_MATCH.format(left=f"You can try {left} more time{'s' if left != 1 else ''}."), field="identity"
     )
@@ -111,18 +119,20 @@ def register(typed_code: str, last_name: str, date_of_birth: str, password: str,
 
     # 1. The code and the identity check, with the failure count, in one short
     #    transaction that commits before any refusal is raised.
+    #    The invitation's row lock makes simultaneous tries take turns, so
+    #    exactly MAX_MATCH_FAILURES of them are ever compared.
     refusal: RegistrationError | None = None
     try:
-        throttle.check(source, "invite_code")
+        slot = throttle.reserve(source, "invite_code")
     except throttle.Throttled as exc:
         raise RegistrationError(exc.message, field="code") from None
     with database.atomic():
-        inv = _find(typed_code)
+        inv = _find(typed_code, lock=True)
         if inv is None:
-            throttle.note_failure(source, "invite_code")
             record(actor, "register", outcome="bad_code")
             refusal = RegistrationError(bad_code_message(), field="code")
         else:
+            throttle.give_back(slot)
             client = Client.get_by_id(inv.client_id)
             if fold(last_name) != client.last_name_key or dob != client.date_of_birth:
                 refusal = _count_failed_match(inv, actor)
@@ -133,13 +143,11 @@ def register(typed_code: str, last_name: str, date_of_birth: str, password: str,
         raise refusal
 
     # 2. The password, checked and hashed outside any transaction (argon2 is slow).
+    #    An existing account's password goes through the login's own check:
+    #    counted, locked out, audited, and refused with the login's one message.
     if existing is not None:
-        if not passwords.verify(existing.password_hash, password):
-            raise RegistrationError(
-                "You already have a portal account with this email. Enter that account's password "
-                "to add this chart to it.",
-                field="password",
-            )
+        if not verify_account_password(existing, password, source, "register.existing_account"):
+            raise RegistrationError(LOGIN_FAILED, field="password")
         new_hash = None
     else:
         verdict = passwords.check_policy(password, confirm, personal=_personal_words(client))

@@ -27,6 +27,7 @@ KINDS = (
     "ownership_changed",
     "password_changed",
     "password_reset",
+    "account_locked",
     "test",
 )
 # Kinds whose context carries a raw code: scrubbed once the message leaves.

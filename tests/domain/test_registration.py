@@ -3,6 +3,7 @@ import pytest
 
 from models import access, codes
 from models.access import OwnerStatus, owner_state
+from models.auth import LOGIN_FAILED
 from models.registration import RegistrationError, bad_code_message, check_code, register
 from models.tables import Invitation, PortalAccount
 
@@ -118,7 +119,8 @@ def test_second_chart_links_to_existing_account_with_its_password(portal):
     other = "another good passphrase here"
     with pytest.raises(RegistrationError) as err:
         register(second_code, "Stone", "03/04/2017", other, other)
-    assert "already have a portal account" in err.value.message
+    assert err.value.message == LOGIN_FAILED  # the login's one message: nothing about the email
+    assert PortalAccount.get().failed_logins == 1
     done = register(second_code, "Stone", "03/04/2017", GOOD_PASSWORD, "")
     assert done.existing_account
     assert PortalAccount.select().count() == 1

@@ -30,6 +30,7 @@ CONTEXTS = {
     "password_changed": BASE | {"changed_at": "2026-11-20T15:00:00", "time_zone": "America/New_York"},
     "password_reset": BASE
     | {"code": CODE, "expires_at": "2026-11-20T16:00:00", "time_zone": "America/New_York", "ssh_host": "h.example", "ssh_port": 2222},
+    "account_locked": BASE | {"locked_until": "2026-11-20T15:15:00", "time_zone": "America/New_York"},
     "test": BASE,
 }
 

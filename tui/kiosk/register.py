@@ -58,6 +58,12 @@ class RegisterScreen(KioskScreen):
                     Static("", id="dob-readable", classes="field-note"),
                 )
                 yield Static(PASSWORD_RULES, classes="hint", id="rules")
+                yield Static(
+                    "Already have a portal login with this email (say, for another child)? "
+                    "Type that login's password instead.",
+                    classes="hint",
+                    id="existing-login",
+                )
                 yield field_row("Password", PlainInput(password=True, id="password", max_length=256))
                 yield field_row("Password again", PlainInput(password=True, id="confirm", max_length=256))
                 yield Note(id="details-error")
