@@ -6,6 +6,8 @@ never does.
 """
 from __future__ import annotations
 
+import logging
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +20,12 @@ from .text import fold
 MIN_LENGTH = 15
 MAX_LENGTH = 128
 MIN_SCORE = 3
+SCORED_LENGTH = 72  # zxcvbn 4.5 refuses longer input (its matching grows too slow)
+
+log = logging.getLogger("portal.passwords")
+# zxcvbn keeps the last call's user inputs in a module-level dict, so two
+# threads scoring at once could score against each other's names.
+_zxcvbn_lock = threading.Lock()
 
 _hasher = PasswordHasher()
 
@@ -69,23 +77,60 @@ class PolicyResult:
 
 
 def check_policy(password: str, confirm: str | None = None, *, personal: tuple[str, ...] = ()) -> PolicyResult:
-    """Check a new password; `personal` holds names, dates and the practice name."""
-    password = normalize(password)
+    """Check a new password; `personal` holds names, dates and the practice name.
+
+    The limits apply to the NFKC-normalised password, which is what is hashed
+    (a ligature such as 'ﬃ' counts as the three letters it stands for). Every
+    length from MIN_LENGTH to MAX_LENGTH gets an answer, never an exception.
+    """
+    typed = password or ""
+    password = normalize(typed)
     if confirm is not None and password != normalize(confirm):
         return PolicyResult(False, "The two passwords do not match.")
     if len(password) < MIN_LENGTH:
         return PolicyResult(False, f"Too short: use at least {MIN_LENGTH} characters (a few words make it easy).")
     if len(password) > MAX_LENGTH:
-        return PolicyResult(False, f"Too long: use at most {MAX_LENGTH} characters.")
+        why = " (some characters, like ﬁ or ½, count as more than one)" if len(typed) <= MAX_LENGTH else ""
+        return PolicyResult(False, f"Too long: use at most {MAX_LENGTH} characters{why}.")
     folded = fold(password)
     for item in personal:
         key = fold(item)
         if len(key) >= 3 and key in folded:
             return PolicyResult(False, "It contains your name, date of birth or the practice's name; choose something else.")
-    from zxcvbn import zxcvbn  # imported late: loading its word lists takes a moment
-
-    result = zxcvbn(password[:100], user_inputs=[p for p in personal if p])
-    if result["score"] < MIN_SCORE:
-        hint = result["feedback"].get("warning") or "It is too easy to guess"
+    try:
+        score, warning = _guessability(password, [p for p in personal if p])
+    except Exception as exc:  # a scorer failure refuses the password; it never crashes a form
+        log.error("password strength check failed: %s", type(exc).__name__)  # never the password itself
+        return PolicyResult(False, "This password could not be checked. Try a different one; a few unrelated words work well.")
+    if score < MIN_SCORE:
+        hint = warning or "It is too easy to guess"
         return PolicyResult(False, f"Too common or easy to guess ({hint.rstrip('.')}). Try a few unrelated words.")
     return PolicyResult(True)
+
+
+def _guessability(password: str, user_inputs: list[str]) -> tuple[int, str]:
+    """zxcvbn's score (0-4) and warning for `password`.
+
+    zxcvbn scores at most SCORED_LENGTH characters. A longer password is
+    scored as its first and its last SCORED_LENGTH characters (together they
+    cover all of it, as MAX_LENGTH <= 2 * SCORED_LENGTH) and gets the better
+    score: a password that holds a hard-to-guess stretch of 72 characters is
+    at least as hard to guess as that stretch, whatever surrounds it. A long
+    run of one letter, or a short phrase said over and over, is easy in both
+    windows and so still refused. Two calls at most, since zxcvbn can take
+    a second or two on one window of leetspeak.
+    """
+    from zxcvbn import zxcvbn  # imported late: loading its word lists takes a moment
+
+    windows = [password[:SCORED_LENGTH]]
+    if len(password) > SCORED_LENGTH:
+        windows.append(password[-SCORED_LENGTH:])
+    best: tuple[int, str] = (-1, "")
+    with _zxcvbn_lock:
+        for window in windows:
+            result = zxcvbn(window, user_inputs=user_inputs, max_length=SCORED_LENGTH)
+            if result["score"] > best[0]:
+                best = (result["score"], result["feedback"].get("warning") or "")
+            if best[0] >= MIN_SCORE:
+                break
+    return best
