@@ -92,6 +92,8 @@ def check_policy(password: str, confirm: str | None = None, *, personal: tuple[s
     if len(password) > MAX_LENGTH:
         why = " (some characters, like ﬁ or ½, count as more than one)" if len(typed) <= MAX_LENGTH else ""
         return PolicyResult(False, f"Too long: use at most {MAX_LENGTH} characters{why}.")
+    if any("\ud800" <= ch <= "\udfff" for ch in password):  # lone surrogates (bytes that were not UTF-8) cannot be hashed
+        return PolicyResult(False, "It contains characters that can't be used in a password; type it again.")
     folded = fold(password)
     for item in personal:
         key = fold(item)

@@ -155,3 +155,31 @@ def test_adding_a_staff_user_too_long(portal):
     with pytest.raises(InvalidInput) as refused:
         auth.add_staff_user("dana", "Dana Scully", "clinician", passphrase(TOO_LONG))
     assert refused.value.field == "password" and refused.value.message.startswith("Too long")
+
+
+@pytest.mark.parametrize("length", [*ACCEPTED, TOO_LONG])
+def test_portal_staff_add(portal, monkeypatch, capsys, length):
+    """The CLI path: a clear line and an exit status, never a traceback."""
+    from tui import cli
+
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(portal.data_dir))
+    monkeypatch.setenv("PORTAL_CONFIG", str(portal.data_dir / "none.toml"))
+    password = passphrase(length)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": password)
+    code = cli.main(["staff", "add", "--username", "dana", "--full-name", "Dana Scully", "--role", "clinician"])
+    out, err = capsys.readouterr()
+    if length <= MAX_LENGTH:
+        assert code == 0 and "Added Dana Scully" in out, err
+        assert auth.staff_login("dana", password).ok
+    else:
+        assert code == 1 and err.startswith("Password: Too long") and "Nothing was added" in err
+        assert "Traceback" not in out + err
+
+
+def test_a_password_that_cannot_be_hashed_is_refused_with_a_reason(portal):
+    """Bytes that were not UTF-8 arrive as lone surrogates; argon2 cannot encode them."""
+    password = passphrase(40) + "\udcff"
+    verdict = check_policy(password)
+    assert not verdict.ok and "can't be used" in verdict.reason
+    with pytest.raises(InvalidInput):
+        auth.add_staff_user("dana", "Dana Scully", "clinician", password)
