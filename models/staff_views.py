@@ -6,6 +6,7 @@ changes data or imports Textual.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from . import clock
@@ -94,6 +95,74 @@ def delivery_labels(invitation_ids: list[int]) -> dict[int, str]:
     except ImportError:  # the mail package is not installed in this build
         return _fallback_labels(ids)
     return {inv_id: state.label for inv_id, state in latest_states_for_invitations(ids).items()}
+
+
+@dataclass(frozen=True)
+class InvitationEmail:
+    """The newest email of one invitation, as the Chart Owner box words it.
+
+    `failed` means it will not be tried again (a 5xx refusal, or no server
+    accepted it within the retry limit), so the person invited most likely
+    has no code and staff must act. `reason` is the server's reply (or the
+    network's error), one line, shortened, to be shown as plain text;
+    `advice` says what to do.
+    """
+
+    status: str        # queued, sending, retrying, sent, failed; "" when none was queued
+    label: str         # "Sent Nov 20, 10:00 AM", "Retrying at 10:01 AM — connection refused"
+    failed: bool = False
+    gave_up: bool = False
+    reason: str = ""
+    headline: str = ""  # "Invitation email failed: ..." when failed
+    advice: str = ""
+
+
+NO_EMAIL = InvitationEmail("", "not queued")
+
+
+def _failure_words(gave_up: bool, reason: str) -> tuple[str, str]:
+    """(what happened, what to do) for an invitation email that will not be sent."""
+    from .access import Action
+
+    then = f"then use ⋮ › {Action.RESEND.label}."
+    if gave_up:
+        from .mail.state import GIVE_UP_AFTER
+
+        days = GIVE_UP_AFTER.days
+        why = f" (last error: {reason})" if reason else ""
+        return (
+            f"Invitation email failed: no server accepted it in {days} days{why}",
+            f"Check the email address and the mail settings, {then}",
+        )
+    if re.match(r"[45]\d\d\b", reason):  # an SMTP reply: the server's own words
+        headline = f"Invitation email failed: the mail server refused it ({reason})"
+    else:  # e.g. an address the portal could not use
+        headline = f"Invitation email failed: {reason}" if reason else "Invitation email failed"
+    return headline, f"Check the email address, {then}"
+
+
+def invitation_email(invitation_id: int | None) -> InvitationEmail:
+    """The delivery of an invitation's newest email (a query, and one for the practice's time zone)."""
+    if invitation_id is None:
+        return NO_EMAIL
+    try:
+        from .mail.state import latest_states_for_invitations
+    except ImportError:  # the mail package is not installed in this build
+        label = _fallback_labels([invitation_id]).get(invitation_id)
+        if label is None:
+            return NO_EMAIL
+        status = next((s for s, words in _FALLBACK_WORDS.items() if label.startswith(words)), "")
+        if status != "failed":
+            return InvitationEmail(status, label)
+        reason = label.partition(" — ")[2]
+        return InvitationEmail(status, label, True, False, reason, *_failure_words(False, reason))
+    state = latest_states_for_invitations([invitation_id]).get(invitation_id)
+    if state is None:
+        return NO_EMAIL
+    if state.status != "failed":
+        return InvitationEmail(state.status, state.label)
+    headline, advice = _failure_words(state.gave_up, state.reason)
+    return InvitationEmail(state.status, state.label, True, state.gave_up, state.reason, headline, advice)
 
 
 def staff_user(staff_id: int):

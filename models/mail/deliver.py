@@ -66,7 +66,7 @@ from ..tables import OutboxMessage
 from ..text import single_line
 from .compose import Composer, Outgoing, sender_address
 from .render import CODE_KINDS, RenderError
-from .state import mail_readiness
+from .state import GIVE_UP_AFTER, gave_up_error, mail_readiness
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,6 @@ BATCH_SIZE = 100
 STUCK_AFTER = dt.timedelta(minutes=10)
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 60 * 60
-GIVE_UP_AFTER = dt.timedelta(days=2)
 CLAIMABLE = ("queued", "retrying")
 REMOVED = "[removed after delivery]"
 
@@ -380,8 +379,7 @@ def _mark_retry(row: OutboxMessage, token: str, error: str, now: dt.datetime) ->
     """'retrying' with backoff, or 'failed' once the message is too old. Returns the status."""
     attempts = row.attempts + 1
     if row.created_at is not None and now - row.created_at >= GIVE_UP_AFTER:
-        days = GIVE_UP_AFTER.days
-        _mark_failed(row, token, f"gave up after {attempts} tries over {days} days: {error}", now)
+        _mark_failed(row, token, gave_up_error(attempts, GIVE_UP_AFTER.days, error), now)
         return "failed"
     _settle(
         row,

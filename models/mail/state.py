@@ -8,6 +8,7 @@ invitation.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -19,6 +20,27 @@ from ..tables import OutboxMessage
 from ..timefmt import short_datetime, short_time
 
 STATUSES = ("queued", "sending", "retrying", "sent", "failed")
+
+# A message still not sent this long after it was queued is failed at its
+# next unsuccessful try (`models.mail.deliver` applies it).
+GIVE_UP_AFTER = dt.timedelta(days=2)
+
+# How `models.mail.deliver` words a message it stopped retrying; read back
+# by `given_up` so staff are told it timed out rather than was refused.
+_GAVE_UP = re.compile(r"gave up after \d+ tries over \d+ days?: ")
+
+
+def gave_up_error(attempts: int, days: int, error: str) -> str:
+    """The stored reason of a message no longer retried: the tries, the time, the last error."""
+    return f"gave up after {attempts} tries over {days} day{'s' if days != 1 else ''}: {error}"
+
+
+def given_up(last_error: str) -> tuple[bool, str]:
+    """(whether the message timed out, the server's or network's own words)."""
+    text = last_error or ""
+    match = _GAVE_UP.match(text)
+    return (True, text[match.end():]) if match else (False, text)
+
 
 # Chunk size for IN (...) lists: a page of invitations is one query.
 _CHUNK = 500
@@ -55,6 +77,8 @@ class DeliveryState:
     sent_at: dt.datetime | None
     created_at: dt.datetime | None
     message_id: str
+    gave_up: bool = False             # failed because no try succeeded in time
+    reason: str = ""                  # why it failed or waits: the reply, one line, shortened
 
     @property
     def delivered(self) -> bool:
@@ -63,6 +87,9 @@ class DeliveryState:
     @property
     def problem(self) -> bool:
         return self.status in ("retrying", "failed")
+
+
+REASON_LIMIT = 120  # a server's reply, shortened: two or three lines of the Chart Owner box at 80 columns
 
 
 def _short_error(text: str, limit: int = 80) -> str:
@@ -80,9 +107,18 @@ def _label(message: OutboxMessage, time_zone: str | None, not_ready: str) -> str
         error = _short_error(message.last_error)
         return f"Failed — {error}" if error else "Failed"
     if status == "retrying":
-        when = short_time(message.next_attempt_at, time_zone, today=clock.now()) if message.next_attempt_at else ""
         error = _short_error(message.last_error)
-        text = f"Retrying at {when}" if when else "Retrying"
+        now = clock.now()
+        due = message.next_attempt_at
+        # The try after the limit is the last: if it fails, the message is failed.
+        last = due is not None and message.created_at is not None and due - message.created_at >= GIVE_UP_AFTER
+        word = "Last try" if last else "Retrying"
+        if due is None:
+            text = word
+        elif due > now:
+            text = f"{word} at {short_time(due, time_zone, today=now)}"
+        else:  # overdue: no delivery worker has taken it yet; never a past time as if still to come
+            text = f"{'Last try' if last else 'Retry'} due since {short_time(due, time_zone, today=now)}"
         return f"{text} — {error}" if error else text
     if status == "sending":
         return "Sending…"
@@ -109,6 +145,7 @@ def _not_ready(settings: Settings | None) -> str:
 
 
 def _state(message: OutboxMessage, time_zone: str | None, not_ready: str) -> DeliveryState:
+    timed_out, reason = given_up(message.last_error) if message.status == "failed" else (False, message.last_error)
     return DeliveryState(
         status=message.status,
         label=_label(message, time_zone, not_ready),
@@ -121,6 +158,8 @@ def _state(message: OutboxMessage, time_zone: str | None, not_ready: str) -> Del
         sent_at=message.sent_at,
         created_at=message.created_at,
         message_id=message.message_id,
+        gave_up=timed_out,
+        reason=_short_error(reason, REASON_LIMIT),
     )
 
 

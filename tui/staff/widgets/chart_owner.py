@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from models.access import OwnerState, OwnerStatus, owner_state
-from models.staff_views import delivery_labels
+from models.staff_views import NO_EMAIL, InvitationEmail, invitation_email
 from models.tables import Client
 from tui.runtime import plain
 
@@ -40,6 +40,7 @@ class ChartOwnerBox(Vertical, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.client = client
         self.state: OwnerState | None = None
+        self.email: InvitationEmail = NO_EMAIL
         self.delivery: str = ""
 
     def compose(self) -> ComposeResult:
@@ -51,6 +52,7 @@ class ChartOwnerBox(Vertical, can_focus=True):
         yield Static("", id="owner-email")
         yield Static("", id="owner-invite")
         yield Static("", id="owner-delivery")
+        yield Static("", id="owner-advice")
 
     def on_mount(self) -> None:
         if self.client is not None:
@@ -71,7 +73,8 @@ class ChartOwnerBox(Vertical, can_focus=True):
         self.client = client
         state = owner_state(client)
         inv = state.invitation
-        self.delivery = delivery_labels([inv.id]).get(inv.id, "") if inv is not None else ""
+        self.email = invitation_email(inv.id) if inv is not None else NO_EMAIL
+        self.delivery = self.email.label if self.email.status else ""
         self.state = state
         self._draw(state)
         return state
@@ -83,14 +86,21 @@ class ChartOwnerBox(Vertical, can_focus=True):
         widget.set_class(not text, "blank")
 
     def _draw(self, state: OwnerState) -> None:
+        # An invitation whose email will never arrive is not "Invited, expires
+        # in 5 days": the tag and the lines below say so, and what to do.
+        mail_failed = self.email.failed and state.status is not OwnerStatus.ACTIVE
         tag = self.query_one("#owner-tag", Static)
-        tag.update(plain(f" {state.tag} "))
+        shown = "Invited · email failed" if mail_failed and state.status is OwnerStatus.INVITED else state.tag
+        tag.update(plain(f" {shown} "))
         for status, css_class in STATE_CLASS.items():
-            tag.set_class(status is state.status, css_class)
+            tag.set_class(status is (OwnerStatus.EXPIRED if mail_failed else state.status), css_class)
         name = self.query_one("#owner-name", Static)
         email = self.query_one("#owner-email", Static)
         invite = self.query_one("#owner-invite", Static)
         delivery = self.query_one("#owner-delivery", Static)
+        advice = self.query_one("#owner-advice", Static)
+        delivery.set_class(mail_failed, "problem")
+        self._line(advice, "")
         access, inv = state.access, state.invitation
         if access is None:
             self._line(name, "No one has portal access to this chart.")
@@ -111,11 +121,17 @@ class ChartOwnerBox(Vertical, can_focus=True):
             return
         sender = inv.sent_by.full_name if inv.sent_by_id and inv.sent_by else "the system"
         verb = "expired" if state.status is OwnerStatus.EXPIRED and inv.locked_at is None else "expires"
-        lines = f"Invitation sent {when(inv.sent_at)} by {sender}\n{verb.capitalize()} {when(inv.expires_at)}"
+        lines = f"Invitation sent {when(inv.sent_at)} by {sender}"
+        if not mail_failed:  # a code no one was sent: its expiry is beside the point
+            lines += f"\n{verb.capitalize()} {when(inv.expires_at)}"
         if inv.locked_at is not None:
             lines += f"\nLocked {when(inv.locked_at)} after too many wrong name/DOB entries; resend to unlock."
         self._line(invite, lines)
-        self._line(delivery, f"Invitation email: {self.delivery}" if self.delivery else "Invitation email: not queued")
+        if mail_failed:
+            self._line(delivery, self.email.headline)
+            self._line(advice, self.email.advice)
+        else:
+            self._line(delivery, f"Invitation email: {self.delivery}" if self.delivery else "Invitation email: not queued")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "owner-menu":
