@@ -8,8 +8,8 @@ The flow for one batch:
    token unique to this batch> WHERE id IN (...) AND status IN
    ('queued','retrying') AND next_attempt_at <= now`, and the batch is
    re-read by its token. Two workers can never hold the same row.
-2. Each claimed row without a Message-ID gets one, stored (in one
-   transaction for the batch) before anything is sent: every later try of
+2. Each claimed row without a Message-ID gets one, stored (one UPDATE for
+   the batch) before anything is sent: every later try of
    that row, including one after a worker died mid-send, carries the same
    Message-ID. Delivery is at least once (a server that files a message but
    whose 250 never arrives gets it again), and the duplicate is
@@ -58,6 +58,8 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from peewee import Case
 
 from .. import clock
 from ..config import Settings, SmtpSettings
@@ -395,29 +397,39 @@ def _mark_retry(row: OutboxMessage, token: str, error: str, now: dt.datetime) ->
 def _fix_message_ids(rows: list[OutboxMessage], token: str, composer: Composer) -> list[OutboxMessage]:
     """Give each row that has none its Message-ID, stored before the first try.
 
-    Returns the rows this batch still holds (a row reclaimed by another
-    worker meanwhile is left to it).
+    One UPDATE for the batch (a CASE on the id), while the batch still holds
+    the rows. Returns the rows it holds: one reclaimed by another worker
+    meanwhile is left to that worker.
     """
-    fresh = [row for row in rows if not row.message_id]
-    if not fresh:
+    chosen = {row.id: composer.new_message_id() for row in rows if not row.message_id}
+    if not chosen:
         return rows
-    lost: set[int] = set()
-    with _write_lock, database.atomic():
-        for row in fresh:
-            row.message_id = composer.new_message_id()
-            changed = (
-                OutboxMessage.update(message_id=row.message_id)
-                .where(
-                    (OutboxMessage.id == row.id)
-                    & (OutboxMessage.claimed_by == token)
-                    & (OutboxMessage.status == "sending")
-                    & (OutboxMessage.message_id == "")
-                )
-                .execute()
-            )
-            if not changed:
-                lost.add(row.id)
-    return [row for row in rows if row.id not in lost]
+    ours = (
+        OutboxMessage.id.in_(list(chosen))
+        & (OutboxMessage.claimed_by == token)
+        & (OutboxMessage.status == "sending")
+    )
+    with _write_lock:
+        changed = (
+            OutboxMessage.update(message_id=Case(OutboxMessage.id, list(chosen.items())))
+            .where(ours & (OutboxMessage.message_id == ""))
+            .execute()
+        )
+    held = set(chosen)
+    if changed != len(chosen):  # rare: find which rows are still ours
+        held = {
+            row.id
+            for row in OutboxMessage.select(OutboxMessage.id, OutboxMessage.message_id).where(ours)
+            if row.message_id == chosen[row.id]
+        }
+    kept = []
+    for row in rows:
+        if row.id in chosen:
+            if row.id not in held:
+                continue
+            row.message_id = chosen[row.id]
+        kept.append(row)
+    return kept
 
 
 def _wipe_freed_space() -> None:

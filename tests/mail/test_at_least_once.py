@@ -3,6 +3,7 @@
 SMTP cannot tell "the server filed it and the reply was lost" from "it
 never arrived", so the message is sent again and may arrive twice. Both
 copies carry the same Message-ID, so a duplicate is recognisable.
+Each test runs on SQLite and on PostgreSQL.
 """
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ import re
 import pytest
 
 from models.mail import deliver
-from models.mail.deliver import deliver_all, deliver_due
+from models.mail.compose import Composer
+from models.mail.deliver import claim, deliver_all, deliver_due
 from models.mail.local_server import LocalMailServer, MaildirHandler, local_smtp_settings
 from models.tables import OutboxMessage
+from tests.pg import sqlite_and_postgresql
 
 from .conftest import enqueue_invitation, read_maildir
+
+database_url = sqlite_and_postgresql("portal_mail_once")
 
 
 class FilesThenHangsUp:
@@ -96,3 +101,20 @@ def test_message_ids_are_random_and_say_nothing_about_the_row_or_host(practice, 
         # 128 random bits at the sender's domain: no row id, pid, time or host name.
         assert re.fullmatch(r"<[0-9a-f]{32}@riverside\.example>", message_id), message_id
     assert {m["Message-ID"].strip() for m in read_maildir(mail_server.maildir)} == set(ids)
+
+
+def test_ids_are_stored_only_for_rows_the_batch_still_holds(practice, portal):
+    rows = [enqueue_invitation(to_addr=f"h{i}@example.com") for i in range(4)]
+    token, claimed, _ = claim("lane", 10)
+    assert [r.id for r in claimed] == [r.id for r in rows]
+    # One row was presumed dead and taken by another worker meanwhile.
+    OutboxMessage.update(claimed_by="other/1").where(OutboxMessage.id == rows[1].id).execute()
+
+    kept = deliver._fix_message_ids(claimed, token, Composer("frontdesk@riverside.example", "Riverside"))
+    assert [r.id for r in kept] == [rows[0].id, rows[2].id, rows[3].id]
+    for row in kept:
+        assert OutboxMessage.get_by_id(row.id).message_id == row.message_id != ""
+    assert OutboxMessage.get_by_id(rows[1].id).message_id == ""  # the other worker's to name
+    # A row that already has its id keeps it.
+    again = deliver._fix_message_ids(kept, token, Composer("frontdesk@riverside.example", "Riverside"))
+    assert [r.message_id for r in again] == [r.message_id for r in kept]
