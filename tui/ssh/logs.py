@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 from models.config import Settings
 
@@ -34,3 +35,32 @@ def configure_logging(settings: Settings, *, stderr: bool = True, level: int = l
     logger.propagate = False
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     return handlers
+
+
+class LogThrottle:
+    """At most one log line per key (an address) per `window` seconds, so a
+    flood of refusals cannot fill the disk; `take()` says how many lines were
+    left out since the last one, so the log still shows the flood's size."""
+
+    def __init__(self, clock: Callable[[], float], window: float, max_keys: int = 10_000) -> None:
+        self.clock = clock
+        self.window = window
+        self.max_keys = max_keys
+        self._last: dict[str, tuple[float, int]] = {}  # key -> (last line at, left out since)
+
+    def take(self, key: str) -> int | None:
+        """None: leave this line out. Otherwise log it, noting the count returned."""
+        now = self.clock()
+        last, skipped = self._last.get(key, (None, 0))
+        if last is not None and now - last < self.window:
+            self._last[key] = (last, skipped + 1)
+            return None
+        if len(self._last) >= self.max_keys:
+            self._last.clear()
+        self._last[key] = (now, 0)
+        return skipped
+
+
+def left_out(count: int) -> str:
+    """' (12 more from this address not logged)' after a throttled line."""
+    return f" ({count} more from this address not logged)" if count else ""

@@ -6,6 +6,14 @@ authentication is open for those names only (the apps authenticate people);
 `staff` can be restricted to the keys in `settings.ssh_staff_keys`. Agent and
 port forwarding, exec requests and subsystems (SFTP) are refused.
 
+No address can fill the door (see DoorLimits): connections and sessions are
+capped per address (IPv6: per /64), the last session slots are kept for
+addresses holding none, and a connection must log in, then start a session,
+within seconds. Connections without a running session share a small pool
+in which a newcomer displaces one that has come least far (silent before
+talking, before logging in...), of the busiest address, oldest first: a
+flood of silent connections churns itself rather than keeping clients out.
+
 Apps are forked from a pre-loaded zygote by default (`default_launcher`,
 see tui/ssh/zygote.py); pass `launcher=ProcessLauncher()` for one fresh
 process per session (`portal serve --no-zygote`).
@@ -32,7 +40,17 @@ from models.config import Settings
 from .apps import app_command, child_env, log_name, term_type
 from .changes import Changes
 from .hostkey import fingerprint, host_key_path, load_or_create_host_key
-from .limits import ConnectionRateLimiter, DoorLimits, MonotonicClock, SlotPool, human_duration
+from .limits import (
+    ConnectionRateLimiter,
+    DoorLimits,
+    MonotonicClock,
+    PerAddress,
+    SlotPool,
+    WaitingPool,
+    address_key,
+    human_duration,
+)
+from .logs import LogThrottle, left_out
 from .pty_bridge import (
     READ_CHUNK,
     Child,
@@ -70,6 +88,11 @@ MSG_IDLE = "Session closed after {t} without input. Connect again any time."
 MSG_TIME_LIMIT = "Session closed: the {t} session limit was reached. Please connect again."
 MSG_RATE = "Too many connections from {ip}. Please wait {s} seconds and try again."
 MSG_SERVER_BUSY = "The portal is busy right now. Please try again in a few minutes."
+MSG_CONNECTIONS_HERE = "Too many connections from {ip} are open ({n}). Please close one and try again."
+MSG_SESSIONS_HERE = "Too many sessions from {ip} are open ({n}). Please close one and try again."
+MSG_DISPLACED = "The portal is busy right now. Please connect again."
+MSG_LOGIN_TIMEOUT = "The login took longer than {t}. Please connect again."
+MSG_SESSION_TIMEOUT = "No session was opened within {t}. Connect with `ssh -t`."
 
 
 class SshDoor:
@@ -95,6 +118,15 @@ class SshDoor:
         self.fingerprint = fingerprint(self.host_key)
         self.rate = ConnectionRateLimiter(limits.connect_burst, limits.connect_window, clock)
         self.slots = SlotPool(limits.max_sessions)
+        # Per address (IPv6: per /64), so no address can take the whole door.
+        self.connections_here = PerAddress(limits.max_connections_per_address)
+        self.sessions_here = PerAddress(limits.max_sessions_per_address)
+        # Connections without a running session, each with a deadline; a
+        # flood of silent ones displaces its own, not a client's.
+        self.waiting: WaitingPool[DoorConnection] = WaitingPool(limits.max_waiting, DoorConnection.progress)
+        self._waiting_nonempty = asyncio.Event()
+        self._sweeper: asyncio.Task[None] | None = None
+        self._log_throttle = LogThrottle(clock, limits.connect_window)
         self.changes = Changes()  # a slot released (its app reaped) or a connection closed
         self.host = ""
         self.port = 0
@@ -102,7 +134,6 @@ class SshDoor:
         self._connections: set[DoorConnection] = set()
         self._sessions: set[asyncio.Task[None]] = set()
         self._closing = asyncio.Event()
-        self._refusals_logged: dict[str, float] = {}
         self._closed = False
 
     @property
@@ -130,25 +161,57 @@ class SshDoor:
             password_auth=False,
             kbdint_auth=False,
             gss_host=None,
-            login_timeout=self.limits.login_timeout,
+            # A backstop in real time; the door's own deadline (its clock) comes first.
+            login_timeout=2 * self.limits.login_timeout + self.limits.check_interval,
             keepalive_interval=self.limits.keepalive_interval,
             keepalive_count_max=4,
             reuse_address=True,
         )
         self.host = host
         self.port = self._acceptor.get_port()
+        self._sweeper = asyncio.create_task(self._sweep_deadlines())
         log.info("listening on %s port %d, host key %s", host, self.port, self.fingerprint)
 
-    def _should_log_refusal(self, ip: str) -> bool:
-        """One log line per address per rate window, so a flood cannot fill the disk."""
-        now = self.clock()
-        last = self._refusals_logged.get(ip)
-        if last is not None and now - last < self.limits.connect_window:
-            return False
-        if len(self._refusals_logged) > 10_000:
-            self._refusals_logged.clear()
-        self._refusals_logged[ip] = now
-        return True
+    def _log_throttled(self, key: str, level: int, message: str, *args: object) -> None:
+        """One line of each kind per address per rate window, so a flood
+        cannot fill the disk."""
+        skipped = self._log_throttle.take(f"{key} {message}")
+        if skipped is not None:
+            log.log(level, message + "%s", *args, left_out(skipped))
+
+    def _enter_waiting(self, conn: "DoorConnection", timeout: float) -> None:
+        """`conn` runs no session now: it must start one (or log in) within
+        `timeout` seconds, and it may displace an older waiting connection."""
+        conn.deadline = self.clock() + timeout
+        for displaced in self.waiting.add(conn, conn.key):
+            displaced.drop(MSG_DISPLACED, f"displaced: {self.waiting.limit} connections without a session")
+        self._waiting_nonempty.set()
+
+    def _leave_waiting(self, conn: "DoorConnection") -> None:
+        self.waiting.discard(conn)
+        if not len(self.waiting):
+            self._waiting_nonempty.clear()
+
+    async def _sweep_deadlines(self) -> None:
+        """Close connections that did not log in, or start a session, in time."""
+        while True:
+            await self._waiting_nonempty.wait()
+            await asyncio.sleep(self.limits.check_interval)
+            if not len(self.waiting):
+                continue
+            now = self.clock()
+            for conn in self.waiting:
+                if conn.deadline > now:
+                    continue
+                try:
+                    if conn.authenticated:
+                        t = human_duration(self.limits.session_timeout)
+                        conn.drop(MSG_SESSION_TIMEOUT.format(t=t), f"no session within {t}")
+                    else:
+                        t = human_duration(self.limits.login_timeout)
+                        conn.drop(MSG_LOGIN_TIMEOUT.format(t=t), f"no login within {t}")
+                except Exception:  # keep sweeping the others
+                    log.exception("could not close an overdue connection peer=%s", conn.peer_ip)
 
     def _track_session(self, task: asyncio.Task[None]) -> None:
         self._sessions.add(task)
@@ -163,6 +226,9 @@ class SshDoor:
         if self._acceptor is not None:
             self._acceptor.close()
         self._closing.set()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
         if self._sessions:
             await asyncio.wait(set(self._sessions), timeout=self.limits.hangup_grace + 5)
         for conn in list(self._connections):
@@ -245,15 +311,21 @@ async def start_server(
 
 
 class DoorConnection(asyncssh.SSHServer):
-    """One SSH connection: admission (rate and count), auth policy, and
-    refusal of everything but interactive sessions."""
+    """One SSH connection: admission (rate, totals, per-address counts), its
+    deadline while it runs no session, auth policy, and refusal of
+    everything but interactive sessions."""
 
     def __init__(self, door: SshDoor) -> None:
         self.door = door
         self.conn: asyncssh.SSHServerConnection | None = None
         self.peer_ip = "?"
         self.peer_port = 0
+        self.key = "?"             # what per-address limits count by
         self.username: str | None = None
+        self.admitted = False      # holds a per-address connection place
+        self.released = False
+        self.authenticated = False
+        self.deadline = 0.0        # door clock; while in door.waiting
         self.started = time.monotonic()
         self.sessions = 0          # opened on this connection (for the log)
         self.active_sessions = 0   # running now (for the per-connection cap)
@@ -265,6 +337,7 @@ class DoorConnection(asyncssh.SSHServer):
         self.conn = conn
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.peer_ip, self.peer_port = str(peer[0]), int(peer[1])
+        self.key = address_key(self.peer_ip)
         door = self.door
         door._connections.add(self)
         reason = None
@@ -272,17 +345,48 @@ class DoorConnection(asyncssh.SSHServer):
             reason = MSG_SHUTDOWN
         elif len(door._connections) > door.limits.max_connections:
             reason = MSG_SERVER_BUSY
-        elif not door.rate.allow(self.peer_ip):
-            wait = max(1, int(door.rate.retry_after(self.peer_ip) + 0.999))
+        elif not door.rate.allow(self.key):
+            wait = max(1, int(door.rate.retry_after(self.key) + 0.999))
             reason = MSG_RATE.format(ip=self.peer_ip, s=wait)
+        elif not door.connections_here.try_acquire(self.key):
+            reason = MSG_CONNECTIONS_HERE.format(ip=self.peer_ip, n=door.connections_here.limit)
         if reason:
             self.refused = True
-            if door._should_log_refusal(self.peer_ip):
-                log.warning("refused connection peer=%s:%d: %s", self.peer_ip, self.peer_port, reason)
+            door._log_throttled(self.key, logging.WARNING, "refused connection peer=%s:%d: %s",
+                                self.peer_ip, self.peer_port, reason)
             # After asyncssh has sent its version line; the client sees the reason.
             asyncio.get_running_loop().call_soon(self.disconnect, reason, asyncssh.DISC_TOO_MANY_CONNECTIONS)
-        else:
-            log.info("connect peer=%s:%d", self.peer_ip, self.peer_port)
+            return
+        self.admitted = True
+        log.info("connect peer=%s:%d", self.peer_ip, self.peer_port)
+        door._enter_waiting(self, door.limits.login_timeout)
+
+    def progress(self) -> int:
+        """How far this connection has come: 0 silent, 1 sent its version,
+        2 logging in (key exchange done), 3 logged in."""
+        if self.authenticated:
+            return 3
+        if self.username is not None:
+            return 2
+        if self.conn is not None and self.conn.get_extra_info("client_version"):
+            return 1
+        return 0
+
+    def drop(self, reason: str, why: str) -> None:
+        """Close this connection for the door's own reasons (deadline, displaced)."""
+        self._release()
+        self.door._log_throttled(self.key, logging.INFO, "closed connection peer=%s:%d user=%s: %s",
+                                 self.peer_ip, self.peer_port, log_name(self.username), why)
+        self.disconnect(reason, asyncssh.DISC_BY_APPLICATION)
+
+    def _release(self) -> None:
+        """Give back this connection's places (once, whichever comes first)."""
+        if self.released:
+            return
+        self.released = True
+        self.door._leave_waiting(self)
+        if self.admitted:
+            self.door.connections_here.release(self.key)
 
     def disconnect(self, reason: str, code: int = asyncssh.DISC_BY_APPLICATION) -> None:
         if self.conn is not None:
@@ -292,6 +396,7 @@ class DoorConnection(asyncssh.SSHServer):
                 pass
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._release()
         self.door._connections.discard(self)
         self.door.changes.notify()
         if self.refused:
@@ -320,6 +425,11 @@ class DoorConnection(asyncssh.SSHServer):
                 log.error("cannot read staff keys %s (%s); staff logins refused", keys_path, exc)
             return True  # public key required
         return False  # open: the app itself authenticates people
+
+    def auth_completed(self) -> None:
+        self.authenticated = True
+        if self in self.door.waiting:  # now a session must start soon
+            self.door._enter_waiting(self, self.door.limits.session_timeout)
 
     def password_auth_supported(self) -> bool:
         return False
@@ -412,7 +522,8 @@ class Session:
         return f"{port}{user}@{host}"
 
     def _refuse(self, text: str, why: str) -> None:
-        log.info("refused session peer=%s user=%s: %s", self.owner.peer_ip, log_name(self.owner.username), why)
+        self.door._log_throttled(self.owner.key, logging.INFO, "refused session peer=%s user=%s: %s",
+                                 self.owner.peer_ip, log_name(self.owner.username), why)
         self._say(text)
         self._exit(1)
 
@@ -426,19 +537,34 @@ class Session:
             return self._refuse("This user name opens nothing here.", "unknown user")
         if door._closing.is_set():
             return self._refuse(MSG_SHUTDOWN, "shutting down")
+        if owner.released:  # the door is closing this connection
+            return self._exit(1)
         if owner.active_sessions >= door.limits.max_sessions_per_connection:
             n = door.limits.max_sessions_per_connection
             return self._refuse(MSG_TOO_MANY_HERE.format(n=f"{n} session{'s' if n != 1 else ''}"), "per-connection limit")
+        key, limits = owner.key, door.limits
+        held_here = door.sessions_here[key]
+        if held_here >= door.sessions_here.limit:
+            n = door.sessions_here.limit
+            return self._refuse(MSG_SESSIONS_HERE.format(ip=owner.peer_ip, n=n), "per-address limit")
+        if held_here and door.slots.in_use >= door.slots.limit - limits.session_reserve:
+            # The last slots are kept for addresses that hold none yet.
+            return self._refuse(MSG_BUSY.format(n=door.slots.in_use), "reserve for other addresses")
         if not door.slots.try_acquire():
-            log.warning("session limit reached (%d)", door.slots.limit)
+            door._log_throttled("*", logging.WARNING, "session limit reached (%d)", door.slots.limit)
             return self._refuse(MSG_BUSY.format(n=door.slots.in_use), "session limit")
+        door.sessions_here.try_acquire(key)
         owner.sessions += 1
         owner.active_sessions += 1
+        door._leave_waiting(owner)
         try:
             await self._run_app(argv)
         finally:
             owner.active_sessions -= 1
+            door.sessions_here.release(key)
             door.slots.release()
+            if not owner.active_sessions and not owner.released:
+                door._enter_waiting(owner, limits.session_timeout)
             door.changes.notify()
 
     async def _run_app(self, argv: Sequence[str]) -> None:
