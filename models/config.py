@@ -49,6 +49,7 @@ class Settings:
     ssh_max_session_seconds: int = 8 * 60 * 60
     ssh_staff_keys: str = ""       # authorized_keys file; empty: staff open
     demo: bool = False
+    import_folder: str = ""        # the staff workstation loads documents only from here; empty: off
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @property

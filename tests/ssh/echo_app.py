@@ -1,7 +1,8 @@
 """A tiny Textual app the SSH tests run instead of the real apps.
 
 It shows its arguments, terminal size, pid, where the session comes from,
-whether the PTY is its controlling terminal, and every key typed.
+whether the PTY is its controlling terminal, the invitation code it got on
+`--code-fd` (as the kiosk reads it), and every key typed.
 Run as `python echo_app.py <app args...>`.
 
 Test knobs (environment):
@@ -28,6 +29,14 @@ def has_controlling_tty() -> bool:
     return os.getsid(0) == os.getpid() and os.tcgetpgrp(0) == os.getpgrp()
 
 
+def code_from_fd() -> str:
+    if "--code-fd" not in sys.argv[:-1]:
+        return "-"
+    from tui.commands.kiosk import read_code_fd
+
+    return read_code_fd(int(sys.argv[sys.argv.index("--code-fd") + 1])) or "none"
+
+
 class EchoApp(App, inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+x", "quit", "Quit", id="quit")]
@@ -36,10 +45,12 @@ class EchoApp(App, inherit_bindings=False):
         super().__init__()
         self.typed = ""
         self.grandchild: subprocess.Popen | None = None
+        self.code = code_from_fd()
 
     def compose(self) -> ComposeResult:
         yield Static(id="info", markup=False)
         yield Static(id="size")
+        yield Static(f"CODE[{self.code}]", id="code", markup=False)
         yield Static("KEYS[]", id="keys", markup=False)
 
     def on_mount(self) -> None:

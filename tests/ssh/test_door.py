@@ -86,14 +86,15 @@ def test_kiosk_session_keys_resize_and_reaping(settings):
 
 
 @pytest.mark.parametrize(
-    ("username", "expected_args"),
-    [("staff", "staff"), ("register+ABCD-1234-efgh-5678", "kiosk --code ABCD-1234-efgh-5678")],
+    ("username", "expected_args", "code"),
+    [("staff", "staff --remote", "-"), ("register+ABCD-1234-efgh-5678", "kiosk --code-fd 3", "ABCD-1234-efgh-5678")],
 )
-def test_user_name_picks_the_app(settings, username, expected_args):
+def test_user_name_picks_the_app(settings, username, expected_args, code):
     async def body():
         async with await door_for(settings) as door:
             conn, term, pid = await _open_app(door, username)
             assert term.text().count(f"args=[{expected_args}]") == 1
+            assert f"CODE[{code}]" in term.text()  # the code comes on a pipe, not in argv
             term.type("x")
             await term.wait_for(r"KEYS\[x\]")
             conn.close()
@@ -269,7 +270,7 @@ def test_staff_can_be_restricted_to_authorized_keys(tmp_path):
             conn.close()
             conn = await connect(door.port, "staff", client_keys=[staff_key])
             term = await Term.open(conn)
-            await term.wait_for(r"args=\[staff\]")
+            await term.wait_for(r"args=\[staff --remote\]")
             conn.close()
 
     run(body())
@@ -546,9 +547,9 @@ def test_app_command_mapping(tmp_path):
     plain = Settings(data_dir=tmp_path)
     demo = Settings(data_dir=tmp_path, demo=True)
     base = [sys.executable, "-m", "tui"]
-    assert app_command("staff", plain) == base + ["staff"]
+    assert app_command("staff", plain) == base + ["staff", "--remote"]
     assert app_command("kiosk", plain) == base + ["kiosk"]
-    assert app_command("register+AB12-CD34", plain) == base + ["kiosk", "--code", "AB12-CD34"]
+    assert app_command("register+AB12-CD34", plain) == base + ["kiosk", "--code-fd", "3"]
     assert app_command("register+" + "x" * 40, plain) is not None
     assert app_command("mailbox", demo) == base + ["mailbox"]
     for refused in ("mailbox", "root", "", "register+", "register+a b", "register+A\n",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 from dataclasses import replace
@@ -74,7 +75,7 @@ def test_session_through_the_zygote_shows_the_app_resizes_and_is_reaped(settings
             async with await door_for(settings, launcher=launcher) as door:
                 conn, term, pid = await open_echo(door, "register+AB12-cd34")
                 text = term.text()
-                assert "args=[kiosk --code AB12-cd34]" in text
+                assert re.search(r"args=\[kiosk --code-fd \d+\]", text) and "CODE[AB12-cd34]" in text
                 assert "ctty=yes" in text and "source=ssh:127.0.0.1" in text
                 assert "term=xterm-256color" in text and "color=truecolor" in text
                 assert "SIZE 80x24" in text
@@ -218,7 +219,7 @@ def test_the_door_forks_the_real_kiosk_from_its_own_zygote(settings):
     async def body():
         launcher = default_launcher(settings)
         assert isinstance(launcher, ZygoteLauncher)
-        assert [argv[3:] for argv in launcher.warm_up] == [["kiosk"], ["staff"]]
+        assert [argv[3:] for argv in launcher.warm_up] == [["kiosk"], ["staff", "--remote"]]
         door = await start_server(settings, host="127.0.0.1", port=0)
         try:
             assert isinstance(door.launcher, ZygoteLauncher)

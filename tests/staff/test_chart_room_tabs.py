@@ -10,6 +10,7 @@ from models.charts import contacts_of
 from models.records import ClientViewer, balance_cents, open_document, request_appointment
 from models.tables import AppointmentRequest, AuditEvent, Client, Document, OutboxMessage, PortalAccount
 from tui.staff.app import StaffApp
+from tui.staff.files import FileImport
 from tui.staff.screens.chart_room import ChartRoomScreen
 from tui.staff.screens.modals import ContactFormScreen, DecideRequestScreen
 from tui.staff.screens.new_chart import NewChartScreen
@@ -112,9 +113,10 @@ def test_documents_share_typed_and_from_a_file(portal, clock, tmp_path):
     binary.write_bytes(b"%PDF-1.4\x00\x01\x02")
     huge = tmp_path / "huge.txt"
     huge.write_text("x" * 300_000)
+    (tmp_path / "letters").mkdir()
 
     async def scenario():
-        app = StaffApp(session=login, open_chart=client.id)
+        app = StaffApp(session=login, open_chart=client.id, file_import=FileImport(str(tmp_path)))
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             await pilot.press("f4")
@@ -122,10 +124,10 @@ def test_documents_share_typed_and_from_a_file(portal, clock, tmp_path):
             screen = app.screen
             path = screen.query_one("#doc-path", Input)
             for bad, words in (
-                (tmp_path / "missing.txt", "There is no file"),
+                (tmp_path / "missing.txt", "no such file in the import folder"),
                 (binary, "binary file"),
                 (huge, "too large"),
-                (tmp_path, "is a folder"),
+                (tmp_path / "letters", "is a folder"),
             ):
                 path.value = str(bad)
                 await pilot.press("ctrl+r")

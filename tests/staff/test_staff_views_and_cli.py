@@ -1,4 +1,4 @@
-"""models.staff_views, the file reader for shared documents, and `portal staff add`."""
+"""models.staff_views and `portal staff add` (loading files to share: test_file_import.py)."""
 from __future__ import annotations
 
 
@@ -8,7 +8,6 @@ from models.access import resend_invite, revoke_access
 from models.staff_views import _fallback_labels, client_list_page, delivery_labels, invitation_outcome
 from models.tables import Invitation, OutboxMessage, StaffUser
 from tests.query_counter import count_queries
-from tui.staff.files import FileProblem, read_text_file
 
 from .helpers import STAFF, invite, make_chart, make_staff
 
@@ -55,29 +54,6 @@ def test_invitation_outcomes_and_delivery_words(portal, clock):
     assert delivery_labels([]) == {}
     # The fallback (no models.mail.state) words queued and failed mail the same way.
     assert _fallback_labels([first.id, second.id]) == delivery_labels([first.id, second.id])
-
-
-def test_read_text_file_reasons(tmp_path):
-    ok = tmp_path / "plan_2026.txt"
-    ok.write_text("Hello\n", encoding="utf-8")
-    assert read_text_file(str(ok)) == ("plan 2026", "Hello\n")
-    cases = {
-        "": "Type the path",
-        str(tmp_path / "nope.txt"): "There is no file",
-        str(tmp_path): "is a folder",
-    }
-    (tmp_path / "b.bin").write_bytes(b"\x89PNG\x00\x00")
-    cases[str(tmp_path / "b.bin")] = "binary"
-    (tmp_path / "latin1.txt").write_bytes("café".encode("latin-1"))
-    cases[str(tmp_path / "latin1.txt")] = "not UTF-8"
-    (tmp_path / "big.txt").write_text("a" * 200_001)
-    cases[str(tmp_path / "big.txt")] = "too large"
-    (tmp_path / "blank.txt").write_text("  \n")
-    cases[str(tmp_path / "blank.txt")] = "empty"
-    for path, words in cases.items():
-        with pytest.raises(FileProblem) as caught:
-            read_text_file(path)
-        assert words in caught.value.message, path
 
 
 def test_portal_staff_add_prompts_without_echo(portal, monkeypatch, capsys):

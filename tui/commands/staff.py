@@ -6,13 +6,23 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from tui.staff.files import FileImport
 
 ROLES = ("admin", "clinician", "front_desk")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.epilog = "Without a subcommand, opens the staff app (sign in with a staff username and password)."
+    parser.add_argument(
+        "--remote",
+        action="store_true",
+        help="a session through a door (the SSH door passes it): the app opens no file of this machine",
+    )
     parser.set_defaults(run=run_app)
     sub = parser.add_subparsers(dest="staff_command", metavar="SUBCOMMAND")
     add = sub.add_parser(
@@ -27,16 +37,26 @@ def register(parser: argparse.ArgumentParser) -> None:
     add.set_defaults(run=run_add)
 
 
+def file_import_for(args: argparse.Namespace, settings, environ: Mapping[str, str]) -> FileImport | None:
+    """The import folder's rule at the workstation; None (no files at all)
+    when the door said `--remote` or the environment shows any door."""
+    from tui.staff.files import FileImport, local_workstation
+
+    if getattr(args, "remote", False) or not local_workstation(environ):
+        return None
+    return FileImport.from_settings(settings, environ)
+
+
 def run_app(args: argparse.Namespace) -> int:
     from tui.startup import run_app
 
     def build():
         from tui.runtime import open_app_storage
 
-        open_app_storage()
+        settings = open_app_storage()
         from tui.staff.app import StaffApp
 
-        return StaffApp()
+        return StaffApp(file_import=file_import_for(args, settings, os.environ))
 
     run_app(build)
     return 0

@@ -1,6 +1,7 @@
 """Which app an SSH user name opens, and the environment it runs in."""
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import sys
@@ -13,6 +14,12 @@ CODE_RE = re.compile(r"(?!-)[A-Za-z0-9-]{1,40}")
 REGISTER_PREFIX = "register+"
 TERM_RE = re.compile(r"[A-Za-z0-9._+-]{1,64}")
 DEFAULT_TERM = "xterm-256color"
+# The descriptor a door-started kiosk reads its invitation code from. The code
+# never goes in argv: every local user can read any process's command line
+# (`ps`, /proc/PID/cmdline). A pipe is read once and is then empty; unlike an
+# environment variable it is not inherited by anything the app starts and
+# leaves no copy in /proc/PID/environ.
+CODE_FD = 3
 
 # Variables (besides PORTAL_*) an app needs to find its config, data and locale.
 PASS_THROUGH = (
@@ -26,22 +33,53 @@ def app_command(username: str, settings: Settings) -> list[str] | None:
     """The command line of the app for an SSH user name, or None when the
     name opens nothing (the login is then refused).
 
-    staff -> `python -m tui staff`; kiosk -> `... kiosk`;
-    register+CODE -> `... kiosk --code CODE` (CODE: letters, digits, '-',
-    at most 40, not starting with '-'); mailbox -> `... mailbox`, in demo mode only.
+    staff -> `python -m tui staff --remote` (a remote staff app never opens
+    files of this machine); kiosk -> `... kiosk`; register+CODE -> `... kiosk
+    --code-fd 3`, the code itself on that descriptor (see `code_pipe`; CODE:
+    letters, digits, '-', at most 40, not starting with '-'); mailbox ->
+    `... mailbox`, in demo mode only.
     """
     base = [sys.executable, "-m", "tui"]
     if username == "staff":
-        return base + ["staff"]
+        return base + ["staff", "--remote"]
     if username == "kiosk":
         return base + ["kiosk"]
     if username == "mailbox" and settings.demo:
         return base + ["mailbox"]
+    if invitation_code(username) is not None:
+        return base + ["kiosk", "--code-fd", str(CODE_FD)]
+    return None
+
+
+def invitation_code(username: str) -> str | None:
+    """The invitation code a `register+CODE` user name carries, else None."""
     if username.startswith(REGISTER_PREFIX):
         code = username[len(REGISTER_PREFIX):]
         if CODE_RE.fullmatch(code):
-            return base + ["kiosk", "--code", code]
+            return code
     return None
+
+
+def code_pipe(username: str) -> int | None:
+    """For a `register+CODE` name: the read end of a pipe that holds the code
+    (a line, its write end already closed), for the launcher to hand to the
+    app as CODE_FD. Close-on-exec and numbered above CODE_FD, so it can be
+    dup2'd onto CODE_FD and reaches no other program. None for other names."""
+    code = invitation_code(username)
+    if code is None:
+        return None
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, code.encode("ascii") + b"\n")  # < PIPE_BUF: never blocks
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+    try:
+        return fcntl.fcntl(read_end, fcntl.F_DUPFD_CLOEXEC, CODE_FD + 1)
+    finally:
+        os.close(read_end)
 
 
 def log_name(username: str | None) -> str:

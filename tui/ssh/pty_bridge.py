@@ -173,14 +173,23 @@ class ProcessLauncher:
         self.rewrite = rewrite
 
     async def spawn(self, request: LaunchRequest) -> SpawnedChild:
+        from .apps import CODE_FD, code_pipe
+
         argv = list(self.rewrite(request.argv) if self.rewrite else request.argv)
         actions = [
             (os.POSIX_SPAWN_OPEN, 0, request.tty_path, os.O_RDWR, 0),
             (os.POSIX_SPAWN_DUP2, 0, 1),
             (os.POSIX_SPAWN_DUP2, 0, 2),
         ]
+        code = code_pipe(request.username)  # an invitation code goes on a pipe, never in argv
+        if code is not None:
+            actions.append((os.POSIX_SPAWN_DUP2, code, CODE_FD))
         spawn = os.posix_spawn if os.sep in argv[0] else os.posix_spawnp
-        pid = spawn(argv[0], argv, dict(request.env), setsid=True, file_actions=actions)
+        try:
+            pid = spawn(argv[0], argv, dict(request.env), setsid=True, file_actions=actions)
+        finally:
+            if code is not None:
+                os.close(code)
         return SpawnedChild(pid)
 
 

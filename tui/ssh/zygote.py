@@ -405,8 +405,9 @@ class _Zygote:
             return self.send({"op": "failed", "id": rid, "error": "bad argv"})
         if not (isinstance(env, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())):
             return self.send({"op": "failed", "id": rid, "error": "bad environment"})
-        if len(fds) != 1:
-            return self.send({"op": "failed", "id": rid, "error": "no terminal"})
+        with_code = bool(message.get("code_fd"))  # the invitation code's pipe comes after the terminal
+        if len(fds) != 1 + with_code:
+            return self.send({"op": "failed", "id": rid, "error": "no terminal" if not fds else "wrong descriptors"})
         if _thread_count() != 1:
             return self.send({"op": "failed", "id": rid, "error": "zygote is not single-threaded; refusing to fork"})
         for stream in (sys.stdout, sys.stderr):
@@ -419,7 +420,7 @@ class _Zygote:
         except OSError as exc:
             return self.send({"op": "failed", "id": rid, "error": f"fork: {exc}"})
         if pid == 0:
-            self.become_child(argv, env, fds[0])  # never returns
+            self.become_child(argv, env, fds[0], fds[1] if with_code else None)  # never returns
         self.children.add(pid)
         pidfd = None
         try:
@@ -432,7 +433,7 @@ class _Zygote:
             if pidfd is not None:
                 os.close(pidfd)
 
-    def become_child(self, argv: list[str], env: dict[str, str], tty: int) -> None:
+    def become_child(self, argv: list[str], env: dict[str, str], tty: int, code_fd: int | None) -> None:
         global _css_learn_sock
         code = 70
         try:
@@ -444,7 +445,7 @@ class _Zygote:
             self.control.close()
             self.learn_r.close()
             _css_learn_sock = self.learn_w
-            code = run_app_in_this_process(argv, env, tty)
+            code = run_app_in_this_process(argv, env, tty, code_fd)
         except BaseException:
             try:
                 traceback.print_exc()
@@ -553,11 +554,13 @@ def _exit_code(value: Any) -> int:
     return 1
 
 
-def run_app_in_this_process(argv: Sequence[str], env: Mapping[str, str], tty: int) -> int:
+def run_app_in_this_process(argv: Sequence[str], env: Mapping[str, str], tty: int, code_fd: int | None = None) -> int:
     """What `execve(argv, env)` with the PTY on 0/1/2 would do, minus the start-up.
 
     argv is `[python, -m, module, args...]` or `[python, script.py, args...]`
-    (see `runnable_in_zygote`). Returns the exit status; the caller `_exit`s.
+    (see `runnable_in_zygote`). `code_fd`: the pipe holding an invitation
+    code; the app's `--code-fd` is pointed at it (where the fd landed here;
+    no fd: at none). Returns the exit status; the caller `_exit`s.
     """
     import fcntl
     import locale
@@ -589,6 +592,7 @@ def run_app_in_this_process(argv: Sequence[str], env: Mapping[str, str], tty: in
         pass
     _fresh_std_streams()
     gc.enable()
+    argv = _point_code_fd(argv, code_fd)
 
     try:
         if argv[1] == "-m":
@@ -626,6 +630,16 @@ def run_app_in_this_process(argv: Sequence[str], env: Mapping[str, str], tty: in
         except BaseException:
             pass
     return code
+
+
+def _point_code_fd(argv: Sequence[str], code_fd: int | None) -> list[str]:
+    """argv with the value after `--code-fd` set to `code_fd` (-1 if none, so
+    the app never reads a descriptor of the zygote's by mistake)."""
+    argv = list(argv)
+    for i, arg in enumerate(argv[:-1]):
+        if arg == "--code-fd":
+            argv[i + 1] = str(-1 if code_fd is None else code_fd)
+    return argv
 
 
 def runnable_in_zygote(argv: Sequence[str], python: str = sys.executable) -> bool:
@@ -857,18 +871,25 @@ class _ZygoteProcess:
                 self._on_dead(f"control socket: {exc}")
                 raise ZygoteUnavailable(f"zygote {self.pid} is gone") from exc
 
-    async def spawn(self, argv: Sequence[str], env: Mapping[str, str], tty_path: str) -> ZygoteChild:
+    async def spawn(self, argv: Sequence[str], env: Mapping[str, str], tty_path: str, username: str = "") -> ZygoteChild:
+        from .apps import code_pipe
+
         rid = next(self._ids)
         future: asyncio.Future[ZygoteChild] = self.loop.create_future()
         self._pending[rid] = future
-        tty = os.open(tty_path, os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
+        fds = [os.open(tty_path, os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)]
         try:
-            await self._send({"op": "spawn", "id": rid, "argv": list(argv), "env": dict(env)}, [tty])
+            code = code_pipe(username)  # an invitation code travels as a pipe, never in argv or JSON
+            if code is not None:
+                fds.append(code)
+            message = {"op": "spawn", "id": rid, "argv": list(argv), "env": dict(env), "code_fd": code is not None}
+            await self._send(message, fds)
         except BaseException:
             self._pending.pop(rid, None)
             raise
         finally:
-            os.close(tty)  # the message in flight (then the zygote, then the app) holds it
+            for fd in fds:
+                os.close(fd)  # the message in flight (then the zygote, then the app) holds them
         try:
             return await asyncio.wait_for(asyncio.shield(future), SPAWN_TIMEOUT)
         except asyncio.TimeoutError:
@@ -1006,7 +1027,7 @@ class ZygoteLauncher:
         if runnable_in_zygote(argv, self.python):
             try:
                 z = await self._ready_zygote()
-                child = await z.spawn(argv, request.env, request.tty_path)
+                child = await z.spawn(argv, request.env, request.tty_path, request.username)
                 self.spawned += 1
                 return child
             except (ZygoteUnavailable, ZygoteSpawnError) as exc:

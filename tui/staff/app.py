@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from models.audit import Actor
     from models.auth import LoginResult
 
+    from .files import FileImport
+
 
 class StaffApp(WholeFirstFrame, App):
     TITLE = "Client Portal · Staff"
@@ -46,7 +48,11 @@ class StaffApp(WholeFirstFrame, App):
         source: str | None = None,
         session: LoginResult | None = None,
         open_chart: int | None = None,
+        file_import: FileImport | None = None,
     ) -> None:
+        """`file_import`: where the Documents tab may load files from. None (the
+        default, and always through a door) means it opens no file at all;
+        only `portal staff` at the workstation passes one (tui.staff.files)."""
         css_cache.install()
         css_store.load("staff")  # parsed at install time, if it is there
         super().__init__()
@@ -55,6 +61,7 @@ class StaffApp(WholeFirstFrame, App):
         self.staff = None
         self._start_session = session
         self._start_chart = open_chart
+        self.file_import = file_import
 
     # --- who is signed in -------------------------------------------------
 

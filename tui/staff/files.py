@@ -1,9 +1,45 @@
-"""Reading a text file staff want to share as a document, with plain reasons when it can't be."""
+"""Loading a text file to share as a document: only at the workstation, only from the import folder.
+
+No Textual here, so the rule is tested on its own (tests/staff/test_file_import.py).
+
+A staff app reached through a door (the SSH door today, a browser door later)
+runs as the door host's user: any path it opened would be a file of that
+host (/etc, the portal's data dir with its keys). So such an app never opens
+files (`local_workstation` says when it may), and the app's default is "no
+files" (`StaffApp(file_import=None)`): only the `portal staff` command at the
+workstation turns it on. Even there, files come only from the configured
+import folder (`import_folder`, none by default), never from the portal's
+own storage, and every refusal about where a path leads gets one message,
+`NOT_IN_FOLDER`, so typing paths tells nothing about the rest of the disk.
+
+How a path is checked: resolved first (realpath, strict: every part must
+exist); refused unless it lies inside the folder; then opened one directory
+at a time below the folder with O_NOFOLLOW (a part swapped for a symlink
+after the check fails instead of leading out), the last part with O_NONBLOCK
+(a FIFO cannot make the app wait); and what was opened, not the name, is
+checked: a regular file, and no directory on the way (nor the file) one of
+the portal's own (compared by device and inode, which also catches a hard
+link to secret.key).
+"""
 from __future__ import annotations
 
-from pathlib import Path
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from typing import Iterable, Mapping
 
 from models.records import MAX_DOCUMENT
+
+NOT_IN_FOLDER = "There is no such file in the import folder. Type the name of a text file that is in it."
+IMPORT_OFF = (
+    "Loading files is off. To share text files from this computer, set import_folder in portal.toml "
+    "(or PORTAL_IMPORT_FOLDER) to a folder that holds only files meant for clients."
+)
+REMOTE = "Files can only be loaded at the practice's own workstation, not in a remote session."
+
+# What a door or a remote terminal leaves in the environment of the app it starts.
+REMOTE_MARKS = ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "TEXTUAL_DRIVER")
 
 
 class FileProblem(Exception):
@@ -12,28 +48,190 @@ class FileProblem(Exception):
         self.message = message
 
 
-def read_text_file(typed_path: str, limit: int = MAX_DOCUMENT) -> tuple[str, str]:
-    """(title, text) of a UTF-8 text file; raises FileProblem saying what is wrong."""
-    raw = (typed_path or "").strip()
-    if not raw:
-        raise FileProblem("Type the path of a text file first.")
-    path = Path(raw).expanduser()
-    if not path.exists():
-        raise FileProblem(f"There is no file at {raw}.")
-    if path.is_dir():
-        raise FileProblem(f"{raw} is a folder, not a file.")
+def local_workstation(environ: Mapping[str, str]) -> bool:
+    """Whether a staff app started with this environment runs at the machine's
+    own terminal. Every door says where its sessions come from
+    (PORTAL_SESSION_SOURCE=ssh:<peer>, which the audit trail needs anyway);
+    a browser front end (textual-serve) sets TEXTUAL_DRIVER; an OpenSSH login
+    sets SSH_CONNECTION. Any of them means remote."""
+    if environ.get("PORTAL_SESSION_SOURCE", "workstation") != "workstation":
+        return False
+    return not any(environ.get(name) for name in REMOTE_MARKS)
+
+
+def portal_paths(settings, environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The portal's own storage, never read as a document: the data dir (keys,
+    logs, maildir), an SQLite database kept elsewhere and its side files, and
+    the config file (it may hold the mail password)."""
+    from models.config import default_config_path
+
+    paths = [str(settings.data_dir), str(settings.secret_path)]
+    url = settings.db_url
+    if url.startswith("sqlite:") and ":///" in url:
+        db = url.split(":///", 1)[1]
+        if db and db != ":memory:":
+            paths += [db + suffix for suffix in ("", "-wal", "-shm", "-journal")]
+    paths.append(str(default_config_path(os.environ if environ is None else environ)))
+    return tuple(paths)
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """Where a workstation's staff app may load files from.
+
+    folder     the import folder as configured ("" : loading is off)
+    protected  paths never read, even inside the folder (`portal_paths`)
+    """
+
+    folder: str = ""
+    protected: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings, environ: Mapping[str, str] | None = None) -> "FileImport":
+        return cls(folder=settings.import_folder.strip(), protected=portal_paths(settings, environ))
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.folder.strip())
+
+    def read(self, typed_path: str, limit: int = MAX_DOCUMENT) -> tuple[str, str]:
+        """(title, text) of a UTF-8 text file in the folder; raises FileProblem."""
+        if not self.enabled:
+            raise FileProblem(IMPORT_OFF)
+        raw = (typed_path or "").strip()
+        if not raw:
+            raise FileProblem("Type the name of a text file in the import folder first.")
+        folder = self._folder()
+        parts = _parts_inside(folder, raw)
+        fd = _open_below(folder, parts, _identities(self.protected))
+        try:
+            data = _read_text_bytes(fd, limit)
+        finally:
+            os.close(fd)
+        text = _decode(data)
+        stem = os.path.splitext(os.path.basename(raw.rstrip("/")))[0]
+        return stem.replace("_", " ").strip() or os.path.basename(raw), text
+
+    def _folder(self) -> str:
+        try:
+            folder = os.path.realpath(os.path.expanduser(self.folder), strict=True)
+            if not stat.S_ISDIR(os.stat(folder).st_mode):
+                raise NotADirectoryError(folder)
+        except (OSError, ValueError):
+            raise FileProblem(f"The import folder {self.folder} is not there. Ask the administrator to check import_folder.") from None
+        for path in self.protected:
+            try:
+                own = os.path.realpath(path, strict=True)
+            except (OSError, ValueError):
+                continue
+            if _inside(own, folder):
+                raise FileProblem("The import folder is inside the portal's own data; ask the administrator to choose another one.")
+        return folder
+
+
+def _inside(folder: str, path: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _parts_inside(folder: str, raw: str) -> list[str]:
+    """The resolved path's parts below `folder`; NOT_IN_FOLDER for anything
+    missing or leading elsewhere (`..`, an absolute path, a symlink out)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise FileProblem(f"That file is too large to share ({size // 1024:,} KB; the limit is {limit // 1000} KB).")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except PermissionError:
-        raise FileProblem("That file can't be read here (permission denied).") from None
+        real = os.path.realpath(os.path.join(folder, os.path.expanduser(raw)), strict=True)
+    except (OSError, ValueError):  # missing, a symlink loop, unreadable on the way, NUL
+        raise FileProblem(NOT_IN_FOLDER) from None
+    if not _inside(folder, real):
+        raise FileProblem(NOT_IN_FOLDER)
+    if real == folder:
+        raise FileProblem("That is the import folder itself. Type the name of a file in it.")
+    return os.path.relpath(real, folder).split(os.sep)
+
+
+def _identities(paths: Iterable[str]) -> set[tuple[int, int]]:
+    ids = set()
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            continue
+        ids.add((st.st_dev, st.st_ino))
+    return ids
+
+
+def _not_plain(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "That is a folder, not a file."
+    return "That is not a plain file (a pipe, device or socket). Only plain text files can be shared."
+
+
+DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+
+
+def _open_below(folder: str, parts: list[str], protected: set[tuple[int, int]]) -> int:
+    """Open folder/parts without following any symlink; the checks are made
+    on what was opened."""
+
+    def check(fd: int) -> os.stat_result:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) in protected:
+            raise FileProblem(NOT_IN_FOLDER)
+        return st
+
+    try:
+        directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        raise FileProblem(NOT_IN_FOLDER) from None
+    try:
+        check(directory)
+        for part in parts[:-1]:
+            below = os.open(part, DIR_FLAGS, dir_fd=directory)
+            os.close(directory)
+            directory = below
+            check(directory)
+        # Look before opening: opening a device can do things (a tape rewinds).
+        mode = os.stat(parts[-1], dir_fd=directory, follow_symlinks=False).st_mode
+        if not stat.S_ISREG(mode):
+            raise FileProblem(_not_plain(mode))
+        fd = os.open(parts[-1], FILE_FLAGS, dir_fd=directory)
+    except FileProblem:
+        raise
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise FileProblem("That file can't be read here (permission denied).") from None
+        raise FileProblem(NOT_IN_FOLDER) from None  # changed under us: a part became a symlink or went away
+    finally:
+        os.close(directory)
+    try:
+        st = check(fd)
+        if not stat.S_ISREG(st.st_mode):  # swapped between the look and the open
+            raise FileProblem(_not_plain(st.st_mode))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _read_text_bytes(fd: int, limit: int) -> bytes:
+    size = os.fstat(fd).st_size
+    if size > limit:
+        raise FileProblem(f"That file is too large to share ({size // 1024:,} KB; the limit is {limit // 1000} KB).")
+    chunks, total = [], 0
+    try:
+        while total <= limit:
+            chunk = os.read(fd, limit + 1 - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
     except OSError as exc:
         raise FileProblem(f"That file can't be read: {exc.strerror or exc}.") from None
-    if len(data) > limit:
+    if total > limit:
         raise FileProblem(f"That file is too large to share (the limit is {limit // 1000} KB).")
+    return b"".join(chunks)
+
+
+def _decode(data: bytes) -> str:
     if b"\x00" in data:
         raise FileProblem("That looks like a binary file (a PDF, image or program?). Only plain text files can be shared.")
     try:
@@ -42,4 +240,4 @@ def read_text_file(typed_path: str, limit: int = MAX_DOCUMENT) -> tuple[str, str
         raise FileProblem("That file is not UTF-8 text. Save it as plain UTF-8 text and try again.") from None
     if not text.strip():
         raise FileProblem("That file is empty.")
-    return path.stem.replace("_", " ").strip() or path.name, text
+    return text

@@ -1,4 +1,9 @@
-"""DocumentsTab: share a document (typed or from a text file) and see whether the client opened it."""
+"""DocumentsTab: share a document (typed or from a text file) and see whether the client opened it.
+
+Files come only through `app.file_import` (tui.staff.files): without one (a
+staff app through a door, or any launch that is not the workstation's
+`portal staff`) the tab has no file row and its load action opens nothing.
+"""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -13,12 +18,17 @@ from models.text import InvalidInput
 from tui.plain_input import PlainInput
 from tui.runtime import plain
 
-from ..files import FileProblem, read_text_file
+from ..files import IMPORT_OFF, REMOTE, FileImport, FileProblem
 from ..formatting import when_short
 from .common import ChartChanged, set_error
 
 
 class DocumentsTab(VerticalScroll):
+    DEFAULT_CSS = """
+    DocumentsTab #file-import-off {
+        color: $text-muted;
+    }
+    """
     BINDINGS = [
         Binding("ctrl+s", "share", "Share document", id="documents.share"),
         Binding("ctrl+r", "load_file", "Load file", id="documents.load_file"),
@@ -28,6 +38,16 @@ class DocumentsTab(VerticalScroll):
         super().__init__(id=id)
         self.client = client
 
+    @property
+    def file_import(self) -> FileImport | None:
+        return getattr(self.app, "file_import", None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "load_file":
+            files = self.file_import
+            return files is not None and files.enabled
+        return True
+
     def compose(self) -> ComposeResult:
         yield Static("Share a document with the client", classes="section-heading")
         with Horizontal(classes="field-row"):
@@ -36,11 +56,15 @@ class DocumentsTab(VerticalScroll):
         yield Static("", id="title-error", classes="field-error")
         yield TextArea(id="doc-body", soft_wrap=True, show_line_numbers=False)
         yield Static("", id="document-error", classes="field-error")
-        with Horizontal(classes="field-row"):
-            yield Label("Or a file", classes="field-label")
-            yield PlainInput(id="doc-path", placeholder="path of a UTF-8 text file", max_length=4096)
-            yield Button("Load file", id="load-file", compact=True)
-        yield Static("", id="path-error", classes="field-error")
+        files = self.file_import
+        if files is not None and files.enabled:
+            with Horizontal(classes="field-row"):
+                yield Label("Or a file", classes="field-label")
+                yield PlainInput(id="doc-path", placeholder=f"a UTF-8 text file in {files.folder}", max_length=4096)
+                yield Button("Load file", id="load-file", compact=True)
+            yield Static("", id="path-error", classes="field-error")
+        elif files is not None:
+            yield Static(IMPORT_OFF, id="file-import-off", markup=False)
         with Horizontal(classes="tab-actions"):
             yield Button("Share with client", id="share", variant="primary", compact=True)
         yield Static("Shared documents", classes="section-heading")
@@ -85,13 +109,17 @@ class DocumentsTab(VerticalScroll):
             self.action_load_file()
 
     def _errors(self) -> dict[str, Static]:
-        return {name: self.query_one(f"#{name}-error", Static) for name in ("title", "document", "path")}
+        return {name: error for name in ("title", "document", "path") for error in self.query(f"#{name}-error").results(Static)}
 
     def action_load_file(self) -> None:
+        files = self.file_import
+        if files is None or not files.enabled:  # the key is hidden then; a call still opens nothing
+            self.app.notify(REMOTE if files is None else IMPORT_OFF, title="Documents", severity="warning", markup=False)
+            return
         errors = self._errors()
         set_error(errors["path"])
         try:
-            title, text = read_text_file(self.query_one("#doc-path", Input).value)
+            title, text = files.read(self.query_one("#doc-path", Input).value)
         except FileProblem as exc:
             set_error(errors["path"], exc.message)
             return
@@ -117,7 +145,8 @@ class DocumentsTab(VerticalScroll):
             return
         self.query_one("#doc-title", Input).value = ""
         self.query_one("#doc-body", TextArea).text = ""
-        self.query_one("#doc-path", Input).value = ""
+        for path in self.query("#doc-path").results(Input):
+            path.value = ""
         self.app.notify(plain(f"“{doc.title}” is shared to the client's portal.").plain, title="Documents", markup=False)
         self.reload(self.client)
         self.post_message(ChartChanged("documents"))
