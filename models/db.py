@@ -12,6 +12,7 @@ from pathlib import Path
 from peewee import DatabaseProxy, Model, OperationalError, SqliteDatabase
 
 from .errors import DomainError
+from .file_modes import PRIVATE_DIR, make_private_dirs, private_sqlite_file
 
 database = DatabaseProxy()
 
@@ -108,7 +109,7 @@ def connect(url: str):
     if url.startswith("sqlite:"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(path)  # 0600 (and so its -wal/-shm), in 0700 dirs it makes
         db = PortalSqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     else:
         _enable_psycopg()
@@ -167,6 +168,8 @@ def migration_status() -> list[tuple[str, object]]:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+    """The portal's own directory (the data dir): 0700, even if it was there
+    before; missing parents are made 0700 too."""
+    make_private_dirs(path)
+    os.chmod(path, PRIVATE_DIR)
     return path

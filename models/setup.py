@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .config import Settings, load_settings
 from . import codes, db
+from .file_modes import tighten
 
 _settings: Settings | None = None
 
@@ -16,6 +17,7 @@ def open_portal(settings: Settings | None = None, *, migrate: bool = True) -> Se
     if migrate:
         db.upgrade()
     codes.load_key(settings.secret_path)
+    tighten(settings.secret_path)  # 0600 even if an older install or a copy left it readable
     _settings = settings
     return settings
 
