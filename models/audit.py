@@ -3,7 +3,10 @@
 Each row's hash is an HMAC (keyed by the secret outside the database) over
 its fields and the previous row's hash, so editing, deleting or reordering
 rows breaks the chain, and someone holding only the database cannot forge a
-new chain. Details never hold a password, code or date of birth.
+new chain. Deleting the newest rows leaves a shorter chain that still
+verifies: models/audit_anchor.py keeps the newest committed event in a signed
+checkpoint outside the database, and verify_trail() compares the two.
+Details never hold a password, code or date of birth.
 """
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from . import clock, codes
+from . import audit_anchor, clock, codes
+from .audit_anchor import AnchorCheck
 from .tables import AuditEvent
 
 GENESIS = "0" * 64
@@ -72,6 +76,7 @@ def record(actor: Actor, action: str, *, chart: int | None = None, outcome: str 
         )
         event.hash = _digest(prev, event)
         event.save(force_insert=True)
+        audit_anchor.anchor_after_commit()  # the checkpoint follows only once this commits
     return event
 
 
@@ -104,6 +109,38 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
             expected_id += 1
             checked += 1
             last_id = event.id
+
+
+@dataclass(frozen=True)
+class TrailReport:
+    """The chain walked, and its newest events compared with the checkpoint."""
+
+    chain: VerifyResult
+    anchor: AnchorCheck
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and self.anchor.ok
+
+    @property
+    def exit_code(self) -> int:
+        """0 intact; 1 rows changed, deleted, reordered or missing; 2 the checkpoint is missing or not valid."""
+        if self.ok:
+            return 0
+        return 1 if not self.chain.ok or self.anchor.trail_damaged else 2
+
+    @property
+    def problems(self) -> list[str]:
+        found = [] if self.chain.ok else [f"audit chain: {self.chain.problem}"]
+        if not self.anchor.ok:
+            found.append(f"audit checkpoint: {self.anchor.message}")
+        return found
+
+
+def verify_trail() -> TrailReport:
+    """verify_chain() and the checkpoint check (read first: see audit_anchor.check)."""
+    anchor = audit_anchor.check()
+    return TrailReport(verify_chain(), anchor)
 
 
 def recent_for_chart(chart_id: int, limit: int = 100) -> list[AuditEvent]:

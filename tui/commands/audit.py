@@ -1,24 +1,83 @@
-"""`portal audit verify`: walk the hash chain and name the first broken link."""
+"""`portal audit verify`: walk the hash chain, compare its newest events with
+the checkpoint beside secret.key, and name what is broken or missing.
+`portal audit anchor`: start a new checkpoint once a report was looked into."""
 from __future__ import annotations
 
 import argparse
 
+EXIT_CODES = "exit status 0: intact; 1: events changed, deleted, reordered or missing; 2: the checkpoint is missing or not valid"
+
 
 def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    verify = sub.add_parser("verify", help="check that no audit row was changed, deleted or reordered")
+    verify = sub.add_parser(
+        "verify",
+        help="check that no audit event was changed, deleted or reordered, and that none of the newest is missing",
+        epilog=EXIT_CODES,
+    )
     verify.set_defaults(run=run_verify)
+    anchor = sub.add_parser(
+        "anchor",
+        help="start a new checkpoint at the newest event (after looking into what verify reported)",
+        description="Start a new checkpoint at the newest event, e.g. after restoring a backup of the database. "
+        "The old checkpoint is described in an audit event first.",
+    )
+    anchor.set_defaults(run=run_anchor)
+
+
+def _events(n: int) -> str:
+    return "1 event" if n == 1 else f"{n:,} events"
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from models.audit import verify_chain
+    from models import audit_anchor
+    from models.audit import verify_trail
     from models.config import load_settings
     from models.setup import open_portal
 
     open_portal(load_settings())
-    result = verify_chain()
-    if result.ok:
-        print(f"Audit trail intact: {result.checked:,} events verified.")
-        return 0
-    print(f"Audit trail BROKEN after {result.checked:,} good events: {result.problem}.")
-    return 1
+    report = verify_trail()
+    chain, anchor = report.chain, report.anchor
+    if not chain.ok:
+        print(f"Audit trail BROKEN after {chain.checked:,} good events: {chain.problem}.")
+    if anchor.trail_damaged:
+        print(f"Audit trail {anchor.kind.upper()}: {anchor.message}.")
+    elif chain.ok and anchor.kind == "intact":
+        print(f"Audit trail intact: {_events(chain.checked)} verified; {anchor.message}.")
+    elif chain.ok and anchor.kind == "empty":
+        print("Audit trail intact: 0 events verified (nothing recorded yet).")
+    elif anchor.kind in ("missing", "invalid"):
+        lead = f"The chain of {_events(chain.checked)} verifies, but " if chain.ok else "Also, "
+        print(f"{lead}{anchor.message}.")
+    if anchor.kind in ("intact", "missing"):
+        moved = audit_anchor.advance()  # so deleting what was just verified is noticed next time
+        if moved is not None:
+            when = audit_anchor.utc_text(moved.at)
+            if anchor.kind == "missing":
+                print(f"Started a checkpoint at #{moved.seq} ({when}); if there was one before, it was deleted.")
+            else:
+                print(f"The checkpoint now holds #{moved.seq} ({when}).")
+    return report.exit_code
+
+
+def run_anchor(args: argparse.Namespace) -> int:
+    from models import audit_anchor
+    from models.audit import SYSTEM, record
+    from models.config import load_settings
+    from models.errors import DomainError
+    from models.setup import open_portal
+
+    open_portal(load_settings())
+    try:
+        old = audit_anchor.read_checkpoint()
+        was = "none" if old is None else f"#{old.seq} at {audit_anchor.utc_text(old.at)}"
+    except audit_anchor.CheckpointInvalid as exc:
+        was = f"not valid ({exc})"
+    record(SYSTEM, "audit.anchor", detail=f"checkpoint was {was}")
+    try:
+        _, new = audit_anchor.reset()
+    except DomainError as exc:
+        print(exc.message)
+        return 1
+    print(f"Checkpoint was {was}; now #{new.seq} ({audit_anchor.utc_text(new.at)}), recorded in the audit trail.")
+    return 0
