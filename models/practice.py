@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .tables import Practice
+from .text import single_line
 
 
 def get_practice() -> Practice:
@@ -14,6 +15,6 @@ def get_practice() -> Practice:
 def update_practice(**fields) -> Practice:
     practice = get_practice()
     for name, value in fields.items():
-        setattr(practice, name, value)
+        setattr(practice, name, single_line(value) if isinstance(value, str) else value)  # shown on every screen
     practice.save()
     return practice

@@ -60,7 +60,7 @@ def test_audit_never_holds_secrets(portal):
 
 @pytest.mark.parametrize(
     "first, last",
-    [("", "Rivera"), ("   ", "Rivera"), ("A" * 10_000, "Rivera"), ("Ja\x1b[2Jmie", "Rivera"), ("Jamie", "Ri\u202evera"), ("Jamie", "\r\n")],
+    [("", "Rivera"), ("   ", "Rivera"), ("A" * 10_000, "Rivera"), ("\x1b[2J", "Rivera"), ("Jamie", "\u202e\u200b"), ("Jamie", "\r\n")],
 )
 def test_bad_names_are_refused_with_a_reason(portal, first, last):
     with pytest.raises(InvalidInput) as err:

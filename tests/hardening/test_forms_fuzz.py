@@ -118,7 +118,7 @@ def test_a_paste_with_escape_sequences_is_kept_as_plain_text(portal):
             field.focus()
             field.post_message(events.Paste("jo\x1b[2J\x1b]52;c;ZXZpbA==\x07@example.com\u202e"))
             await pilot.pause()
-            assert field.value == "jo[2J]52;c;ZXZpbA==@example.com"
+            assert field.value == "jo@example.com"  # each sequence goes whole, nothing like "[2J" is left
             _no_escapes(app)
 
     asyncio.run(scenario())

@@ -1,0 +1,102 @@
+"""A terminal's bracketed paste reaches the app whole, in order, as one Paste.
+
+Textual 8.2.8's input parser (`textual._xterm_parser.XTermParser`) collects
+a bracketed paste (ESC [200~ ... ESC [201~) character by character, but an
+ESC inside the pasted text sends it into its escape-sequence reader, which
+does not add to the paste: what follows the ESC comes out as key presses,
+the ESC itself as a "^" key, and all of them before the Paste event, which
+holds only the text before the first ESC. Pasting "Ana\\x1b[31m María" into
+a field typed "^[31m María" and then "Ana" after it: the name was stored
+reordered, with a literal "^[31m" that no control filter can recognise.
+
+`WholePasteParser` leaves everything outside a paste to Textual's parser
+and reads a paste itself: every character up to the end marker, as one
+Paste event (the fields then drop escape sequences and controls whole, see
+`tui.plain_input`). `install()` makes the drivers use it; `tui.startup`
+calls it before an app runs. Textual is pinned exactly;
+`tests/hardening/test_control_chars.py` feeds the parser the bytes of such
+a paste, and pastes into a real terminal running the staff app, so an
+upgrade that changes this path fails there.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Generator
+
+from textual import events
+from textual._parser import ParseEOF, ParseError, Peek1, Read1, TokenCallback
+from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
+
+# A paste past this is cut (the fields hold far less); its end is still found.
+MAX_PASTE = 1 << 20
+
+_DRIVERS = ("textual.drivers.linux_driver", "textual.drivers.linux_inline_driver", "textual.drivers.web_driver")
+
+
+class WholePasteParser(XTermParser):
+    def parse(self, token_callback: TokenCallback) -> Generator[Read1 | Peek1, str, None]:
+        def forward(token) -> None:
+            # Textual's parser also sees the end marker (below, so it leaves its
+            # paste mode) and reports an empty paste for it: not a paste.
+            if not (isinstance(token, events.Paste) and not token.text):
+                token_callback(token)
+
+        textual_parser = super().parse(forward)
+        awaiting = next(textual_parser)
+        recent = ""  # the last characters Textual's parser was given
+        while True:
+            try:
+                character = yield awaiting
+            except ParseError as error:  # a timeout or the end of input: Textual's parser handles both
+                try:
+                    awaiting = textual_parser.throw(error)
+                except StopIteration:
+                    return
+                continue
+            try:
+                awaiting = textual_parser.send(character)
+            except StopIteration:
+                return
+            recent = (recent + character)[-len(BRACKETED_PASTE_START):]
+            if recent != BRACKETED_PASTE_START:
+                continue
+            recent = ""
+            pasted = yield from self._read_paste()
+            if pasted is None:
+                return
+            if pasted:
+                token_callback(events.Paste(pasted))
+            try:
+                for end_character in BRACKETED_PASTE_END:
+                    awaiting = textual_parser.send(end_character)
+            except StopIteration:
+                return
+
+    def _read_paste(self) -> Generator[Read1, str, str | None]:
+        """The pasted text, up to the end marker; None if the input ended first."""
+        end = BRACKETED_PASTE_END
+        buffer: list[str] = []
+        while True:
+            try:
+                character = yield self.read1()
+            except ParseEOF:
+                return None
+            except ParseError:  # no timeout is asked for here; nothing to do
+                continue
+            buffer.append(character)
+            if character == end[-1] and "".join(buffer[-len(end):]) == end:
+                del buffer[-len(end):]
+                return "".join(buffer).replace("\x00", "")  # as Textual does (textual#1661)
+            if len(buffer) > MAX_PASTE + len(end):
+                del buffer[MAX_PASTE:-len(end)]  # keep the start, and enough to see the end marker
+
+
+def install() -> None:
+    """Make every Textual driver in this process read pastes whole (idempotent)."""
+    import textual._xterm_parser as xterm_parser
+
+    xterm_parser.XTermParser = WholePasteParser  # for a driver imported later
+    for name in _DRIVERS:
+        module = sys.modules.get(name)
+        if module is not None:
+            module.XTermParser = WholePasteParser  # type: ignore[attr-defined]
