@@ -15,7 +15,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import Argon2Error, InvalidHashError
 
-from .text import fold
+from .text import fold, spaced_lines, without_controls
 
 MIN_LENGTH = 15
 MAX_LENGTH = 128
@@ -38,7 +38,11 @@ def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
 
 
 def normalize(password: str) -> str:
-    return unicodedata.normalize("NFKC", password or "")
+    """What is hashed and measured: the password as a form field holds it
+    (`models.text`'s rule: no controls or invisible characters, line breaks
+    as spaces), NFKC-normalised. So a password set at the CLI, where nothing
+    strips it, is the one a person can type into the apps."""
+    return unicodedata.normalize("NFKC", without_controls(spaced_lines(password or "")))
 
 
 def hash_password(password: str) -> str:
@@ -92,8 +96,6 @@ def check_policy(password: str, confirm: str | None = None, *, personal: tuple[s
     if len(password) > MAX_LENGTH:
         why = " (some characters, like ﬁ or ½, count as more than one)" if len(typed) <= MAX_LENGTH else ""
         return PolicyResult(False, f"Too long: use at most {MAX_LENGTH} characters{why}.")
-    if any("\ud800" <= ch <= "\udfff" for ch in password):  # lone surrogates (bytes that were not UTF-8) cannot be hashed
-        return PolicyResult(False, "It contains characters that can't be used in a password; type it again.")
     folded = fold(password)
     for item in personal:
         key = fold(item)

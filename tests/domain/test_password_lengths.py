@@ -176,10 +176,38 @@ def test_portal_staff_add(portal, monkeypatch, capsys, length):
         assert "Traceback" not in out + err
 
 
-def test_a_password_that_cannot_be_hashed_is_refused_with_a_reason(portal):
-    """Bytes that were not UTF-8 arrive as lone surrogates; argon2 cannot encode them."""
+def test_a_password_with_bytes_that_were_not_utf8_does_not_crash_the_hash(portal):
+    """Undecodable argv or terminal bytes arrive as lone surrogates, which argon2
+    cannot encode: like every control, they are not part of what is hashed."""
     password = passphrase(40) + "\udcff"
-    verdict = check_policy(password)
-    assert not verdict.ok and "can't be used" in verdict.reason
-    with pytest.raises(InvalidInput):
-        auth.add_staff_user("dana", "Dana Scully", "clinician", password)
+    assert check_policy(password).ok
+    auth.add_staff_user("dana", "Dana Scully", "clinician", password)
+    assert auth.staff_login("dana", passphrase(40)).ok
+
+
+def test_a_password_set_at_the_cli_is_the_one_the_fields_let_people_type(portal):
+    """The fields drop invisible characters and controls (tui.plain_input); getpass does not."""
+    import asyncio
+
+    from textual import events
+    from textual.app import App
+
+    from tui.plain_input import PlainInput
+
+    typed_at_cli = passphrase(40) + "\u200d\u202e\x1b[31m"
+    auth.add_staff_user("dana", "Dana Scully", "clinician", typed_at_cli)
+
+    class SignIn(App):
+        def compose(self):
+            yield PlainInput(password=True)
+
+    async def paste() -> str:
+        app = SignIn()
+        async with app.run_test() as pilot:
+            app.post_message(events.Paste(typed_at_cli))
+            await pilot.pause()
+            return app.query_one(PlainInput).value
+
+    held = asyncio.run(paste())
+    assert held == passphrase(40)
+    assert auth.staff_login("dana", held).ok
