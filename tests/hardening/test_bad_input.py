@@ -1,6 +1,8 @@
 """Property tests: whatever people (or attackers) type, the domain answers
-with a clear message or stores it unchanged; it never crashes and never lets
-a control byte into an email header."""
+with a clear message or stores it under the text rule (models.text: controls,
+escape sequences and invisible characters removed, the rest unchanged and in
+order; tests/hardening/test_control_chars.py checks that rule itself); it
+never crashes and never lets a control byte into an email header."""
 from __future__ import annotations
 
 import datetime as dt
