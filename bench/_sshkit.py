@@ -55,12 +55,15 @@ def portal_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def seed(data_dir: Path, accounts: int = 0) -> dict:
+def seed(data_dir: Path, accounts: int = 0, *, database_url: str = "") -> dict:
     """Seed in a child process (this one keeps no database state); returns
-    {"practice": name, "accounts": [email, ...], "hash_params": "m=..,t=..,p=.."}."""
+    {"practice": name, "accounts": [email, ...], "hash_params": "m=..,t=..,p=.."}.
+    `database_url`: seed that database (e.g. a PostgreSQL schema) instead
+    of the data dir's SQLite file."""
+    extra = {"PORTAL_DATABASE_URL": database_url} if database_url else {}
     out = subprocess.run(
         [sys.executable, "-m", "bench._sshkit", "seed", str(data_dir), str(accounts)],
-        env=portal_env(data_dir), cwd=ROOT, capture_output=True, text=True, check=False,
+        env=portal_env(data_dir, **extra), cwd=ROOT, capture_output=True, text=True, check=False,
     )
     if out.returncode != 0:
         raise RuntimeError(f"seeding failed:\n{out.stderr}")
