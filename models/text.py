@@ -42,6 +42,7 @@ _ESCAPE_SEQUENCE = re.compile(
 _INTRODUCERS = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
 # Tab and every line break str.splitlines knows (CR, LF, VT, FF, FS, GS, RS, NEL, U+2028, U+2029).
 _BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_NEWLINES = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # each one line break, as "\n"
 
 
 class InvalidInput(ValueError):
@@ -101,6 +102,11 @@ def spaced_lines(value: str) -> str:
     """Tabs and line breaks as one space each run, none at the ends: a
     multi-line paste as a one-line field takes it."""
     return _BREAKS.sub(" ", value.strip("\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"))
+
+
+def plain_lines(value: str) -> str:
+    """Multi-line text under the rule: every line break a newline, tabs kept."""
+    return without_controls(_NEWLINES.sub("\n", value), keep="\n\t")
 
 
 def single_line(value: str) -> str:
@@ -169,7 +175,7 @@ def clean_text(value: str, field: str = "text", *, required: bool = False, max_l
     break becomes a newline, newlines and tabs stay, the rest of the text
     rule applies."""
     raw = value or ""
-    value = _stored("\n".join(raw.splitlines()), keep="\n\t").strip()
+    value = _stored(_NEWLINES.sub("\n", raw), keep="\n\t").strip()
     label = field.replace("_", " ").capitalize()
     if not value and raw.strip():
         raise InvalidInput(field, _nothing_left(label))

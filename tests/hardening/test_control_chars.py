@@ -445,3 +445,39 @@ def test_a_bracketed_paste_in_a_real_terminal_reaches_the_form_in_order(portal, 
             proc.kill()
             proc.wait()
         os.close(main)
+
+
+# --- multi-line fields ----------------------------------------------------------------
+
+
+def test_a_plain_text_area_keeps_lines_and_tabs_and_loses_the_rest():
+    """A TextArea drew an escape sequence it held: in a real terminal, loading
+    "before\\x1b]0;PWNED\\x07after" wrote "\\x1b]0;PWNED" to it (the title, or an
+    OSC 52 clipboard write)."""
+    from textual.app import App
+
+    from tui.plain_text_area import PlainTextArea
+
+    class Body(App):
+        def compose(self):
+            yield PlainTextArea(id="body")
+
+    async def scenario():
+        app = Body()
+        async with app.run_test() as pilot:
+            area = app.query_one(PlainTextArea)
+            area.text = "before\x1b]0;PWNED\x07after\r\nline\u2028two\tcol\u202e"
+            assert area.text == "beforeafter\nline\ntwo\tcol"
+            area.focus()
+            area.move_cursor((2, 0))
+            await pilot.press("x", "enter")  # typing still works, Enter still breaks the line
+            app.post_message(events.Paste("pasted\x1b[2J\u200b one\r\nand two\x07"))
+            await pilot.pause()
+            assert area.text == "beforeafter\nline\nx\npasted one\nand twotwo\tcol"
+            area.select_all()
+            app.post_message(events.Paste("\x1b[31m\u200b"))  # nothing left to paste: the text stays
+            await pilot.pause()
+            assert "pasted one" in area.text
+            assert "\x1b" not in app.export_screenshot()
+
+    asyncio.run(scenario())
