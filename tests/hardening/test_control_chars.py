@@ -258,7 +258,7 @@ def test_portal_staff_add_refuses_a_full_name_of_only_controls(portal, monkeypat
 def parse(chunks: list[str]) -> list:
     from textual._xterm_parser import XTermParser
 
-    from tui.bracketed_paste import WholePasteParser
+    from tui.terminal_input import WholePasteParser
 
     parser = WholePasteParser()
     assert isinstance(parser, XTermParser)
@@ -285,12 +285,15 @@ def test_install_makes_the_drivers_use_it(monkeypatch):
     import textual._xterm_parser as xterm_parser
     from textual.drivers import linux_driver
 
-    from tui.bracketed_paste import WholePasteParser, install
+    from tui.terminal_input import WholePasteParser, install
 
     monkeypatch.setattr(xterm_parser, "XTermParser", xterm_parser.XTermParser)
     monkeypatch.setattr(linux_driver, "XTermParser", linux_driver.XTermParser)
+    monkeypatch.setattr(linux_driver, "getincrementaldecoder", linux_driver.getincrementaldecoder)
     install()
     assert linux_driver.XTermParser is WholePasteParser and xterm_parser.XTermParser is WholePasteParser
+    decode = linux_driver.getincrementaldecoder("utf-8")().decode
+    assert decode(b"ok\xff\xfe\xc3") + decode(b"\xa9") == "ok\ufffd\ufffd\u00e9"  # a character split across reads still decodes
 
 
 # --- the staff New chart form ------------------------------------------------------
@@ -481,3 +484,33 @@ def test_a_plain_text_area_keeps_lines_and_tabs_and_loses_the_rest():
             assert "\x1b" not in app.export_screenshot()
 
     asyncio.run(scenario())
+
+
+def test_bytes_that_are_not_utf8_do_not_end_the_kiosk(portal, tmp_path):
+    """Two stray bytes made the Linux driver's input thread raise: the kiosk
+    quit with a traceback on its screen."""
+    env = {
+        **os.environ,
+        "PORTAL_CONFIG": str(tmp_path / "none.toml"),
+        "PORTAL_DATA_DIR": str(portal.data_dir),
+        "TERM": "xterm-256color",
+        "TEXTUAL_ANIMATIONS": "none",
+    }
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "kiosk"], stdin=child, stdout=child, stderr=child, env=env, start_new_session=True, close_fds=True
+    )
+    os.close(child)
+    try:
+        read_until(main, "Welcome to the client portal")
+        os.write(main, b"\xff\xfe")
+        drain(main, 0.5)
+        assert proc.poll() is None
+        os.write(main, b"l")  # and it still answers keys
+        read_until(main, "Log in to your portal")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(main)

@@ -1,25 +1,33 @@
-"""A terminal's bracketed paste reaches the app whole, in order, as one Paste.
+"""How the apps read the terminal: two fixes to Textual 8.2.8's input path.
 
-Textual 8.2.8's input parser (`textual._xterm_parser.XTermParser`) collects
-a bracketed paste (ESC [200~ ... ESC [201~) character by character, but an
-ESC inside the pasted text sends it into its escape-sequence reader, which
-does not add to the paste: what follows the ESC comes out as key presses,
-the ESC itself as a "^" key, and all of them before the Paste event, which
-holds only the text before the first ESC. Pasting "Ana\\x1b[31m María" into
-a field typed "^[31m María" and then "Ana" after it: the name was stored
-reordered, with a literal "^[31m" that no control filter can recognise.
+1. A bracketed paste reaches the app whole, in order, as one Paste.
+   Textual's parser (`textual._xterm_parser.XTermParser`) collects a
+   bracketed paste (ESC [200~ ... ESC [201~) character by character, but an
+   ESC inside the pasted text sends it into its escape-sequence reader,
+   which does not add to the paste: what follows the ESC comes out as key
+   presses, the ESC itself as a "^" key, and all of them before the Paste
+   event, which holds only the text before the first ESC. Pasting
+   "Ana\\x1b[31m María" into a field typed "^[31m María" and then "Ana"
+   after it: the name was stored reordered, with a literal "^[31m" that no
+   control filter can recognise. `WholePasteParser` leaves everything
+   outside a paste to Textual's parser and reads a paste itself, up to the
+   end marker (the fields then drop escape sequences and controls whole,
+   see `tui.plain_input`).
 
-`WholePasteParser` leaves everything outside a paste to Textual's parser
-and reads a paste itself: every character up to the end marker, as one
-Paste event (the fields then drop escape sequences and controls whole, see
-`tui.plain_input`). `install()` makes the drivers use it; `tui.startup`
-calls it before an app runs. Textual is pinned exactly;
-`tests/hardening/test_control_chars.py` feeds the parser the bytes of such
-a paste, and pastes into a real terminal running the staff app, so an
-upgrade that changes this path fails there.
+2. Bytes that are not UTF-8 arrive as U+FFFD. The Linux driver decodes the
+   terminal strictly, so two stray bytes (b"\\xff\\xfe") raised in its
+   input thread and the app panicked: the kiosk quit with a traceback.
+
+`install()` applies both; `tui.startup` calls it before an app runs.
+Textual is pinned exactly; `tests/hardening/test_control_chars.py` feeds the
+parser the bytes of such a paste, and pastes and sends stray bytes to a real
+terminal running an app, so an upgrade that changes this path fails there.
 """
 from __future__ import annotations
 
+import codecs
+import functools
+import os
 import sys
 from typing import Generator
 
@@ -91,12 +99,22 @@ class WholePasteParser(XTermParser):
                 del buffer[MAX_PASTE:-len(end)]  # keep the start, and enough to see the end marker
 
 
+def _lenient_decoder(encoding: str):
+    """What the drivers get for `codecs.getincrementaldecoder`: never raises on bad bytes."""
+    return functools.partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+
 def install() -> None:
-    """Make every Textual driver in this process read pastes whole (idempotent)."""
+    """Make the Textual drivers in this process read pastes whole and bad bytes
+    as U+FFFD (idempotent)."""
     import textual._xterm_parser as xterm_parser
 
     xterm_parser.XTermParser = WholePasteParser  # for a driver imported later
+    if os.name == "posix":
+        import textual.drivers.linux_driver  # noqa: F401  (the driver the apps use; it decodes)
     for name in _DRIVERS:
         module = sys.modules.get(name)
         if module is not None:
             module.XTermParser = WholePasteParser  # type: ignore[attr-defined]
+            if name != "textual.drivers.web_driver":  # the browser sends UTF-8 it has encoded
+                module.getincrementaldecoder = _lenient_decoder  # type: ignore[attr-defined]
