@@ -58,6 +58,7 @@ def record(actor: Actor, action: str, *, chart: int | None = None, outcome: str 
     """Append one event. Call inside the transaction of the change it records."""
     from .db import database, serialize_appends
 
+    own_transaction = not database.in_transaction()
     with database.atomic():
         serialize_appends(AUDIT_LOCK)
         last = AuditEvent.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
@@ -76,7 +77,7 @@ def record(actor: Actor, action: str, *, chart: int | None = None, outcome: str 
         )
         event.hash = _digest(prev, event)
         event.save(force_insert=True)
-        audit_anchor.anchor_after_commit()  # the checkpoint follows only once this commits
+        audit_anchor.anchor_after_commit(event, own_transaction=own_transaction)  # once this commits
     return event
 
 

@@ -11,12 +11,13 @@ trail, none an emptied one, another event under its id a rewritten one.
 
 It never claims an event a rollback took away. record() asks peewee to call
 `_after_commit` when the outermost transaction commits (peewee drops the
-call on rollback); that call reads the newest event afresh, outside any
-transaction, so a savepoint rolled back inside a committed transaction
-cannot leave a phantom either. The checkpoint only moves forward, and only
-from a checkpoint the database still agrees with (its event still there with
-its hash); once they disagree it stays put, as evidence, until an operator
-runs `portal audit anchor`.
+call on rollback). If record() ran its own transaction, its event is what
+committed. Inside a caller's transaction a savepoint rolled back later could
+have taken the event away, so the call reads the newest event afresh,
+outside any transaction. The checkpoint only moves forward, and only from a
+checkpoint the database still agrees with (its event still there with its
+hash); once they disagree it stays put, as evidence, until an operator runs
+`portal audit anchor`.
 
 What it does not protect (the window): events of transactions still open;
 events committed by a process killed between its COMMIT and the checkpoint
@@ -47,7 +48,7 @@ import logging
 import os
 import threading
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -110,7 +111,8 @@ def _mac(cp: Checkpoint) -> str:
 
 
 def _encode(cp: Checkpoint) -> bytes:
-    line = json.dumps({"v": 1, **asdict(cp), "mac": _mac(cp)}, separators=(",", ":")).encode()
+    fields = {"v": 1, "seq": cp.seq, "head": cp.head, "at": cp.at, "started_seq": cp.started_seq, "started_at": cp.started_at}
+    line = json.dumps({**fields, "mac": _mac(cp)}, separators=(",", ":")).encode()
     if len(line) >= SLOT:
         raise ValueError("checkpoint does not fit its slot")
     return line.ljust(SLOT - 1) + b"\n"
@@ -329,11 +331,12 @@ def _from(head: Row, started: Checkpoint | None) -> Checkpoint:
     return Checkpoint(head.seq, head.hash, head.at.isoformat(), started_seq, started_at)
 
 
-def advance() -> Checkpoint | None:
+def advance(committed: Row | None = None) -> Checkpoint | None:
     """Move the checkpoint to the newest committed event; the new checkpoint or None.
 
     Only outside a transaction (what is read then is committed), only
     forward, and only from a checkpoint the database agrees with.
+    `committed`: an event known to be committed, so no read is needed.
     """
     from .db import database
 
@@ -341,7 +344,10 @@ def advance() -> Checkpoint | None:
         return None
     store = _store()
     with _mutex:
-        head, rows = _rows(store.seen.seq if store.seen else 0)
+        if committed is not None:
+            head, rows = committed, {}
+        else:
+            head, rows = _rows(store.seen.seq if store.seen else 0)
         if head is None or (store.seen is not None and head.seq <= store.seen.seq and store.path.exists()):
             return None  # nothing newer than what the file holds
         try:
@@ -405,25 +411,31 @@ def read_checkpoint() -> Checkpoint | None:
 _hooked = threading.local()
 
 
-def _after_commit() -> None:
+def _after_commit(committed: Row | None) -> None:
     _hooked.txn = None
     if checkpoint_path() is None:
         return  # not opened through open_portal: nothing to anchor beside
     try:
-        advance()
+        advance(committed)
     except Exception:  # noqa: BLE001 - the change it follows is committed; never fail it
         log.exception("could not advance the audit checkpoint")
 
 
-def anchor_after_commit() -> None:
-    """Called by record() inside its transaction: advance once it commits."""
+def anchor_after_commit(event: AuditEvent, *, own_transaction: bool) -> None:
+    """Called by record() inside its transaction: advance once it commits.
+
+    When record() ran its own transaction, the commit is the event's and
+    it is the one to anchor. Inside a caller's transaction a savepoint may
+    still roll it back, so after the commit the newest event is read afresh.
+    """
     from .db import database
 
     txn = database.top_transaction()
     if getattr(_hooked, "txn", None) is txn:
         return  # already hooked to this transaction
+    known = Row(event.id, event.hash, event.prev_hash, event.at) if own_transaction else None
     try:
-        database.after_commit(_after_commit)
+        database.after_commit(lambda: _after_commit(known))
     except ValueError:
         return  # manual_commit has no commit hook; a later commit anchors this event
     _hooked.txn = txn

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from models import audit, audit_anchor
+from models import audit_anchor
 from models.audit import Actor, record, verify_chain, verify_trail
 from models.charts import create_chart
 from models.db import database
@@ -112,7 +112,7 @@ def test_rolled_back_events_never_reach_the_checkpoint(portal):
 def test_a_commit_without_its_checkpoint_write_is_no_alarm(portal, monkeypatch):
     """A process killed between COMMIT and the checkpoint write leaves it behind, not ahead."""
     _events(2)
-    monkeypatch.setattr(audit_anchor, "advance", lambda: None)
+    monkeypatch.setattr(audit_anchor, "advance", lambda committed=None: None)
     _events(3)
     monkeypatch.undo()
     report = verify_trail()
@@ -186,19 +186,37 @@ def test_threads_with_their_own_connections_keep_it_consistent(portal):
     assert verify_trail().ok
 
 
+PER_WORKER = 150
+
+
 def test_two_processes_recording_at_once_keep_it_consistent(portal, database_url):
     _events(1)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), str(portal.data_dir), database_url, "60"],
+            [sys.executable, str(WORKER), str(portal.data_dir), database_url, str(PER_WORKER)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
         )
         for _ in range(2)
     ]
+    seen, stop = [], threading.Event()
+
+    def watch():
+        # While they write: the checkpoint only moves forward and only ever
+        # names an event the database holds (it is read before the row).
+        try:
+            while not stop.is_set():
+                cp = audit_anchor.read_checkpoint()
+                row = AuditEvent.get_or_none(AuditEvent.id == cp.seq)
+                seen.append((cp.seq, row is not None and row.hash == cp.head))
+        finally:
+            database.close()
+
+    watcher = threading.Thread(target=watch)
     try:
         for p in procs:
             assert p.stdout.readline().strip() == "ready"
+        watcher.start()
         for p in procs:
             p.stdin.write("go\n")
             p.stdin.flush()
@@ -206,15 +224,20 @@ def test_two_processes_recording_at_once_keep_it_consistent(portal, database_url
             assert p.stdout.readline().strip() == "done"
             assert p.wait(timeout=60) == 0
     finally:
+        stop.set()
+        if watcher.is_alive():
+            watcher.join()
         for p in procs:
             if p.poll() is None:
                 p.kill()
             p.stdin.close()
             p.stdout.close()
-    total = 1 + 2 * 80  # each worker: 40 single events and 20 pairs
+    total = 1 + 2 * (PER_WORKER + PER_WORKER // 3)  # a third of each worker's steps record a pair
     assert AuditEvent.select().count() == total
     assert _checkpoint().seq == total
     assert verify_trail().ok
+    assert len(seen) > 10 and all(held for _, held in seen)
+    assert [seq for seq, _ in seen] == sorted(seq for seq, _ in seen)
 
 
 def _portal_cli(portal, database_url, *args):
