@@ -13,6 +13,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .file_modes import make_private_dirs
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 16
 _FOLD = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -23,7 +25,7 @@ _key: bytes | None = None
 def load_key(path: Path) -> bytes:
     """Read the key, creating it (mode 0600) on first run."""
     global _key
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

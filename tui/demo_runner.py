@@ -47,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
             "PORTAL_SMTP_PORT": str(mail.port),
             "PORTAL_SMTP_SECURITY": "none",
             "PORTAL_SSH_HOST": args.host,
+            # Every demo terminal comes from 127.0.0.1 (staff, kiosk, mailbox,
+            # a registration): more than a real address needs at once.
+            "PORTAL_SSH_MAX_SESSIONS_PER_ADDRESS": "16",
+            "PORTAL_SSH_MAX_CONNECTIONS_PER_ADDRESS": "16",
         },
     )
     report = seed_into(data_dir, args.host, args.port)

@@ -120,3 +120,30 @@ def test_the_maildir_logs_and_ssh_host_key_are_private(tmp_path):
 
     load_or_create_host_key(host_key_path(settings.data_dir))
     assert mode(host_key_path(settings.data_dir)) == 0o600
+
+
+def test_the_door_and_the_key_make_a_new_data_dirs_parents_private(tmp_path):
+    """`portal serve` opens its log and host key before the database, and the
+    first run creates secret.key: none may leave a umask-mode parent behind."""
+    from tui.ssh.hostkey import load_or_create_host_key
+    from tui.ssh.logs import configure_logging
+
+    from models import codes
+
+    for name, make in (
+        ("log", lambda d: configure_logging(Settings(data_dir=d), stderr=False)),
+        ("host key", lambda d: load_or_create_host_key(d / "ssh_host_ed25519_key")),
+        ("secret", lambda d: codes.load_key(d / "secret.key")),
+    ):
+        previous_key = codes._key
+        data_dir = tmp_path / name / "srv" / "portal"
+        handlers = make(data_dir)
+        codes._key = previous_key  # load_key installs the key it read
+        for directory in (tmp_path / name / "srv", data_dir):
+            assert mode(directory) == 0o700, (name, directory)
+        if isinstance(handlers, list):
+            import logging
+
+            for h in handlers:
+                logging.getLogger("portal.ssh").removeHandler(h)
+                h.close()

@@ -560,8 +560,9 @@ def test_app_command_mapping(tmp_path):
 def test_child_env(tmp_path):
     settings = Settings(data_dir=tmp_path / "d")
     env = child_env(settings, client_term="screen-256color", peer_ip="10.1.2.3",
-                    base_env={"PORTAL_SMTP_HOST": "mx", "SECRET_TOKEN": "x", "HOME": "/h"})
+                    base_env={"PORTAL_SMTP_HOST": "mx", "PORTAL_SMTP_PASSWORD": "pw", "SECRET_TOKEN": "x", "HOME": "/h"})
     assert env["PORTAL_SMTP_HOST"] == "mx" and "SECRET_TOKEN" not in env
+    assert "PORTAL_SMTP_PASSWORD" not in env  # only the door's host sends mail
     assert env["TERM"] == "screen-256color" and env["COLORTERM"] == "truecolor"
     assert env["PORTAL_SESSION_SOURCE"] == "ssh:10.1.2.3"
     assert env["PORTAL_DATA_DIR"] == str(tmp_path / "d")

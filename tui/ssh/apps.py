@@ -21,6 +21,9 @@ DEFAULT_TERM = "xterm-256color"
 # leaves no copy in /proc/PID/environ.
 CODE_FD = 3
 
+# Secrets only the door's host uses (it sends the outbox); no app is given them.
+SERVER_ONLY = frozenset({"PORTAL_SMTP_PASSWORD"})
+
 # Variables (besides PORTAL_*) an app needs to find its config, data and locale.
 PASS_THROUGH = (
     "PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
@@ -112,7 +115,7 @@ def child_env(
     database, the client's terminal type, truecolor, and where the session
     comes from. Nothing the client sends (SSH `env` requests) gets in."""
     base_env = os.environ if base_env is None else base_env
-    env = {k: v for k, v in base_env.items() if k.startswith("PORTAL_")}
+    env = {k: v for k, v in base_env.items() if k.startswith("PORTAL_") and k not in SERVER_ONLY}
     env.update({k: base_env[k] for k in PASS_THROUGH if k in base_env})
     env["PORTAL_DATA_DIR"] = str(settings.data_dir)
     if settings.database_url:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import asyncssh
 
+from models.file_modes import make_private_dirs
+
 log = logging.getLogger("portal.ssh")
 
 HOST_KEY_NAME = "ssh_host_ed25519_key"
@@ -25,7 +27,7 @@ def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
     leaves half a key behind.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dirs(path.parent)
     if not path.exists():
         _create(path)
     mode = stat.S_IMODE(path.stat().st_mode)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from models.config import Settings
+from models.file_modes import make_private_dirs
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_NAME = "ssh.log"
@@ -22,7 +23,7 @@ def configure_logging(settings: Settings, *, stderr: bool = True, level: int = l
     """Attach a file handler (and optionally stderr) to the "portal.ssh"
     logger; returns the handlers so an embedding command can remove them."""
     path = Path(settings.data_dir) / LOG_NAME
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dirs(path.parent)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
     handlers: list[logging.Handler] = [logging.FileHandler(path, encoding="utf-8")]
     if stderr:
