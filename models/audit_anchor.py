@@ -30,12 +30,12 @@ data dir also holds secret.key and can forge the checkpoint and the chain.
 
 The file: two 2048-byte slots in one 4 KiB page, each a JSON line with its
 own MAC. Advancing rewrites the older slot in place (one pwrite, no fsync,
-no rename) under an flock on `audit.head.lock`, which costs microseconds
-where write-temp, fsync, rename costs about half a millisecond here, more
-than record() itself. A kill cannot tear a one-page write; after a power cut
-a slot may come back older or torn, and readers take the newest slot that
-verifies: behind at worst, never ahead. Creating or resetting the file is
-write-temp, fsync, rename.
+no rename) under an flock on `audit.head.lock`: about 0.1 ms per committed
+transaction on the test machine, where write-temp, fsync, rename cost 0.9 ms,
+three times record() itself. A kill cannot tear a one-page write; after a
+power cut a slot may come back older or torn, and readers take the newest
+slot that verifies: behind at worst, never ahead. Creating or resetting the
+file is write-temp, fsync, rename.
 """
 from __future__ import annotations
 
