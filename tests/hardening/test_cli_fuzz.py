@@ -26,7 +26,8 @@ def test_staff_add_answers_every_input(portal, monkeypatch, capsys):
     def run(username, full_name, password):
         monkeypatch.setattr(getpass, "getpass", lambda prompt="": password)
         before = StaffUser.select().count()
-        code = main(["staff", "add", "--username", username, "--full-name", full_name, "--role", "front_desk"])
+        # "--opt=value": a value starting with "-" is a value, not another option
+        code = main(["staff", "add", f"--username={username}", f"--full-name={full_name}", "--role", "front_desk"])
         out, err = capsys.readouterr()
         assert code in (0, 1)
         if code == 1:
