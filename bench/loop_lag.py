@@ -23,7 +23,9 @@ stack every 2 ms. A callback of 10 ms or more is a stall, named by its most
 sampled stack: the innermost frame in tui/ (the screen code), the outermost
 frame in models/ below it (the domain call) and, in brackets, the package
 of the innermost frame ([psycopg]: waiting on the database). The rows list
-the stalls that cost most in total.
+the stalls that cost most in total, for both drives: with no added
+latency, what is left is the apps' own work (Textual's layout and
+painting, and local queries).
 
 Each drive runs in a fresh process (as a workstation runs one app) on a
 freshly seeded schema; the process builds its app with the collector
@@ -69,7 +71,8 @@ POLLS_STAFF = 7.0      # two 3 s Chart Owner refreshes and the 5 s session poll
 POLLS_KIOSK = 4.5      # two 2 s session polls (and the idle ticks)
 STAFF_USER, STAFF_PASSWORD = "frontdesk", "blue lantern orchard"
 CLIENT_EMAIL, CLIENT_PASSWORD = "riley.brooks@example.com", "quiet river morning walk"
-TOP_STALLS = 6
+TOP_STALLS = 6          # stalls listed for the proxied drive ...
+TOP_DIRECT = 3          # ... and for the direct one
 
 
 # --- measuring, in the drive's process ---------------------------------------------------
@@ -165,8 +168,7 @@ class StallWatch:
         self.meter = meter
         self.main = threading.get_ident()
         self.stalls: list[dict[str, Any]] = []
-        self._current: tuple[int, float, list[str]] | None = None  # (seq, started, samples)
-        self._seq = 0
+        self._current: tuple[float, list[str]] | None = None  # (started, samples) of the running callback
         self._stop = threading.Event()
         self._original = asyncio.events.Handle._run
 
@@ -176,10 +178,9 @@ class StallWatch:
         def _run(handle: asyncio.events.Handle) -> None:
             if threading.get_ident() != watch.main:
                 return original(handle)
-            watch._seq += 1
             samples: list[str] = []
             started = time.perf_counter()
-            watch._current = (watch._seq, started, samples)
+            watch._current = (started, samples)
             try:
                 return original(handle)
             finally:
@@ -198,11 +199,11 @@ class StallWatch:
     def _sample(self) -> None:
         while not self._stop.wait(SAMPLE_EVERY):
             current = self._current
-            if current is None or time.perf_counter() - current[1] < SAMPLE_AFTER:
+            if current is None or time.perf_counter() - current[0] < SAMPLE_AFTER:
                 continue
             frame = sys._current_frames().get(self.main)
-            if frame is not None and self._current is current:
-                current[2].append(_where(frame))
+            if frame is not None and self._current is current:  # still the same callback
+                current[1].append(_where(frame))
 
     def _record(self, handle: asyncio.events.Handle, took: float, samples: list[str]) -> None:
         if samples:
@@ -508,11 +509,14 @@ def measure(table: Table) -> None:
             table.add(f"{name}, p99 lag", _ms(p99), f"<= {P99_LAG_MS} ms", p99 * 1000 <= P99_LAG_MS)
             table.add(f"{name}, worst lag by phase (+{DELAY * 1000:.0f} ms)", _phases(slow["samples"]))
             for where, n, total, worst, phases in _top_stalls(slow["stalls"])[:TOP_STALLS]:
-                table.add(f"  blocks the loop: {where}",
-                          f"{n} x, {total:.0f} ms in all, longest {worst:.0f} ms ({', '.join(phases)})")
+                table.add("  blocks the loop",
+                          f"{total:.0f} ms in {n} x, longest {worst:.0f} ms ({', '.join(phases)}): {where}")
             table.add(f"{name}, direct PostgreSQL (reference): loop lag",
                       _lag_summary([lag for _, lag in direct["samples"]]))
             table.add(f"{name}, worst lag by phase (direct)", _phases(direct["samples"]))
+            for where, n, total, worst, phases in _top_stalls(direct["stalls"])[:TOP_DIRECT]:
+                table.add("  blocks the loop (direct)",
+                          f"{total:.0f} ms in {n} x, longest {worst:.0f} ms ({', '.join(phases)}): {where}")
     finally:
         proxy.stop()
     table.add("machine", machine())
