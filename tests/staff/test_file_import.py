@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, Static, TextArea
 
 from models.config import Settings
@@ -250,5 +251,24 @@ def test_at_the_workstation_the_tab_loads_from_the_folder_and_refuses_the_rest(p
         assert _path_error(screen) == ""
         assert body.text == "Call us any time.\n"
         assert screen.query_one("#doc-title", Input).value == "after care plan"
+
+    _open_documents({"file_import": FileImport(str(folder))}, check)
+
+
+def test_a_loaded_files_escape_sequences_never_reach_the_staff_terminal(portal, clock, folder):
+    """The document body drew what it held: an OSC in a file retitled the staff terminal."""
+    (folder / "letter.txt").write_text("Dear Sam,\x1b]0;PWNED\x07\nsee you \x1b[31msoon\x1b[0m.\n", encoding="utf-8")
+
+    async def check(app, screen, pilot):
+        screen.query_one("#doc-path", Input).value = "letter.txt"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        body = screen.query_one("#doc-body", TextArea)
+        assert body.text == "Dear Sam,\nsee you soon.\n"
+        body.focus()
+        await pilot.press("end")
+        app.post_message(events.Paste("\x1b[2J and more"))
+        await pilot.pause()
+        assert "\x1b" not in body.text
 
     _open_documents({"file_import": FileImport(str(folder))}, check)

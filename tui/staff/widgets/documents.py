@@ -16,6 +16,7 @@ from models.records import documents_for_staff, share_document
 from models.tables import Client
 from models.text import InvalidInput
 from tui.plain_input import PlainInput
+from tui.plain_text_area import PlainTextArea
 from tui.runtime import plain
 
 from ..files import IMPORT_OFF, REMOTE, FileImport, FileProblem
@@ -54,7 +55,7 @@ class DocumentsTab(VerticalScroll):
             yield Label("Title", classes="field-label")
             yield PlainInput(id="doc-title", placeholder="e.g. Treatment plan", max_length=100)
         yield Static("", id="title-error", classes="field-error")
-        yield TextArea(id="doc-body", soft_wrap=True, show_line_numbers=False)
+        yield PlainTextArea(id="doc-body", soft_wrap=True, show_line_numbers=False)
         yield Static("", id="document-error", classes="field-error")
         files = self.file_import
         if files is not None and files.enabled:
