@@ -54,6 +54,7 @@ class Action(str, enum.Enum):
     RESEND = "resend"
     CHANGE_OWNER = "change_owner"
     REVOKE = "revoke"
+    UNLOCK = "unlock"
 
     @property
     def label(self) -> str:
@@ -62,6 +63,7 @@ class Action(str, enum.Enum):
             "resend": "Resend Invite",
             "change_owner": "Change Ownership",
             "revoke": "Revoke Access",
+            "unlock": "Unlock Portal Login",
         }[self.value]
 
 
@@ -95,6 +97,7 @@ class OwnerState:
     access: ChartAccess | None = None
     invitation: Invitation | None = None
     now: dt.datetime = field(default_factory=clock.now)
+    login_locked_until: dt.datetime | None = None  # the owner's account, after wrong passwords
 
     @property
     def label(self) -> str:
@@ -102,7 +105,8 @@ class OwnerState:
 
     @property
     def actions(self) -> tuple[Action, ...]:
-        return ALLOWED[self.status]
+        unlock = (Action.UNLOCK,) if self.login_locked_until is not None else ()
+        return unlock + ALLOWED[self.status]
 
     @property
     def locked(self) -> bool:
@@ -130,7 +134,10 @@ def _state_from(access: ChartAccess | None, latest: Invitation | None, now: dt.d
     if access is None:
         return OwnerState(OwnerStatus.NONE, None, None, now)
     if access.account_id is not None:
-        return OwnerState(OwnerStatus.ACTIVE, access, latest, now)
+        locked_until = access.account.locked_until  # joined by owner_states: no query here
+        if locked_until is not None and locked_until <= now:
+            locked_until = None
+        return OwnerState(OwnerStatus.ACTIVE, access, latest, now, locked_until)
     if latest is not None and is_usable(latest, now):
         return OwnerState(OwnerStatus.INVITED, access, latest, now)
     return OwnerState(OwnerStatus.EXPIRED, access, latest, now)
@@ -151,7 +158,9 @@ def owner_states(client_ids: list[int]) -> dict[int, OwnerState]:
     ids = list(client_ids)
     accesses = {
         a.client_id: a
-        for a in ChartAccess.select().where(ChartAccess.client.in_(ids) & ChartAccess.ended_at.is_null())
+        for a in ChartAccess.select(ChartAccess, PortalAccount.id, PortalAccount.locked_until)
+        .join(PortalAccount, join_type=JOIN.LEFT_OUTER, on=(ChartAccess.account == PortalAccount.id))
+        .where(ChartAccess.client.in_(ids) & ChartAccess.ended_at.is_null())
     }
     latest: dict[int, Invitation] = {}
     if accesses:
@@ -380,6 +389,16 @@ def resend_invite(by: Actor, client: Client) -> OwnerState:
         _void_codes(client, clock.now())
         _issue_invitation(by, client, access, is_resend=True)
     return owner_state(client)
+
+
+def unlock_owner_login(by: Actor, client: Client) -> bool:
+    """Lift the lockout of the chart owner's portal login; True if one was lifted."""
+    from .auth import unlock_client_account  # auth builds on this module
+
+    access = current_access(client)
+    if access is None or access.account_id is None:
+        raise StateConflict("This chart's owner has no portal login to unlock.")
+    return unlock_client_account(by, access.account_id)
 
 
 def revoke_access(by: Actor, client: Client) -> OwnerState:

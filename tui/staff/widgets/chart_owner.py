@@ -114,6 +114,13 @@ class ChartOwnerBox(Vertical, can_focus=True):
             since = when(access.granted_at) if access.granted_at else ""
             self._line(invite, f"Portal account active since {since}." if since else "Portal account active.")
             self._line(delivery, "")
+            if state.login_locked_until is not None:
+                self._line(
+                    advice,
+                    f"Portal login locked until {when(state.login_locked_until)} after too many wrong "
+                    "passwords. ⋮ › Unlock Portal Login lifts it.",
+                )
+            advice.set_class(state.login_locked_until is not None, "problem")
             return
         if inv is None:
             self._line(invite, "No invitation has been sent.")

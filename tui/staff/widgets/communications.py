@@ -16,6 +16,7 @@ from models.access import (
     owner_candidates,
     resend_invite,
     revoke_access,
+    unlock_owner_login,
     valid_days,
 )
 from models.errors import DomainError
@@ -107,6 +108,7 @@ class CommunicationsTab(VerticalScroll):
             Action.RESEND: self.ask_resend,
             Action.CHANGE_OWNER: self.ask_change_owner,
             Action.REVOKE: self.ask_revoke,
+            Action.UNLOCK: self.ask_unlock,
         }
         handlers[action]()
 
@@ -132,6 +134,20 @@ class CommunicationsTab(VerticalScroll):
         self._confirm("Resend Invite", body, "Resend Invite", lambda: self.perform(
             lambda: resend_invite(self.app.actor, self.client),
             f"Invitation resent to {access.email}. It expires in {days} days.",
+        ))
+
+    def ask_unlock(self) -> None:
+        access = self.box.state.access if self.box.state else None
+        if access is None:
+            return
+        body = (
+            f"{access.owner_name} ({access.email}) can sign in to the portal again at once.\n\n"
+            "Their login was locked after too many wrong passwords. If they did not type them, "
+            "suggest they choose a new password."
+        )
+        self._confirm("Unlock Portal Login", body, "Unlock", lambda: self.perform(
+            lambda: unlock_owner_login(self.app.actor, self.client),
+            f"{access.owner_name} can sign in to the portal again.",
         ))
 
     def ask_revoke(self) -> None:
