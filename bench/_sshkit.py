@@ -74,7 +74,7 @@ def _seed_here(data_dir: Path, accounts: int) -> dict:
     import argon2
 
     from models import passwords
-    from models.access import activate_access
+    from models.chart_owner import activate_access
     from models.audit import Actor
     from models.charts import create_chart
     from models.config import load_settings

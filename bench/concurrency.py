@@ -62,7 +62,7 @@ def _worker(n: int, data_dir: str, seconds: float, go, ready, results) -> None:
     from peewee import OperationalError
 
     from models import clock
-    from models.access import activate_access, resend_invite
+    from models.chart_owner import activate_access, resend_invite
     from models.audit import Actor
     from models.charts import create_chart
     from models.records import ClientViewer, request_appointment

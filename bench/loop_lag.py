@@ -380,7 +380,7 @@ async def drive_kiosk(meter: LagMeter) -> None:
 def drive(which: str, out: Path) -> None:
     """One drive in this process (the portal opened from PORTAL_* as the
     product does); writes the ticks and stalls to `out` as JSON."""
-    from tui.runtime import open_app_storage
+    from tui.shared.runtime import open_app_storage
 
     open_app_storage()
     meter = LagMeter()

@@ -15,7 +15,7 @@ def _p95(samples: list[float]) -> float:
 
 
 def run() -> Table:
-    from models.access import owner_states
+    from models.chart_owner import owner_states
     from models.charts import search_charts
     from tests.query_counter import count_queries
 

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from . import clock, codes, passwords, throttle
-from .access import charts_of_account, has_access
+from .chart_owner import charts_of_account, has_access
 from .audit import Actor, record
 from .dates import parse_dob
 from .db import database, lock_rows

@@ -193,7 +193,7 @@ def search_charts(term: str = "", *, queue: str = "all", page: int = 0, page_siz
     order up to the end of the page and merged here: an OR in SQL would make
     the database collect and sort every match of a one-letter search.
     """
-    from .access import queue_condition
+    from .chart_owner import queue_condition
 
     conds = _term_conditions(term) or [None]
     extra = queue_condition(queue) if queue != "all" else None

@@ -15,6 +15,17 @@ import platformdirs
 
 APP_NAME = "client-portal-kiosk"
 
+# Each default is defined here once; settings, screens and rules read it from here.
+INVITE_VALID_DAYS = 7                 # an invitation code's window
+KIOSK_IDLE_SECONDS = 120              # the kiosk logs out after this long without input ...
+KIOSK_WARNING_SECONDS = 30            # ... after a countdown this long
+KIOSK_SESSION_POLL_SECONDS = 2.0      # how soon an open kiosk notices a revoke or log-out elsewhere
+STAFF_SESSION_POLL_SECONDS = 5.0      # the same for a staff session
+OWNER_BOX_REFRESH_SECONDS = 3.0       # the Chart Owner box re-reads what changes on its own (mail, expiry)
+MAILBOX_POLL_SECONDS = 1.0            # the demo mailbox looks for new messages
+SSH_IDLE_SECONDS = 15 * 60
+SSH_MAX_SESSION_SECONDS = 8 * 60 * 60
+
 
 @dataclass(frozen=True)
 class SmtpSettings:
@@ -35,18 +46,18 @@ class SmtpSettings:
 class Settings:
     data_dir: Path
     database_url: str = ""         # empty: sqlite file in data_dir
-    invite_valid_days: int = 7
+    invite_valid_days: int = INVITE_VALID_DAYS
     time_zone: str = "America/New_York"
-    kiosk_idle_seconds: int = 120
-    kiosk_warning_seconds: int = 30
+    kiosk_idle_seconds: int = KIOSK_IDLE_SECONDS
+    kiosk_warning_seconds: int = KIOSK_WARNING_SECONDS
     ssh_host: str = "127.0.0.1"
     ssh_port: int = 2222
     ssh_public_host: str = ""      # what emails tell clients to ssh to
     ssh_max_sessions: int = 50
     ssh_max_sessions_per_address: int = 4     # app sessions at once from one address (IPv6: /64)
     ssh_max_connections_per_address: int = 4  # SSH connections at once from one address
-    ssh_idle_seconds: int = 15 * 60
-    ssh_max_session_seconds: int = 8 * 60 * 60
+    ssh_idle_seconds: int = SSH_IDLE_SECONDS
+    ssh_max_session_seconds: int = SSH_MAX_SESSION_SECONDS
     ssh_staff_keys: str = ""       # authorized_keys file; empty: staff open
     demo: bool = False
     import_folder: str = ""        # the staff workstation loads documents only from here; empty: off

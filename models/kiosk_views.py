@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from . import clock
-from .access import charts_of_account
+from .chart_owner import charts_of_account
 from .audit import recent_for_actor
 from .dates import readable
 from .tables import PortalAccount

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import Case, fn
 
 from . import clock
-from .access import has_access
+from .chart_owner import has_access
 from .audit import Actor, record
 from .db import database
 from .errors import NotAllowed, StateConflict

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import clock, codes, passwords, throttle
-from .access import is_usable, lock_chart, valid_days
+from .chart_owner import is_usable, lock_chart, valid_days
 from .audit import Actor, record
 from .dates import parse_dob
 from .auth import LOGIN_FAILED, verify_account_password

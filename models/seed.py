@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from . import access, clock
+from . import chart_owner, clock
 from .audit import Actor
 from .auth import add_staff_user
 from .charts import add_contact, create_chart
@@ -103,16 +103,16 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
             client = create_chart(desk, first_name=first, last_name=last, date_of_birth=dob, email=email)
         if story == "expired":
             with at(9):
-                access.activate_access(desk, client)
+                chart_owner.activate_access(desk, client)
         elif story == "invited":
             with at(1):
-                access.activate_access(desk, client)
+                chart_owner.activate_access(desk, client)
         elif story == "invited_old":
             with at(6):
-                access.activate_access(desk, client)
+                chart_owner.activate_access(desk, client)
         elif story in ("active", "revoked"):
             with at(20):
-                access.activate_access(desk, client)
+                chart_owner.activate_access(desk, client)
                 account = _register_latest(last, dob)
                 report.logins.append((email, f"{first} {last}"))
             with at(10):
@@ -127,11 +127,11 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
                 request_appointment(viewer, mode="in_person", preferred_at=real_now + dt.timedelta(days=12), reason="Monthly session")
             if story == "revoked":
                 with at(2):
-                    access.revoke_access(desk, client)
+                    chart_owner.revoke_access(desk, client)
                 report.logins.pop()
         elif story == "locked":
             with at(3):
-                access.activate_access(desk, client)
+                chart_owner.activate_access(desk, client)
                 code = _code_of_last_invitation()
                 for wrong in ("Kimm", "Kym", "King"):
                     try:
@@ -143,7 +143,7 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
             with at(25):
                 mother = add_contact(desk, client, first_name=mother_first, last_name=last, relationship="parent", email=f"{mother_first.lower()}.{last.lower()}@example.com")
                 add_contact(desk, client, first_name="Tom", last_name="Rhodes", relationship="case_worker", email="t.rhodes@county.example")
-                access.activate_access(desk, client, contact_id=mother.id)
+                chart_owner.activate_access(desk, client, contact_id=mother.id)
                 if story == "minor":
                     account = _register_latest(last, dob)
                     report.logins.append((mother.email, f"{mother_first} {last} (parent of {first})"))
@@ -154,7 +154,7 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
         elif story == "sibling":
             with at(5):
                 mother = add_contact(desk, client, first_name="Grace", last_name=last, relationship="parent", email="grace.chen@example.com")
-                access.activate_access(desk, client, contact_id=mother.id)  # granted: she already has an account
+                chart_owner.activate_access(desk, client, contact_id=mother.id)  # granted: she already has an account
         report.charts += 1
 
     for i, (first, last) in enumerate(zip(FILLER_FIRST, FILLER_LAST)):
@@ -162,13 +162,13 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
             client = create_chart(desk, first_name=first, last_name=last, date_of_birth=dt.date(1970 + i, (i % 12) + 1, (i % 27) + 1), email=f"{first.lower()}.{last.lower()}@example.com")
         if i % 3 == 0:  # a spread of invitations: some still open, some past their window
             with at(i % 11):
-                access.activate_access(desk, client)
+                chart_owner.activate_access(desk, client)
         report.charts += 1
 
     _settle_history()
     from .tables import Client
 
-    states = access.owner_states([c.id for c in Client.select(Client.id)])
+    states = chart_owner.owner_states([c.id for c in Client.select(Client.id)])
     for state in states.values():
         report.by_state[state.label] = report.by_state.get(state.label, 0) + 1
     return report

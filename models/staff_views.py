@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from . import clock
-from .access import OwnerState, is_pending, owner_states
+from .chart_owner import OwnerState, is_pending, owner_states
 from .charts import PAGE_SIZE, search_charts
 from .tables import Client, Invitation, OutboxMessage
 
@@ -122,7 +122,7 @@ NO_EMAIL = InvitationEmail("", "not queued")
 
 def _failure_words(gave_up: bool, reason: str) -> tuple[str, str]:
     """(what happened, what to do) for an invitation email that will not be sent."""
-    from .access import Action
+    from .chart_owner import Action
 
     then = f"then use ⋮ › {Action.RESEND.label}."
     if gave_up:

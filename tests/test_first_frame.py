@@ -1,7 +1,7 @@
 """The first frame each app writes to a real terminal is the whole screen.
 
 Textual drops the first frame it renders during start-up and then sends only
-partial updates; without tui/first_frame.py the kiosk's first write showed a
+partial updates; without tui/textual_patches/first_frame.py the kiosk's first write showed a
 few labels and buttons but no box, no focused "Log in" button and no key
 hints (the rest came a frame tick later). These tests run the real command
 on a pseudo-terminal, take the first write that shows the screen's title,

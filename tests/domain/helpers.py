@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from models.access import activate_access
+from models.chart_owner import activate_access
 from models.audit import Actor
 from models.auth import add_staff_user
 from models.charts import add_contact, create_chart

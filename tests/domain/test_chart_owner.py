@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from models import access
-from models.access import Action, OwnerStatus, owner_state
+from models import chart_owner
+from models.chart_owner import Action, OwnerStatus, owner_state
 from models.auth import client_login, session_status
 from models.errors import StateConflict
 from models.registration import RegistrationError, check_code, register
@@ -48,7 +48,7 @@ def test_invited_tag_counts_days_left(portal, clock):
 def test_resend_voids_old_code_and_starts_fresh_window(portal, clock):
     client, old = invited_chart()
     clock.advance(days=8)
-    state = access.resend_invite(STAFF, client)
+    state = chart_owner.resend_invite(STAFF, client)
     new = last_code()
     assert state.status is OwnerStatus.INVITED
     assert state.invitation.expires_at == clock.now().replace(microsecond=0) + __import__("datetime").timedelta(days=7)
@@ -60,7 +60,7 @@ def test_resend_voids_old_code_and_starts_fresh_window(portal, clock):
 
 def test_resend_while_still_valid_also_voids_old_code(portal, clock):
     client, old = invited_chart()
-    access.resend_invite(STAFF, client)
+    chart_owner.resend_invite(STAFF, client)
     assert not check_code(old)
     assert Invitation.select().where(Invitation.superseded_at.is_null(False)).count() == 1
 
@@ -70,7 +70,7 @@ def test_revoke_voids_codes_and_ends_open_session(portal, clock):
     register(code, "Rivera", "04/13/2001", GOOD_PASSWORD, GOOD_PASSWORD)
     login = client_login("jamie@example.com", GOOD_PASSWORD)
     assert login.ok and session_status(login.session_id).alive
-    state = access.revoke_access(STAFF, client)
+    state = chart_owner.revoke_access(STAFF, client)
     assert state.status is OwnerStatus.NONE
     assert not session_status(login.session_id).alive
     assert not client_login("jamie@example.com", GOOD_PASSWORD).ok
@@ -79,16 +79,16 @@ def test_revoke_voids_codes_and_ends_open_session(portal, clock):
 
 def test_revoke_of_pending_invitation_voids_code(portal):
     client, code = invited_chart()
-    access.revoke_access(STAFF, client)
+    chart_owner.revoke_access(STAFF, client)
     assert not check_code(code)
 
 
 def test_reactivating_registered_owner_grants_without_invitation(portal):
     client, code = invited_chart()
     register(code, "Rivera", "04/13/2001", GOOD_PASSWORD, GOOD_PASSWORD)
-    access.revoke_access(STAFF, client)
+    chart_owner.revoke_access(STAFF, client)
     invitations_before = Invitation.select().count()
-    state = access.activate_access(STAFF, client)
+    state = chart_owner.activate_access(STAFF, client)
     assert state.status is OwnerStatus.ACTIVE
     assert Invitation.select().count() == invitations_before
     assert OutboxMessage.select().where(OutboxMessage.kind == "access_granted").count() == 1
@@ -100,7 +100,7 @@ def test_change_ownership_to_guardian(portal):
     register(code, "Rivera", "04/13/2001", GOOD_PASSWORD, GOOD_PASSWORD)
     login = client_login("jamie@example.com", GOOD_PASSWORD)
     parent = guardian_of(client)
-    state = access.change_ownership(STAFF, client, contact_id=parent.id)
+    state = chart_owner.change_ownership(STAFF, client, contact_id=parent.id)
     assert state.status is OwnerStatus.INVITED
     assert state.access.owner_name == "Pat Rivera"
     assert state.access.relationship == "parent"
@@ -114,23 +114,23 @@ def test_change_ownership_to_guardian(portal):
 def test_change_ownership_voids_pending_code(portal):
     client, code = invited_chart()
     parent = guardian_of(client)
-    access.change_ownership(STAFF, client, contact_id=parent.id)
+    chart_owner.change_ownership(STAFF, client, contact_id=parent.id)
     assert not check_code(code)
 
 
 def test_change_to_same_owner_is_refused(portal):
     client, _ = invited_chart()
     with pytest.raises(StateConflict):
-        access.change_ownership(STAFF, client, contact_id=None)
+        chart_owner.change_ownership(STAFF, client, contact_id=None)
 
 
 def test_activate_twice_is_refused_and_resend_needs_owner(portal):
     client, _ = invited_chart()
     with pytest.raises(StateConflict):
-        access.activate_access(STAFF, client)
+        chart_owner.activate_access(STAFF, client)
     other = make_chart(first="Sam", last="Lee", email="sam@example.com")
     with pytest.raises(StateConflict):
-        access.resend_invite(STAFF, other)
+        chart_owner.resend_invite(STAFF, other)
 
 
 def test_activate_needs_an_email(portal):
@@ -139,7 +139,7 @@ def test_activate_needs_an_email(portal):
     from models.text import InvalidInput
 
     with pytest.raises(InvalidInput):
-        access.activate_access(STAFF, client)
+        chart_owner.activate_access(STAFF, client)
     assert owner_state(client).status is OwnerStatus.NONE
 
 
@@ -149,24 +149,24 @@ def test_one_account_owns_several_charts(portal):
     b = make_chart(first="Ben", last="Stone", dob="03/04/2017", email="")
     pa = guardian_of(a, "mom@example.com")
     pb = guardian_of(b, "mom@example.com")
-    access.activate_access(STAFF, a, contact_id=pa.id)
+    chart_owner.activate_access(STAFF, a, contact_id=pa.id)
     register(last_code(), "Stone", "01/02/2015", GOOD_PASSWORD, GOOD_PASSWORD)
-    state = access.activate_access(STAFF, b, contact_id=pb.id)
+    state = chart_owner.activate_access(STAFF, b, contact_id=pb.id)
     assert state.status is OwnerStatus.ACTIVE  # granted: she already has an account
-    assert [c.first_name for c in access.charts_of_account(state.access.account_id)] == ["Ava", "Ben"]
+    assert [c.first_name for c in chart_owner.charts_of_account(state.access.account_id)] == ["Ava", "Ben"]
 
 
 def test_states_of_a_page_take_constant_queries(portal, clock):
     make_staff()
     clients = [make_chart(first=f"N{i}", last="Page", email=f"p{i}@example.com") for i in range(12)]
     for c in clients[:8]:
-        access.activate_access(STAFF, c)
+        chart_owner.activate_access(STAFF, c)
     from tests.query_counter import count_queries
 
     with count_queries() as small:
-        access.owner_states([c.id for c in clients[:3]])
+        chart_owner.owner_states([c.id for c in clients[:3]])
     with count_queries() as large:
-        access.owner_states([c.id for c in clients])
+        chart_owner.owner_states([c.id for c in clients])
     assert small.count == large.count <= 3
 
 
@@ -175,10 +175,10 @@ def test_queue_conditions_find_invited_and_expired(portal, clock):
 
     make_staff()
     early = make_chart(first="Early", last="Queue", email="e@example.com")
-    access.activate_access(STAFF, early)
+    chart_owner.activate_access(STAFF, early)
     clock.advance(days=5)
     late = make_chart(first="Late", last="Queue", email="l@example.com")
-    access.activate_access(STAFF, late)
+    chart_owner.activate_access(STAFF, late)
     clock.advance(days=3)
     assert [c.first_name for c in search_charts(queue="expired").rows] == ["Early"]
     assert [c.first_name for c in search_charts(queue="invited").rows] == ["Late"]

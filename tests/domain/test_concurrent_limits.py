@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from models import access, auth, codes, throttle
+from models import chart_owner, auth, codes, throttle
 from models.db import database
 from models.registration import LOCKED, MAX_MATCH_FAILURES, RegistrationError, check_code, register
 from models.tables import AuditEvent, Invitation, OutboxMessage, PasswordReset, PortalAccount, StaffUser
@@ -163,9 +163,9 @@ def test_registration_with_an_existing_account_is_a_counted_login(portal, clock)
     make_staff()
     older = make_chart(first="Ava", last="Stone", dob="01/02/2015", email="")
     younger = make_chart(first="Ben", last="Stone", dob="03/04/2017", email="")
-    access.activate_access(STAFF, older, contact_id=guardian_of(older, "mom@example.com").id)
+    chart_owner.activate_access(STAFF, older, contact_id=guardian_of(older, "mom@example.com").id)
     first = last_code()
-    access.activate_access(STAFF, younger, contact_id=guardian_of(younger, "mom@example.com").id)
+    chart_owner.activate_access(STAFF, younger, contact_id=guardian_of(younger, "mom@example.com").id)
     second = last_code()
     register(first, "Stone", "01/02/2015", GOOD_PASSWORD, GOOD_PASSWORD)
 

@@ -1,7 +1,7 @@
 """Logins, lockout, sessions, and scoping of every client read."""
 import pytest
 
-from models import access, auth
+from models import chart_owner, auth
 from models.errors import NotAllowed
 from models.records import (
     ClientViewer,
@@ -29,7 +29,7 @@ def registered(first="Jamie", last="Rivera", dob="04/13/2001", email="jamie@exam
         client, code = invited_chart(first=first, last=last, dob=dob, email=email)
     else:
         client = make_chart(first=first, last=last, dob=dob, email=email)
-        access.activate_access(STAFF, client)
+        chart_owner.activate_access(STAFF, client)
         code = last_code()
     done = register(code, last, dob, GOOD_PASSWORD, GOOD_PASSWORD)
     return client, done.account_id

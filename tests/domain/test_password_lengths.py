@@ -186,13 +186,13 @@ def test_a_password_with_bytes_that_were_not_utf8_does_not_crash_the_hash(portal
 
 
 def test_a_password_set_at_the_cli_is_the_one_the_fields_let_people_type(portal):
-    """The fields drop invisible characters and controls (tui.plain_input); getpass does not."""
+    """The fields drop invisible characters and controls (tui.shared.plain_input); getpass does not."""
     import asyncio
 
     from textual import events
     from textual.app import App
 
-    from tui.plain_input import PlainInput
+    from tui.shared.plain_input import PlainInput
 
     typed_at_cli = passphrase(40) + "\u200d\u202e\x1b[31m"
     auth.add_staff_user("dana", "Dana Scully", "clinician", typed_at_cli)

@@ -1,8 +1,8 @@
 """Writers racing on one chart: a resend and a registration never both win."""
 import threading
 
-from models import access
-from models.access import OwnerStatus
+from models import chart_owner
+from models.chart_owner import OwnerStatus
 from models.db import database
 from models.errors import StateConflict
 from models.registration import RegistrationError, register
@@ -28,7 +28,7 @@ def _race(client, code):
         with database.connection_context():
             barrier.wait()
             try:
-                access.resend_invite(STAFF, client)
+                chart_owner.resend_invite(STAFF, client)
                 results["resend"] = "won"
             except StateConflict:
                 results["resend"] = "lost"
@@ -46,11 +46,11 @@ def test_resend_and_registration_never_both_win(portal):
     outcomes = set()
     for i in range(6):
         client = make_chart(first=f"Race{i}", email=f"race{i}@example.com")
-        access.activate_access(STAFF, client)
+        chart_owner.activate_access(STAFF, client)
         results = _race(client, last_code())
         outcomes.add(tuple(sorted(results.items())))
         assert sorted(results.values()) == ["lost", "won"], results
-        state = access.owner_state(client)
+        state = chart_owner.owner_state(client)
         pending = Invitation.select().where(
             (Invitation.client == client) & Invitation.consumed_at.is_null() & Invitation.superseded_at.is_null()
         ).count()

@@ -1,8 +1,8 @@
 """Registering with a code: identity match, lock, password policy, single use."""
 import pytest
 
-from models import access, codes
-from models.access import OwnerStatus, owner_state
+from models import chart_owner, codes
+from models.chart_owner import OwnerStatus, owner_state
 from models.auth import LOGIN_FAILED
 from models.registration import RegistrationError, bad_code_message, check_code, register
 from models.tables import Invitation, PortalAccount
@@ -38,15 +38,15 @@ def test_every_bad_code_gets_the_same_message(portal, clock):
     from .helpers import last_code, make_chart
 
     other = make_chart(first="Sam", last="Lee", email="sam@example.com")
-    access.activate_access(STAFF, other)
+    chart_owner.activate_access(STAFF, other)
     replaced = last_code()
-    access.resend_invite(STAFF, other)
+    chart_owner.resend_invite(STAFF, other)
     third = make_chart(first="Kim", last="Park", email="kim@example.com")
-    access.activate_access(STAFF, third)
+    chart_owner.activate_access(STAFF, third)
     revoked = last_code()
-    access.revoke_access(STAFF, third)
+    chart_owner.revoke_access(STAFF, third)
     fourth = make_chart(first="Al", last="Ng", email="al@example.com")
-    access.activate_access(STAFF, fourth)
+    chart_owner.activate_access(STAFF, fourth)
     expired = last_code()
     clock.advance(days=8)
     messages = set()
@@ -69,7 +69,7 @@ def test_three_wrong_matches_lock_the_invitation(portal):
         register(code, "Rivera", "04/13/2001", GOOD_PASSWORD, GOOD_PASSWORD)
     state = owner_state(client)
     assert state.status is OwnerStatus.EXPIRED and state.locked
-    access.resend_invite(STAFF, client)
+    chart_owner.resend_invite(STAFF, client)
     from .helpers import last_code
 
     register(last_code(), "Rivera", "04/13/2001", GOOD_PASSWORD, GOOD_PASSWORD)
@@ -111,9 +111,9 @@ def test_second_chart_links_to_existing_account_with_its_password(portal):
     make_staff()
     older = make_chart(first="Ava", last="Stone", dob="01/02/2015", email="")
     younger = make_chart(first="Ben", last="Stone", dob="03/04/2017", email="")
-    access.activate_access(STAFF, older, contact_id=guardian_of(older, "mom@example.com").id)
+    chart_owner.activate_access(STAFF, older, contact_id=guardian_of(older, "mom@example.com").id)
     first_code = last_code()
-    access.activate_access(STAFF, younger, contact_id=guardian_of(younger, "mom@example.com").id)
+    chart_owner.activate_access(STAFF, younger, contact_id=guardian_of(younger, "mom@example.com").id)
     second_code = last_code()
     register(first_code, "Stone", "01/02/2015", GOOD_PASSWORD, GOOD_PASSWORD)
     other = "another good passphrase here"
@@ -124,7 +124,7 @@ def test_second_chart_links_to_existing_account_with_its_password(portal):
     done = register(second_code, "Stone", "03/04/2017", GOOD_PASSWORD, "")
     assert done.existing_account
     assert PortalAccount.select().count() == 1
-    assert len(access.charts_of_account(done.account_id)) == 2
+    assert len(chart_owner.charts_of_account(done.account_id)) == 2
 
 
 def test_only_a_digest_of_the_code_is_stored(portal):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import argon2
 
-from models import access, passwords
+from models import chart_owner, passwords
 from models.audit import Actor
 from models.config import Settings
 from models.registration import RegistrationError, register
@@ -30,13 +30,13 @@ def main(data_dir: str, seed: int) -> None:
         client = Client.get_by_id(rng.choice(ids))
         op = rng.choice(["resend", "revoke", "register", "register"])
         try:
-            state = access.owner_state(client)
-            if state.status is access.OwnerStatus.NONE:
-                access.activate_access(STAFF, client)
-            elif op == "resend" and state.status is not access.OwnerStatus.ACTIVE:
-                access.resend_invite(STAFF, client)
+            state = chart_owner.owner_state(client)
+            if state.status is chart_owner.OwnerStatus.NONE:
+                chart_owner.activate_access(STAFF, client)
+            elif op == "resend" and state.status is not chart_owner.OwnerStatus.ACTIVE:
+                chart_owner.resend_invite(STAFF, client)
             elif op == "revoke":
-                access.revoke_access(STAFF, client)
+                chart_owner.revoke_access(STAFF, client)
             elif op == "register" and state.invitation is not None:
                 msg = OutboxMessage.get(OutboxMessage.invitation == state.invitation.id)
                 code = json.loads(msg.context)["code"]

@@ -158,7 +158,7 @@ STORED = settings(max_examples=40, deadline=None, suppress_health_check=[HealthC
 
 
 def test_nothing_stored_holds_what_the_rule_removes(portal):
-    from models.access import activate_access
+    from models.chart_owner import activate_access
     from models.auth import add_staff_user
     from models.charts import add_contact, create_chart, update_chart
     from models.practice import update_practice
@@ -258,7 +258,7 @@ def test_portal_staff_add_refuses_a_full_name_of_only_controls(portal, monkeypat
 def parse(chunks: list[str]) -> list:
     from textual._xterm_parser import XTermParser
 
-    from tui.terminal_input import WholePasteParser
+    from tui.textual_patches.terminal_input import WholePasteParser
 
     parser = WholePasteParser()
     assert isinstance(parser, XTermParser)
@@ -285,7 +285,7 @@ def test_install_makes_the_drivers_use_it(monkeypatch):
     import textual._xterm_parser as xterm_parser
     from textual.drivers import linux_driver
 
-    from tui.terminal_input import WholePasteParser, install
+    from tui.textual_patches.terminal_input import WholePasteParser, install
 
     monkeypatch.setattr(xterm_parser, "XTermParser", xterm_parser.XTermParser)
     monkeypatch.setattr(linux_driver, "XTermParser", linux_driver.XTermParser)
@@ -459,7 +459,7 @@ def test_a_plain_text_area_keeps_lines_and_tabs_and_loses_the_rest():
     OSC 52 clipboard write)."""
     from textual.app import App
 
-    from tui.plain_text_area import PlainTextArea
+    from tui.shared.plain_text_area import PlainTextArea
 
     class Body(App):
         def compose(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import pytest
 
-from models import access
+from models import chart_owner
 from models.db import StorageUnavailable, database
 from models.errors import DomainError
 from models.integrity import problems
@@ -20,11 +20,11 @@ def test_read_only_database_refuses_cleanly(portal):
     database.execute_sql("PRAGMA query_only = ON")
     try:
         with pytest.raises(StorageUnavailable) as err:
-            access.activate_access(STAFF, client)
+            chart_owner.activate_access(STAFF, client)
         assert isinstance(err.value, DomainError) and "read-only" in err.value.message
     finally:
         database.execute_sql("PRAGMA query_only = OFF")
-    assert access.owner_state(client).status is access.OwnerStatus.NONE
+    assert chart_owner.owner_state(client).status is chart_owner.OwnerStatus.NONE
     assert problems() == []
 
 
@@ -37,7 +37,7 @@ def test_full_disk_refuses_cleanly_and_leaves_nothing_half_done(portal):
     refused = 0
     for client in clients:
         try:
-            access.activate_access(STAFF, client)
+            chart_owner.activate_access(STAFF, client)
         except StorageUnavailable as exc:
             refused += 1
             assert "disk is full" in exc.message
@@ -72,14 +72,14 @@ def test_staff_screen_shows_the_message_instead_of_crashing(portal):
         async with app.run_test(size=(100, 40)) as pilot:
             tab = app.query_one(CommunicationsTab)
             for i in range(60):  # use up the slack in the last pages first
-                access.activate_access(STAFF, make_chart(first=f"Fill{i}", email=f"fill{i}@example.com"))
+                chart_owner.activate_access(STAFF, make_chart(first=f"Fill{i}", email=f"fill{i}@example.com"))
             pages = database.execute_sql("PRAGMA page_count").fetchone()[0]
             database.execute_sql(f"PRAGMA max_page_count = {pages}")
-            tab.perform(lambda: access.activate_access(STAFF, client), "done")
+            tab.perform(lambda: chart_owner.activate_access(STAFF, client), "done")
             await pilot.pause()
             database.execute_sql("PRAGMA max_page_count = 1073741823")
             assert app.is_running
 
     asyncio.run(run())
     assert any("can't save" in m for m in messages), messages
-    assert access.owner_state(client).status is access.OwnerStatus.NONE
+    assert chart_owner.owner_state(client).status is chart_owner.OwnerStatus.NONE

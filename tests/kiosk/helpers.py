@@ -6,7 +6,7 @@ import json
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from models.access import activate_access
+from models.chart_owner import activate_access
 from models.audit import Actor
 from models.charts import add_contact, create_chart
 from models.records import add_ledger_entry, share_document

@@ -5,7 +5,7 @@ import datetime as dt
 
 from textual.widgets import DataTable, OptionList, TabbedContent
 
-from models.access import activate_access
+from models.chart_owner import activate_access
 from models.records import ClientViewer, request_appointment
 from models.registration import register
 from models.tables import AppointmentRequest, AuditEvent, Document, PortalAccount

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from models.access import revoke_access
+from models.chart_owner import revoke_access
 from models.tables import LoginSession
 from tui.kiosk.app import ENDED_MESSAGE, IDLE_MESSAGE, KioskApp
 from tui.kiosk.dashboard import DashboardScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, ContentSwitcher, Input
 
-from models.access import resend_invite
+from models.chart_owner import resend_invite
 from models.registration import LOCKED, bad_code_message
 from models.tables import Invitation, PortalAccount
 from tui.kiosk.register import RegisterScreen

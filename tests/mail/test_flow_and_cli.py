@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from models.access import activate_access, resend_invite
+from models.chart_owner import activate_access, resend_invite
 from models.audit import Actor
 from models.auth import add_staff_user
 from models.charts import create_chart

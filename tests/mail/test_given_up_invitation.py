@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.access import Action, OwnerStatus, activate_access, owner_state
+from models.chart_owner import Action, OwnerStatus, activate_access, owner_state
 from models.mail.deliver import deliver_due
 from models.mail.local_server import LocalMailServer, MaildirHandler, local_smtp_settings
 from models.mail.state import delivery_state

@@ -36,7 +36,7 @@ async def _type(term: Term, *keys: str) -> None:
     """Keys one at a time at a typist's pace. Textual hands each key to the
     focused widget as it arrives, so in one burst a key can reach the widget
     that had the focus before an earlier key moved it (Tab is handled at
-    once, tui/focus_keys.py; Down then Enter on the client list is not)."""
+    once, tui/shared/focus_keys.py; Down then Enter on the client list is not)."""
     import asyncio
 
     for key in keys:

@@ -1,7 +1,7 @@
 """The Chart Owner workflow in the chart room: state tag, ⋮ menu, confirm, toast, redraw."""
 from __future__ import annotations
 
-from models.access import Action, OwnerStatus, owner_state
+from models.chart_owner import Action, OwnerStatus, owner_state
 from models.registration import check_code
 from models.tables import AuditEvent, OutboxMessage
 from tui.staff.app import StaffApp

@@ -5,7 +5,7 @@ import datetime as dt
 
 from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
 
-from models.access import OwnerStatus, activate_access, owner_state
+from models.chart_owner import OwnerStatus, activate_access, owner_state
 from models.charts import contacts_of
 from models.records import ClientViewer, balance_cents, open_document, request_appointment
 from models.tables import AppointmentRequest, AuditEvent, Client, Document, OutboxMessage, PortalAccount

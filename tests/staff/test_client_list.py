@@ -6,7 +6,7 @@ import time
 
 from textual.widgets import DataTable, Static
 
-from models.access import activate_access
+from models.chart_owner import activate_access
 from models.db import database
 from models.staff_views import client_list_page
 from models.tables import Client

@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.widgets import Button, Static
 
 from models import auth
-from models.access import Action, owner_state
+from models.chart_owner import Action, owner_state
 from models.tables import AuditEvent
 
 from .conftest import SIZE, drive, settle

@@ -1,7 +1,7 @@
 """The Chart Owner box notices when the invitation email goes out."""
 import asyncio
 
-from models.access import activate_access
+from models.chart_owner import activate_access
 from models.tables import OutboxMessage
 from tests.domain.helpers import STAFF, make_chart, make_staff
 

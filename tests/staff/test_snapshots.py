@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 
-from models.access import OwnerStatus, owner_state
+from models.chart_owner import OwnerStatus, owner_state
 from models.charts import get_chart
 from tui.staff.widgets.chart_owner import ChartOwnerBox
 

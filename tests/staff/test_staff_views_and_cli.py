@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.access import resend_invite, revoke_access
+from models.chart_owner import resend_invite, revoke_access
 from models.staff_views import _fallback_labels, client_list_page, delivery_labels, invitation_outcome
 from models.tables import Invitation, OutboxMessage, StaffUser
 from tests.query_counter import count_queries

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         code = read_code_fd(args.code_fd)
 
     def build():
-        from tui.runtime import open_app_storage
+        from tui.shared.runtime import open_app_storage
 
         settings = open_app_storage()
         from tui.kiosk.app import KioskApp  # Textual is imported only here

@@ -51,7 +51,7 @@ def run_app(args: argparse.Namespace) -> int:
     from tui.startup import run_app
 
     def build():
-        from tui.runtime import open_app_storage
+        from tui.shared.runtime import open_app_storage
 
         settings = open_app_storage()
         from tui.staff.app import StaffApp
@@ -71,7 +71,7 @@ def _ask(prompt: str, given: str | None) -> str:
 def run_add(args: argparse.Namespace) -> int:
     from models.auth import add_staff_user
     from models.text import InvalidInput
-    from tui.runtime import open_app_storage
+    from tui.shared.runtime import open_app_storage
 
     open_app_storage()
     try:

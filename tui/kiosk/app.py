@@ -18,12 +18,13 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 
+from models.config import KIOSK_SESSION_POLL_SECONDS
 from models import clock
 from models.config import Settings
 from tui import css_cache, css_store
-from tui.first_frame import WholeFirstFrame
-from tui.focus_keys import FOCUS_KEYS
-from tui.runtime import session_source
+from tui.textual_patches.first_frame import WholeFirstFrame
+from tui.shared.focus_keys import FOCUS_KEYS
+from tui.shared.runtime import session_source
 
 from .welcome import WelcomeScreen
 
@@ -82,7 +83,7 @@ class KioskApp(WholeFirstFrame, App, inherit_bindings=False):
         *,
         settings: Settings | None = None,
         tick: float = 1.0,
-        poll: float = 2.0,
+        poll: float = KIOSK_SESSION_POLL_SECONDS,
         source: str | None = None,
         handle_hangup: bool = False,
     ) -> None:

@@ -9,9 +9,9 @@ from textual.widgets import Input, Label, Static
 
 from models.db import database
 from models.practice import get_practice
-from tui.key_hints import KeyHints
-from tui.runtime import plain
-from tui.screen_base import PortalScreen
+from tui.shared.key_hints import KeyHints
+from tui.shared.runtime import plain
+from tui.shared.screen_base import PortalScreen
 
 if TYPE_CHECKING:
     from .app import KioskApp

@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 from models.auth import select_chart
 from models.errors import NotAllowed
 from models.kiosk_views import chart_choices
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 from .base import Banner, KioskScreen, Note
 

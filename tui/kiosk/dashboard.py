@@ -22,7 +22,7 @@ from models.records import (
     request_appointment,
 )
 from models.text import InvalidInput
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 from .base import SOMETHING_WRONG, Banner, KioskScreen, in_thread
 from .panes import AccountPane, AppointmentsPane, BalancePane, DocumentsPane

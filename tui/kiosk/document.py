@@ -8,7 +8,7 @@ from textual.widgets import Button, Static
 
 from models.kiosk_views import format_when
 from models.tables import Document
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 from .base import Banner, KioskScreen
 

@@ -9,7 +9,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from models.auth import AuthError, request_password_reset, reset_password
 from models.kiosk_views import dob_preview
-from tui.plain_input import PlainInput
+from tui.shared.plain_input import PlainInput
 
 from .base import SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
 from .password_rules import PASSWORD_RULES

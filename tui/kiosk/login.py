@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, Static
 from models.auth import LoginResult, client_login, end_session
 from models.kiosk_views import chart_choices
 from models.text import email_key
-from tui.plain_input import PlainInput
+from tui.shared.plain_input import PlainInput
 
 from .base import SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
 

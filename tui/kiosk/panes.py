@@ -14,8 +14,8 @@ from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioS
 from models.kiosk_views import AccountSummary, ActivityLine, format_day, format_when, practice_zone
 from models.records import MODES, STATUSES, Statement, format_cents
 from models.tables import AppointmentRequest, Document
-from tui.plain_input import PlainInput
-from tui.runtime import plain
+from tui.shared.plain_input import PlainInput
+from tui.shared.runtime import plain
 
 from .base import Note, field_row
 from .password_rules import PASSWORD_RULES

@@ -11,7 +11,7 @@ from models.kiosk_views import dob_preview
 from models.registration import Registered, RegistrationError, bad_code_message, check_code, register
 from models.text import single_line
 from models.throttle import Throttled
-from tui.plain_input import PlainInput
+from tui.shared.plain_input import PlainInput
 
 from .base import SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
 from .password_rules import PASSWORD_RULES

@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Static
 
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 from .base import Banner, KioskScreen
 

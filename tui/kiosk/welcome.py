@@ -7,7 +7,7 @@ from textual.containers import Center, Vertical
 from textual.widgets import Button, Static
 
 from models.practice import get_practice
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 from .base import Banner, KioskScreen, Note
 

@@ -23,10 +23,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
+from models.config import MAILBOX_POLL_SECONDS
 from models.timefmt import short_datetime
-from tui.first_frame import WholeFirstFrame
-from tui.key_hints import KeyHints
-from tui.screen_base import PortalScreen
+from tui.textual_patches.first_frame import WholeFirstFrame
+from tui.shared.key_hints import KeyHints
+from tui.shared.screen_base import PortalScreen
 
 
 def plain(value: object, *, multiline: bool = False) -> str:
@@ -262,7 +263,7 @@ class MailboxApp(WholeFirstFrame, App):
     CSS_PATH = "mailbox.tcss"
     TITLE = "Mailbox"
     ENABLE_COMMAND_PALETTE = False
-    POLL_SECONDS = 1.0
+    POLL_SECONDS = MAILBOX_POLL_SECONDS
 
     def __init__(self, maildir: Path | str, *, time_zone: str = "America/New_York") -> None:
         super().__init__()

@@ -112,6 +112,10 @@ class ConnectionRateLimiter:
             self._prune(now)
         return allowed
 
+    def tokens_left(self, key: str) -> float:
+        """How many connects `key` may still make at once (burst: none lately)."""
+        return self._tokens(key, self.clock())
+
     def retry_after(self, key: str) -> float:
         """Seconds until `key` may connect again (0 when it may now)."""
         tokens = self._tokens(key, self.clock())
@@ -186,7 +190,7 @@ class WaitingPool(Generic[T]):
     have come as far as it has.
     """
 
-    def __init__(self, limit: int, progress: Callable[[T], int] = lambda item: 0) -> None:
+    def __init__(self, limit: int, progress: Callable[[T], Any] = lambda item: 0) -> None:
         if limit < 1:
             raise ValueError("limit must be >= 1")
         self.limit = limit

@@ -132,6 +132,10 @@ class SshDoor:
         self.port = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._connections: set[DoorConnection] = set()
+        # Admitted connections still holding their places. Refused, displaced and
+        # overdue ones stay in _connections until their transport closes, which
+        # under load comes late: they must not make the door look full.
+        self.holding = 0
         self._sessions: set[asyncio.Task[None]] = set()
         self._closing = asyncio.Event()
         self._closed = False
@@ -343,7 +347,7 @@ class DoorConnection(asyncssh.SSHServer):
         reason = None
         if door._closing.is_set():
             reason = MSG_SHUTDOWN
-        elif len(door._connections) > door.limits.max_connections:
+        elif door.holding >= door.limits.max_connections:
             reason = MSG_SERVER_BUSY
         elif not door.rate.allow(self.key):
             wait = max(1, int(door.rate.retry_after(self.key) + 0.999))
@@ -358,19 +362,26 @@ class DoorConnection(asyncssh.SSHServer):
             asyncio.get_running_loop().call_soon(self.disconnect, reason, asyncssh.DISC_TOO_MANY_CONNECTIONS)
             return
         self.admitted = True
+        door.holding += 1
         log.info("connect peer=%s:%d", self.peer_ip, self.peer_port)
         door._enter_waiting(self, door.limits.login_timeout)
+        door.changes.notify()
 
-    def progress(self) -> int:
-        """How far this connection has come: 0 silent, 1 sent its version,
-        2 logging in (key exchange done), 3 logged in."""
+    def progress(self) -> tuple[int, float]:
+        """How far this connection has come (0 silent, 1 sent its version,
+        2 logging in: key exchange done, 3 logged in), then how few connects
+        its address has made lately (the tokens left in its rate bucket): among
+        connections as far along, a flooding address's go first, not a client's
+        that is still in its handshake on a slow machine."""
         if self.authenticated:
-            return 3
-        if self.username is not None:
-            return 2
-        if self.conn is not None and self.conn.get_extra_info("client_version"):
-            return 1
-        return 0
+            stage = 3
+        elif self.username is not None:
+            stage = 2
+        elif self.conn is not None and self.conn.get_extra_info("client_version"):
+            stage = 1
+        else:
+            stage = 0
+        return stage, self.door.rate.tokens_left(self.key)
 
     def drop(self, reason: str, why: str) -> None:
         """Close this connection for the door's own reasons (deadline, displaced)."""
@@ -387,6 +398,7 @@ class DoorConnection(asyncssh.SSHServer):
         self.door._leave_waiting(self)
         if self.admitted:
             self.door.connections_here.release(self.key)
+            self.door.holding -= 1
 
     def disconnect(self, reason: str, code: int = asyncssh.DISC_BY_APPLICATION) -> None:
         if self.conn is not None:

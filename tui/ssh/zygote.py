@@ -73,7 +73,7 @@ log = logging.getLogger("portal.ssh")
 # a session then imports it itself, as a fresh process would.
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "tui.cli",
-    "tui.runtime",
+    "tui.shared.runtime",
     "tui.commands.kiosk",
     "tui.commands.staff",
     "tui.commands.mailbox",

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 
+from models.config import STAFF_SESSION_POLL_SECONDS
 from tui import css_cache, css_store
-from tui.first_frame import WholeFirstFrame
-from tui.focus_keys import FOCUS_KEYS
-from tui.runtime import session_source
+from tui.textual_patches.first_frame import WholeFirstFrame
+from tui.shared.focus_keys import FOCUS_KEYS
+from tui.shared.runtime import session_source
 
 from .screens.login import StaffLoginScreen
 
@@ -34,7 +35,7 @@ class StaffApp(WholeFirstFrame, App):
     # The sign-in screen is the default screen, whose own CSS_PATH Textual does
     # not read, so the app loads it.
     CSS_PATH = ["app.tcss", "screens/login.tcss"]
-    SESSION_POLL_SECONDS = 5.0
+    SESSION_POLL_SECONDS = STAFF_SESSION_POLL_SECONDS
 
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="staff.help", key_display="F1"),

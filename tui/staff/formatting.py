@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from models.access import OwnerStatus
+from models.chart_owner import OwnerStatus
 from models.charts import RELATIONSHIPS
 from models.timefmt import clock_time, practice_zone, to_local
 

@@ -8,9 +8,9 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from models.charts import get_chart
 from models.dates import readable
-from tui.key_hints import KeyHints
-from tui.runtime import plain
-from tui.screen_base import PortalScreen
+from tui.shared.key_hints import KeyHints
+from tui.shared.runtime import plain
+from tui.shared.screen_base import PortalScreen
 
 from ..widgets.activity import ActivityTab
 from ..widgets.appointments import AppointmentsTab

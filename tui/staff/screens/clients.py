@@ -12,10 +12,10 @@ from textual.worker import get_current_worker
 
 from models.db import database
 from models.staff_views import ClientPage, client_list_page
-from tui.key_hints import KeyHints
-from tui.plain_input import PlainInput
-from tui.runtime import plain
-from tui.screen_base import PortalScreen
+from tui.shared.key_hints import KeyHints
+from tui.shared.plain_input import PlainInput
+from tui.shared.runtime import plain
+from tui.shared.screen_base import PortalScreen
 
 from ..formatting import STATE_CELL_STYLE, day
 

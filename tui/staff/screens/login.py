@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Header, Input, Label, Static
 
 from models.db import database
-from tui.key_hints import KeyHints
-from tui.plain_input import PlainInput
-from tui.screen_base import PortalScreen
+from tui.shared.key_hints import KeyHints
+from tui.shared.plain_input import PlainInput
+from tui.shared.screen_base import PortalScreen
 
 if TYPE_CHECKING:
     from models.auth import LoginResult

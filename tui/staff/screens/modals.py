@@ -13,15 +13,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from models.access import Action, Candidate
+from models.chart_owner import Action, Candidate
 from models.charts import RELATIONSHIPS, add_contact, update_chart, update_contact
 from models.dates import short
 from models.errors import DomainError
 from models.records import MODES, decide_request
 from models.tables import AppointmentRequest, Client, RelatedContact
 from models.text import InvalidInput, clean_email
-from tui.plain_input import PlainInput
-from tui.runtime import plain
+from tui.shared.plain_input import PlainInput
+from tui.shared.runtime import plain
 
 from ..formatting import relationship, when
 from ..widgets.common import FieldErrorsMixin, set_error

@@ -6,14 +6,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Header, Input, Label, Static
 
-from models.access import activate_access
+from models.chart_owner import activate_access
 from models.charts import create_chart
 from models.errors import DomainError
 from models.text import InvalidInput
-from tui.key_hints import KeyHints
-from tui.plain_input import PlainInput
-from tui.runtime import plain
-from tui.screen_base import PortalScreen
+from tui.shared.key_hints import KeyHints
+from tui.shared.plain_input import PlainInput
+from tui.shared.runtime import plain
+from tui.shared.screen_base import PortalScreen
 
 from ..widgets.common import FieldErrorsMixin, set_error
 

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Static
 
 from models.audit import recent_for_chart
 from models.tables import Client
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 from ..formatting import when_short
 

@@ -8,7 +8,7 @@ from textual.widgets import Button, DataTable, Static
 
 from models.records import MODES, STATUSES, requests_for_staff
 from models.tables import Client
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 from ..formatting import when_short
 from .common import ChartChanged

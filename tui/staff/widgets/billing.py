@@ -10,8 +10,8 @@ from models.errors import DomainError
 from models.records import add_ledger_entry, balance_cents, format_cents, ledger_for_staff
 from models.tables import Client
 from models.text import InvalidInput
-from tui.plain_input import PlainInput
-from tui.runtime import plain
+from tui.shared.plain_input import PlainInput
+from tui.shared.runtime import plain
 
 from ..formatting import day
 from .common import ChartChanged, set_error

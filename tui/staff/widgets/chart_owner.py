@@ -7,10 +7,11 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from models.access import OwnerState, OwnerStatus, owner_state
+from models.config import OWNER_BOX_REFRESH_SECONDS
+from models.chart_owner import OwnerState, OwnerStatus, owner_state
 from models.staff_views import NO_EMAIL, InvitationEmail, invitation_email
 from models.tables import Client
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 from ..formatting import STATE_CLASS, relationship, when
 
@@ -26,7 +27,7 @@ class ChartOwnerBox(Vertical, can_focus=True):
         Binding("enter,space", "open_menu", "Owner actions", id="owner_box.menu", show=False),
     ]
 
-    REFRESH_SECONDS = 3.0  # delivery state and expiry change without anyone touching the chart
+    REFRESH_SECONDS = OWNER_BOX_REFRESH_SECONDS  # delivery state and expiry change without anyone touching the chart
 
     class Changed(Message):
         """The state or the email's delivery state changed on its own."""

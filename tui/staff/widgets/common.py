@@ -4,7 +4,7 @@ from __future__ import annotations
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 
 def set_error(target: Static, message: str = "") -> None:

@@ -8,7 +8,7 @@ from textual.widgets import Collapsible, DataTable, Static
 import datetime as dt
 
 from models import clock
-from models.access import (
+from models.chart_owner import (
     Action,
     activate_access,
     change_ownership,
@@ -23,7 +23,7 @@ from models.errors import DomainError
 from models.staff_views import delivery_labels, invitation_outcome, mail_warning
 from models.tables import Client
 from models.text import InvalidInput
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 from ..formatting import relationship, when, when_short
 from .chart_owner import ChartOwnerBox

@@ -15,9 +15,9 @@ from models.errors import DomainError
 from models.records import documents_for_staff, share_document
 from models.tables import Client
 from models.text import InvalidInput
-from tui.plain_input import PlainInput
-from tui.plain_text_area import PlainTextArea
-from tui.runtime import plain
+from tui.shared.plain_input import PlainInput
+from tui.shared.plain_text_area import PlainTextArea
+from tui.shared.runtime import plain
 
 from ..files import IMPORT_OFF, REMOTE, FileImport, FileProblem
 from ..formatting import when_short

@@ -9,7 +9,7 @@ from textual.widgets import Button, DataTable, Static
 from models.charts import contacts_of, get_chart
 from models.dates import readable
 from models.tables import Client
-from tui.runtime import plain
+from tui.shared.runtime import plain
 
 from ..formatting import relationship
 from .common import ChartChanged

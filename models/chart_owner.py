@@ -23,6 +23,7 @@ from peewee import JOIN, fn
 
 from . import clock, codes
 from .audit import Actor, record
+from .config import INVITE_VALID_DAYS
 from .db import database, lock_rows
 from .errors import NotFound, StateConflict
 from .outbox import enqueue
@@ -30,7 +31,6 @@ from .practice import get_practice
 from .tables import ChartAccess, Client, Invitation, LoginSession, PortalAccount, RelatedContact, StaffUser
 from .text import clean_email, email_key
 
-DEFAULT_VALID_DAYS = 7
 
 
 class OwnerStatus(str, enum.Enum):
@@ -79,7 +79,7 @@ def valid_days() -> int:
     from .setup import current_settings
 
     settings = current_settings()
-    return settings.invite_valid_days if settings else DEFAULT_VALID_DAYS
+    return settings.invite_valid_days if settings else INVITE_VALID_DAYS
 
 
 def is_pending(inv: Invitation) -> bool:

@@ -12,7 +12,7 @@
    control filter can recognise. `WholePasteParser` leaves everything
    outside a paste to Textual's parser and reads a paste itself, up to the
    end marker (the fields then drop escape sequences and controls whole,
-   see `tui.plain_input`).
+   see `tui.shared.plain_input`).
 
 2. Bytes that are not UTF-8 arrive as U+FFFD. The Linux driver decodes the
    terminal strictly, so two stray bytes (b"\\xff\\xfe") raised in its

@@ -9,7 +9,7 @@ domain will store.
 
 A paste of several lines becomes one line, its line breaks spaces (Input
 keeps only the first line and drops the rest). That a terminal's bracketed
-paste reaches the field whole and in order is `tui.terminal_input`'s job.
+paste reaches the field whole and in order is `tui.textual_patches.terminal_input`'s job.
 """
 from __future__ import annotations
 

@@ -1,0 +1,19 @@
+"""Domain calls from worker threads.
+
+Peewee keeps one connection per thread. A UI runs every domain call in a
+worker thread (tui/shared/workers.py); `own_connection` opens that thread's
+connection for the call and closes it after, so screens never see the
+database object. Nested uses share the outer connection.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from .db import database
+
+
+@contextmanager
+def own_connection() -> Iterator[None]:
+    with database.connection_context():
+        yield
