@@ -31,3 +31,13 @@ def settings() -> Settings:
     if _settings is None:
         raise RuntimeError("The portal is not open; call models.setup.open_portal first.")
     return _settings
+
+
+def upgrade_schema() -> list[str]:
+    """Apply pending migrations to the open portal's database; returns their names."""
+    return db.upgrade()
+
+
+def migration_status() -> list[tuple[str, object]]:
+    """Each migration's name and whether (when) it was applied."""
+    return db.migration_status()

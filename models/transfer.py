@@ -56,3 +56,8 @@ def copy_database(source: Database, target_url: str, *, batch: int = BATCH) -> C
     if not chain.ok:
         raise DomainError(f"Copy check failed: the audit chain does not verify on the target ({chain.problem}).")
     return CopyReport(counts, chain.checked)
+
+
+def copy_open_database(target_url: str) -> CopyReport:
+    """Copy the open portal's database (see `copy_database`) into `target_url`."""
+    return copy_database(db.database.obj, target_url)

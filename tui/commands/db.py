@@ -18,40 +18,37 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def upgrade(args: argparse.Namespace) -> int:
-    from models import db
     from models.config import load_settings
-    from models.setup import open_portal
+    from models.setup import open_portal, upgrade_schema
 
     settings = open_portal(load_settings(), migrate=False)
-    applied = db.upgrade()
+    applied = upgrade_schema()
     print(f"Database: {settings.db_url}")
     print("Applied: " + ", ".join(applied) if applied else "Already up to date.")
     return 0
 
 
 def status(args: argparse.Namespace) -> int:
-    from models import db
     from models.config import load_settings
-    from models.setup import open_portal
+    from models.setup import migration_status, open_portal
 
     open_portal(load_settings(), migrate=False)
     pending = 0
-    for name, applied in db.migration_status():
+    for name, applied in migration_status():
         print(f"[{'x' if applied else ' '}] {name}")
         pending += not applied
     return 1 if pending else 0
 
 
 def copy(args: argparse.Namespace) -> int:
-    from models import db
     from models.config import load_settings
     from models.errors import DomainError
     from models.setup import open_portal
-    from models.transfer import copy_database
+    from models.transfer import copy_open_database
 
     settings = open_portal(load_settings())
     try:
-        report = copy_database(db.database.obj, args.to)
+        report = copy_open_database(args.to)
     except DomainError as exc:
         print(exc.message)
         return 1
