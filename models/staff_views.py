@@ -175,11 +175,11 @@ def staff_user(staff_id: int):
 def mail_warning() -> str:
     """A plain sentence when invitation email cannot leave this installation, else ''."""
     try:
-        from .mail.state import mail_readiness
+        from .mail.state import mail_in_force
         from .setup import settings
     except ImportError:
         return ""
     try:
-        return mail_readiness(settings())
+        return mail_in_force(settings())
     except RuntimeError:
         return ""

@@ -229,6 +229,19 @@ class FailedAttempt(BaseModel):
         indexes = ((("source", "kind", "at"), False),)
 
 
+class MailWorker(BaseModel):
+    """A process delivering the outbox, and when it last finished a round.
+
+    Lets `portal mail status` and the staff screens say what is in force for
+    this database (the door's host may send mail with settings no other
+    process has). Transient: not copied by `portal db copy`.
+    """
+
+    worker = CharField(unique=True)
+    server = CharField()                      # host:port and security, never a password
+    beat_at = DateTimeField()
+
+
 ALL_TABLES = [
     Practice,
     StaffUser,

@@ -68,7 +68,8 @@ from ..tables import OutboxMessage
 from ..text import single_line
 from .compose import Composer, Outgoing, sender_address
 from .render import CODE_KINDS, RenderError
-from .state import GIVE_UP_AFTER, gave_up_error, mail_readiness
+from . import workers
+from .state import GIVE_UP_AFTER, gave_up_error, mail_readiness, server_label
 
 log = logging.getLogger(__name__)
 
@@ -731,6 +732,8 @@ class DeliveryWorker:
             try:
                 with database.connection_context():
                     self.last_report = self.run_once()
+                    if not self.last_report.skipped:  # this process can send: say so
+                        workers.beat(self.worker_id, server_label(self.settings))
                 self.last_error = ""
             except Exception as exc:  # keep going; say what happened
                 self.last_error = describe(exc)
@@ -739,6 +742,11 @@ class DeliveryWorker:
             self._idle.set()
             self._wake.wait(self.interval)
             self._wake.clear()
+        try:
+            with database.connection_context():
+                workers.forget(self.worker_id)
+        except Exception:  # the database may be gone at shutdown; the heartbeat ages out
+            pass
 
     def __enter__(self) -> "DeliveryWorker":
         return self.start()

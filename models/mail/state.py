@@ -64,6 +64,25 @@ def mail_readiness(settings: Settings | None) -> str:
     )
 
 
+def mail_in_force(settings: Settings | None) -> str:
+    """Like mail_readiness, for what staff and `portal mail status` are told:
+    empty also when another process (the door's host, the demo) is
+    delivering this database's outbox right now."""
+    reason = mail_readiness(settings)
+    if not reason:
+        return ""
+    from .workers import active_delivery
+
+    return "" if active_delivery() is not None else reason
+
+
+def server_label(settings: Settings) -> str:
+    """The mail server in words for people and the heartbeat: never a password."""
+    smtp = settings.smtp
+    login = f" as {smtp.user}" if smtp.user else " without login"
+    return f"{smtp.host}:{smtp.port} ({smtp.security}{login})"
+
+
 @dataclass(frozen=True)
 class DeliveryState:
     status: str                       # queued, sending, retrying, sent, failed
@@ -141,7 +160,7 @@ def _not_ready(settings: Settings | None) -> str:
             settings = setup.settings()
         except RuntimeError:
             return ""
-    return mail_readiness(settings)
+    return mail_in_force(settings)
 
 
 def _state(message: OutboxMessage, time_zone: str | None, not_ready: str) -> DeliveryState:

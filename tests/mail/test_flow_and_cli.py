@@ -100,3 +100,41 @@ def test_mail_test_reports_the_exact_error(practice, cli_env, capsys):
     cli_env.setenv("PORTAL_SMTP_USER", "mailer")
     assert main(["mail", "test", "admin@riverside.example"]) == 2
     assert "PORTAL_SMTP_PASSWORD" in capsys.readouterr().out
+
+
+def test_mail_status_reports_the_delivery_in_force_not_this_shells_settings(practice, cli_env, mail_server, capsys):
+    """The demo (or the door's host) delivers with settings this shell lacks:
+    status said "No mail server is set up" while mail was going out."""
+    import datetime as dt
+
+    from models import clock
+    from models.mail import workers
+    from models.staff_views import mail_warning
+
+    enqueue_invitation()
+    workers.beat("door-host-1", f"127.0.0.1:{mail_server.port} (none without login)")  # another process's round
+    assert main(["mail", "status"]) == 0
+    out = capsys.readouterr().out
+    assert f"Being delivered now through 127.0.0.1:{mail_server.port}" in out
+    assert "No mail server is set up" not in out
+    assert mail_warning() == ""  # nor are the staff screens told that mail stays queued
+
+    # A delivery process not heard from for a minute no longer counts.
+    with clock.use(clock.FrozenClock(clock.now() + workers.FRESH + dt.timedelta(seconds=1))):
+        assert main(["mail", "status"]) == 0
+        assert "email stays queued" in capsys.readouterr().out
+        assert "No mail server is set up" in mail_warning()
+
+
+def test_a_delivery_worker_records_its_heartbeat_and_clears_it_on_stop(practice, mail_server, mail_settings):
+    from models.mail.deliver import DeliveryWorker
+    from models.mail.workers import active_delivery
+
+    with DeliveryWorker(mail_settings, interval=0.05) as worker:
+        worker._idle.wait(5)
+        worker._idle.clear()
+        worker._idle.wait(5)  # a whole round after the first
+        live = active_delivery()
+        assert live is not None and live.worker == worker.worker_id
+        assert f"127.0.0.1:{mail_server.port}" in live.server and "password" not in live.server
+    assert active_delivery() is None

@@ -28,31 +28,34 @@ def _open():
     return open_portal(load_settings())
 
 
-def _server(settings) -> str:
-    smtp = settings.smtp
-    login = f" as {smtp.user}" if smtp.user else " without login"
-    return f"{smtp.host}:{smtp.port} ({smtp.security}{login})"
-
-
 def run_status(args: argparse.Namespace) -> int:
-    from models.mail.state import mail_readiness, outbox_counts
+    """The outbox's counts, and the settings in force where mail is sent for
+    this database: a live delivery process's own (the door's host, the demo),
+    else this shell's."""
+    from models import clock
+    from models.mail.state import mail_readiness, outbox_counts, server_label
+    from models.mail.workers import active_delivery
 
     settings = _open()
     counts = outbox_counts()
     for status in ("queued", "sending", "retrying", "failed", "sent"):
         print(f"{status:>9}: {counts.get(status, 0)}")
-    reason = mail_readiness(settings)
-    if reason:
-        print()
-        print(reason)
+    live = active_delivery()
+    print()
+    if live is not None:
+        print(f"Being delivered now through {live.server} (last round {live.seconds_ago(clock.now())} s ago).")
+    elif mail_readiness(settings):
+        print(mail_readiness(settings))
     else:
-        print(f"\nMail server: {_server(settings)}")
+        print(f"Mail server: {server_label(settings)}. No delivery process has run in the last minute: "
+              "mail leaves when `portal serve` or `portal mail deliver` runs.")
     return 0
 
 
 def run_test(args: argparse.Namespace) -> int:
     from models.mail.deliver import MailConfigError, describe, send_test_message
     from models.mail.render import RenderError
+    from models.mail.state import server_label
 
     settings = _open()
     if not settings.smtp.configured:
@@ -66,10 +69,10 @@ def run_test(args: argparse.Namespace) -> int:
         print(f"Not sent: {exc}")
         return 2
     except Exception as exc:
-        print(f"Not sent via {_server(settings)}: {describe(exc)}")
+        print(f"Not sent via {server_label(settings)}: {describe(exc)}")
         print(f"  ({type(exc).__name__}: {exc})")
         return 1
-    print(f"Sent to {args.address} via {_server(settings)}")
+    print(f"Sent to {args.address} via {server_label(settings)}")
     print(f"Message-ID: {message_id}")
     return 0
 
