@@ -43,7 +43,36 @@ def parse_dob(typed: str, field: str = "date_of_birth") -> dt.date:
         if parsed.year < today.year - MAX_AGE_YEARS:
             raise InvalidInput(field, f"Date of birth is more than {MAX_AGE_YEARS} years ago; please check the year.")
         return parsed
-    raise InvalidInput(field, "Enter the date of birth as MM/DD/YYYY, for example 04/13/2001.")
+    raise InvalidInput(field, _what_is_wrong(value))
+
+
+_SHAPES = (
+    (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})"), ("month", "day", "year")),
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("year", "month", "day")),
+)
+
+
+def _what_is_wrong(value: str) -> str:
+    """The refusal for a date that did not parse: when it has the right shape
+    (13/45/2001), say which part does not exist rather than repeat the format."""
+    for pattern, names in _SHAPES:
+        match = pattern.fullmatch(value)
+        if not match:
+            continue
+        parts = dict(zip(names, map(int, match.groups())))
+        shape = "MM/DD/YYYY" if names[0] == "month" else "YYYY-MM-DD"
+        if not 1 <= parts["month"] <= 12:
+            first = ": the month comes first" if names[0] == "month" else ""
+            return f"There is no month {parts['month']}{first} ({shape}, months 01 to 12)."
+        try:
+            dt.date(parts["year"], parts["month"], 1)
+        except ValueError:
+            break
+        month_name = dt.date(2000, parts["month"], 1).strftime("%B")
+        if parts["month"] == 2 and parts["day"] == 29:
+            return f"February {parts['year']} has no day 29: {parts['year']} is not a leap year."
+        return f"{month_name} has no day {parts['day']}. Check the day ({shape})."
+    return "Enter the date of birth as MM/DD/YYYY, for example 04/13/2001."
 
 
 def readable(day: dt.date) -> str:

@@ -105,3 +105,23 @@ def test_search_by_name_chart_number_and_dob(portal):
     assert [c.id for c in search_charts(a.chart_number).rows] == [a.id]
     assert [c.id for c in search_charts("04/13/2001").rows] == [a.id]
     assert search_charts("[bold]%_\x1b").rows == []
+
+
+@pytest.mark.parametrize(
+    "typed, words",
+    [
+        ("13/45/2001", "There is no month 13"),
+        ("00/10/2001", "There is no month 0"),
+        ("04/31/1990", "April has no day 31"),
+        ("02/30/2001", "February has no day 30"),
+        ("02/29/2001", "2001 is not a leap year"),
+        ("2001-13-01", "There is no month 13 (YYYY-MM-DD"),
+        ("2001-02-31", "February has no day 31"),
+        ("yesterday", "Enter the date of birth as MM/DD/YYYY"),
+    ],
+)
+def test_a_date_that_does_not_exist_says_which_part(portal, typed, words):
+    """13/45/2001 was refused with "use MM/DD/YYYY", which it was."""
+    with pytest.raises(InvalidInput) as err:
+        parse_dob(typed)
+    assert words in err.value.message
