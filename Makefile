@@ -1,6 +1,5 @@
 # Everything installs into .venv from the pinned lock file; a stamp file makes
-# the second run instant. Installing also writes the apps' parsed CSS
-# (tui/css_store.py) beside the code.
+# the second run instant.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,7 +12,6 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	-$(BIN)/python -m tui.css_store  # only speeds up start-up: a failure is shown, not fatal
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,7 +23,6 @@ demo: $(STAMP)
 	$(BIN)/portal demo run
 
 bench: $(STAMP)
-	$(BIN)/python -m tui.css_store  # parsed CSS as the stylesheets are now
 	$(BIN)/python -m bench
 
 soak: $(STAMP)

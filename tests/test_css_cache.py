@@ -1,4 +1,4 @@
-"""tui.css_cache: one parse per stylesheet per process, same rules as Textual's own parse."""
+"""tui.textual_patches.css_cache: one parse per stylesheet per process, same rules as Textual's own parse."""
 from __future__ import annotations
 
 import asyncio
@@ -8,7 +8,7 @@ import pytest
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
 
-from tui import css_cache
+from tui.textual_patches import css_cache
 
 TUI = Path(__file__).resolve().parent.parent / "tui"
 SOURCES = sorted(TUI.glob("kiosk/*.tcss")) + sorted(TUI.glob("staff/**/*.tcss"))
@@ -19,7 +19,7 @@ DARK = App().get_css_variables()
 def fresh_cache():
     css_cache.uninstall()
     yield
-    css_cache.uninstall()  # the apps install it again when they start
+    css_cache.uninstall()  # tui.startup.run_app installs it again when an app starts
 
 
 def parsed(variables: dict[str, str]) -> Stylesheet:
@@ -80,8 +80,26 @@ def test_an_unexpected_parser_is_left_alone(monkeypatch):
     assert Stylesheet._parse_rules is _parse_rules
 
 
+def test_run_app_installs_it(monkeypatch):
+    import contextlib
+
+    from tui import startup
+    from tui.textual_patches import terminal_input
+
+    monkeypatch.setattr(startup, "collector_paused", contextlib.nullcontext)  # no gc.freeze in pytest
+    monkeypatch.setattr(terminal_input, "install", lambda: None)
+    seen = []
+
+    class Started:
+        def run(self) -> None:
+            seen.append(getattr(Stylesheet._parse_rules, "portal_css_cache", False))
+
+    startup.run_app(Started)
+    assert seen == [True]
+
+
 @pytest.mark.parametrize("make_app", ["kiosk", "staff"])
-def test_the_apps_use_it_and_style_the_same(make_app, settings):
+def test_the_apps_style_the_same_with_it(make_app, settings):
     from models.practice import update_practice
     from models.setup import open_portal
     from tui.kiosk.app import KioskApp
@@ -94,8 +112,8 @@ def test_the_apps_use_it_and_style_the_same(make_app, settings):
         return KioskApp(settings=settings, source="kiosk") if make_app == "kiosk" else StaffApp(source="test")
 
     async def styles(use_cache: bool) -> list:
-        if not use_cache:
-            css_cache.install = lambda: False  # type: ignore[assignment]
+        if use_cache:
+            assert css_cache.install()
         app = build()
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
@@ -105,10 +123,6 @@ def test_the_apps_use_it_and_style_the_same(make_app, settings):
             screenshot = app.export_screenshot()
         return [sheet, applied, screenshot]
 
-    install = css_cache.install
-    try:
-        uncached = asyncio.run(styles(False))
-    finally:
-        css_cache.install = install  # type: ignore[assignment]
+    uncached = asyncio.run(styles(False))
     cached = asyncio.run(styles(True))
     assert cached == uncached

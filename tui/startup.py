@@ -37,7 +37,8 @@ def run_app(build: Callable[[], "App"]) -> None:
     """Build an app (its imports inside `build`) with the collector paused, then run it."""
     with collector_paused():
         app = build()
-    from tui.textual_patches.terminal_input import install
+    from tui.textual_patches import css_cache, terminal_input
 
-    install()  # pastes arrive whole and in order, stray bytes do not crash the input thread
+    css_cache.install()  # each stylesheet parsed once per process, not once per screen
+    terminal_input.install()  # pastes arrive whole and in order, stray bytes do not crash the input thread
     app.run()

@@ -183,7 +183,7 @@ def test_falls_back_to_fresh_processes_while_the_zygote_keeps_dying(settings):
     run(body())
 
 
-def test_the_zygote_learns_stylesheets_and_stays_single_threaded(settings):
+def test_the_zygote_warms_up_and_stays_single_threaded(settings):
     async def body():
         launcher = ZygoteLauncher(
             rewrite=echo_argv, preload=LIGHT_PRELOAD, start_timeout=20,
@@ -193,7 +193,6 @@ def test_the_zygote_learns_stylesheets_and_stays_single_threaded(settings):
             await launcher.start()
             await wait_until(lambda: launcher.warmed, 15, "warm-up done", on=launcher.changes)
             info = await launcher.ping()
-            assert info["css_memo"] > 0, "the warm-up app's stylesheets were parsed in the zygote"
             assert info["threads"] == 1 and info["children"] == []
         finally:
             await launcher.close()
@@ -241,7 +240,7 @@ def test_the_door_forks_the_real_kiosk_from_its_own_zygote(settings):
             conn.close()
             await wait_until(lambda: door.active_sessions == 0, 10, "session ended", on=door.changes)
             await wait_until(lambda: door.launcher.warmed, 20, "warm-up done", on=door.launcher.changes)
-            assert (await door.launcher.ping())["css_memo"] > 20, "the apps' stylesheets are parsed in the zygote"
+            assert (await door.launcher.ping())["threads"] == 1
         finally:
             await door.close()
         await wait_until(lambda: pid_gone(zygote), 5, "the door stopped its zygote", on=door.launcher.changes)

@@ -21,7 +21,6 @@ from textual.binding import Binding
 from models.config import KIOSK_SESSION_POLL_SECONDS
 from models import clock
 from models.config import Settings
-from tui import css_cache, css_store
 from tui.textual_patches.first_frame import WholeFirstFrame
 from tui.shared.focus_keys import FOCUS_KEYS
 from tui.shared.runtime import session_source
@@ -87,8 +86,6 @@ class KioskApp(WholeFirstFrame, App, inherit_bindings=False):
         source: str | None = None,
         handle_hangup: bool = False,
     ) -> None:
-        css_cache.install()
-        css_store.load("kiosk")  # parsed at install time, if it is there
         super().__init__()
         if settings is None:
             from models import setup
@@ -145,7 +142,6 @@ class KioskApp(WholeFirstFrame, App, inherit_bindings=False):
         client's first dashboard does not wait for it (Textual reads a
         screen's CSS_PATH into the app's stylesheet when the screen first
         shows; the same files read now are then skipped)."""
-        css_store.load("kiosk-later")  # the other screens' rules, parsed at install time
         changed = False
         for path in sorted(Path(__file__).parent.glob("*.tcss")):
             if not self.stylesheet.has_source(str(path), ""):

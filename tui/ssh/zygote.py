@@ -28,16 +28,12 @@ through pidfds and signals their groups itself); the launcher starts a new
 zygote at once, and falls back to `ProcessLauncher` while none is ready, or
 when restarts keep failing (backing off).
 
-Besides imports, the zygote keeps one thing warm: parsed Textual CSS. Textual
-parses every stylesheet afresh in each process and again for every new
-screen (`Stylesheet.reparse`). `install_css_memo` installs the process-wide
-cache of `tui.css_cache` (the local apps use it too) and fills it from the
-parsed CSS written at install time (`tui.css_store`). App processes report
-what they still had to parse (a JSON datagram to the zygote); the zygote
-parses the same text itself, so every later fork starts with it parsed.
 `ZygoteLauncher(warm_up=[argv, ...])` runs each app once on a private PTY
-when a zygote starts, so even the first session finds its stylesheets
-parsed.
+when a zygote starts, so the files an app reads at start are in the page
+cache before the first session. The zygote's code imports no app module
+(`DEFAULT_PRELOAD` names them; `preload` imports them with importlib) and
+it holds no CSS state: each app parses its own stylesheets, once per
+process (`tui.startup.run_app` installs `tui.textual_patches.css_cache`).
 """
 from __future__ import annotations
 
@@ -59,9 +55,7 @@ import sys
 import threading
 import time
 import traceback
-from typing import Any, Callable, Iterable, Mapping, Sequence
-
-from tui import css_cache, css_store
+from typing import Any, Callable, Mapping, Sequence
 
 from .changes import Changes
 from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, kill_group, open_pty, terminate
@@ -89,7 +83,6 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
 PRELOAD_SKIP = ("models.migrations",)
 
 MAX_MESSAGE = 1 << 20          # one control message (argv + environment)
-MAX_LEARN = 1 << 20            # one CSS learning datagram
 SPAWN_TIMEOUT = 10.0           # the zygote answers a spawn within this
 RESTART_BACKOFF_MAX = 60.0
 
@@ -100,119 +93,6 @@ class ZygoteUnavailable(RuntimeError):
 
 class ZygoteSpawnError(RuntimeError):
     """The zygote refused or failed a spawn."""
-
-
-# =============================================================================
-# The CSS memo (installed in the zygote; inherited by every forked app)
-# =============================================================================
-
-_css_learn_sock: socket.socket | None = None
-_css_pending: list[tuple[dict, tuple]] = []
-_css_flush_scheduled = False
-
-
-def install_css_memo() -> bool:
-    """The process-wide parsed-CSS cache (`tui.css_cache`), and in forked
-    apps a report of every stylesheet they still had to parse."""
-    if not css_cache.install():
-        return False
-    for store in ("kiosk", "kiosk-later", "staff"):  # parsed at install time; every fork inherits it
-        css_store.load(store)
-    css_cache.on_parse = _note_parsed
-    return True
-
-
-def _note_parsed(variables: Mapping[str, str], record: tuple) -> None:
-    """Queue a parse for the zygote to learn; sent once per event-loop turn."""
-    global _css_flush_scheduled
-    if _css_learn_sock is None:  # only apps forked from a zygote report
-        return
-    _css_pending.append((variables, record))
-    if _css_flush_scheduled:
-        return
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        _flush_learned()
-        return
-    _css_flush_scheduled = True
-    loop.call_soon(_flush_learned)
-
-
-def _flush_learned(attempt: int = 0) -> None:
-    global _css_flush_scheduled
-    _css_flush_scheduled = False
-    sock = _css_learn_sock
-    if sock is None or not _css_pending:
-        _css_pending.clear()
-        return
-    batches: dict[int, tuple[Mapping[str, str], list]] = {}
-    for variables, record in _css_pending:
-        batches.setdefault(id(variables), (variables, []))[1].append(record)
-    _css_pending.clear()
-    unsent: list[tuple[Mapping[str, str], tuple]] = []
-    for variables, records in batches.values():
-        for chunk in _chunks(records, 200_000):
-            payload = json.dumps({"v": dict(variables), "r": [list(r) for r in chunk]}).encode()
-            if len(payload) > MAX_LEARN:
-                continue
-            try:
-                sock.send(payload, socket.MSG_DONTWAIT)
-            except BlockingIOError:
-                unsent.extend((variables, r) for r in chunk)
-            except OSError:
-                return
-    if unsent and attempt < 5:
-        _css_pending.extend(unsent)
-        try:
-            asyncio.get_running_loop().call_later(0.2 * (attempt + 1), _flush_learned, attempt + 1)
-            _css_flush_scheduled = True
-        except RuntimeError:
-            _css_pending.clear()
-
-
-def _chunks(records: list, budget: int) -> Iterable[list]:
-    chunk: list = []
-    size = 0
-    for record in records:
-        n = len(record[0]) + 200
-        if chunk and size + n > budget:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(record)
-        size += n
-    if chunk:
-        yield chunk
-
-
-def _learn(payload: bytes) -> int:
-    """In the zygote: parse what an app process reported; returns rules learned."""
-    try:
-        data = json.loads(payload)
-        variables = data["v"]
-        records = data["r"]
-    except (ValueError, KeyError, TypeError):
-        return 0
-    if not isinstance(variables, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in variables.items()):
-        return 0
-    if not isinstance(records, list):
-        return 0
-    learned = 0
-    for record in records[:500]:
-        if not (isinstance(record, list) and len(record) == 5):
-            continue
-        css, read_from, is_default, tie_breaker, scope = record
-        if not (
-            isinstance(css, str) and isinstance(read_from, list) and len(read_from) == 2
-            and all(isinstance(p, str) for p in read_from) and isinstance(is_default, bool)
-            and isinstance(tie_breaker, int) and isinstance(scope, str)
-        ):
-            continue
-        try:
-            learned += css_cache.learn(variables, (css, tuple(read_from), is_default, tie_breaker, scope))
-        except Exception:
-            continue
-    return learned
 
 
 # =============================================================================
@@ -282,11 +162,6 @@ class _Zygote:
         self.control.setblocking(True)
         self.config = config
         self.children: set[int] = set()
-        self.learn_r, self.learn_w = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.learn_r.setblocking(False)
-        for sock in (self.learn_r, self.learn_w):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_r, False)
         os.set_blocking(self.wake_w, False)
@@ -315,7 +190,6 @@ class _Zygote:
         signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
         _set_process_name("portal-zygote")
         failed = preload(self.config.get("preload", DEFAULT_PRELOAD))
-        memo = bool(self.config.get("css_memo", True)) and install_css_memo()
         gc.collect()
         gc.freeze()      # forked apps never touch the preloaded heap's GC links
         gc.disable()     # the zygote itself allocates little; apps re-enable it
@@ -325,24 +199,20 @@ class _Zygote:
             "seconds": round(time.monotonic() - started, 3),
             "modules": len(sys.modules),
             "failed": failed,
-            "css_memo": memo,
             "threads": _thread_count(),
         })
         sel = self.selector = selectors.DefaultSelector()
         sel.register(self.control, selectors.EVENT_READ, "control")
         sel.register(self.wake_r, selectors.EVENT_READ, "wake")
-        sel.register(self.learn_r, selectors.EVENT_READ, "learn")
         try:
             while True:
                 for key, _ in sel.select():
                     if key.data == "control":
                         if not self.on_control():
                             return 0
-                    elif key.data == "wake":
+                    else:
                         self.drain_wake()
                         self.reap()
-                    else:
-                        self.learn()
                 self.reap()
         finally:
             self.shutdown()
@@ -369,7 +239,7 @@ class _Zygote:
             elif op == "ping":
                 self.send({
                     "op": "pong", "id": message.get("id"), "children": sorted(self.children),
-                    "css_memo": css_cache.size(), "threads": _thread_count(),
+                    "threads": _thread_count(),
                 })
             elif op == "stop":
                 return False
@@ -384,18 +254,6 @@ class _Zygote:
                 pass
         except OSError:
             pass
-
-    def learn(self) -> None:
-        learned = 0
-        for _ in range(256):
-            try:
-                payload = self.learn_r.recv(MAX_LEARN)
-            except (BlockingIOError, InterruptedError):
-                break
-            learned += _learn(payload)
-        if learned:
-            gc.collect()  # only what is new: the rest is frozen
-            gc.freeze()
 
     # --- spawning -----------------------------------------------------------------
     def spawn(self, message: Mapping[str, Any], fds: Sequence[int]) -> None:
@@ -434,7 +292,6 @@ class _Zygote:
                 os.close(pidfd)
 
     def become_child(self, argv: list[str], env: dict[str, str], tty: int, code_fd: int | None) -> None:
-        global _css_learn_sock
         code = 70
         try:
             signal.set_wakeup_fd(-1)
@@ -443,8 +300,6 @@ class _Zygote:
             for fd in (self.wake_r, self.wake_w):
                 os.close(fd)
             self.control.close()
-            self.learn_r.close()
-            _css_learn_sock = self.learn_w
             code = run_app_in_this_process(argv, env, tty, code_fd)
         except BaseException:
             try:
@@ -746,7 +601,7 @@ class _ZygoteProcess:
         self._ids = itertools.count(1)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            config = json.dumps({"preload": list(launcher.preload), "css_memo": launcher.css_memo})
+            config = json.dumps({"preload": list(launcher.preload)})
             self.proc = subprocess.Popen(
                 [launcher.python, "-c", BOOT, "--fd", str(theirs.fileno()), "--config", config],
                 pass_fds=[theirs.fileno()],
@@ -807,9 +662,8 @@ class _ZygoteProcess:
         elif op == "ready":
             self.info = dict(message)
             log.info(
-                "zygote ready pid=%d in %.2fs (%d modules%s)",
+                "zygote ready pid=%d in %.2fs (%d modules)",
                 self.pid, message.get("seconds", 0), message.get("modules", 0),
-                ", CSS memo" if message.get("css_memo") else "",
             )
             for failure in message.get("failed", []):
                 log.warning("zygote could not preload %s", failure)
@@ -918,7 +772,7 @@ class ZygoteLauncher:
     rewrite     maps the app's argv to what is run (tests: the echo app).
     preload     modules the zygote imports ("pkg.*" for a whole package).
     warm_up     argvs run once on a private PTY when a zygote has started,
-                so their stylesheets are parsed before the first session.
+                so what they read at start is warm before the first session.
     fallback    used when the argv cannot run in the zygote, or no zygote
                 is ready within `start_timeout` (default: ProcessLauncher
                 with the same rewrite).
@@ -933,7 +787,6 @@ class ZygoteLauncher:
         warm_up: Sequence[Sequence[str]] = (),
         fallback: Any = None,
         start_timeout: float = 15.0,
-        css_memo: bool = True,
         python: str = sys.executable,
     ) -> None:
         self.env = dict(os.environ if env is None else env)
@@ -942,7 +795,6 @@ class ZygoteLauncher:
         self.warm_up = [list(a) for a in warm_up]
         self.fallback = fallback or ProcessLauncher(rewrite=rewrite)
         self.start_timeout = start_timeout
-        self.css_memo = css_memo
         self.python = python
         self.warmed = False
         self.orphans_reaped = 0  # processes apps left behind, reaped by the zygote
@@ -1036,8 +888,7 @@ class ZygoteLauncher:
         return await self.fallback.spawn(request)
 
     async def _warm(self, z: _ZygoteProcess) -> None:
-        """Run each warm-up app once on a private terminal, so its stylesheets
-        get parsed (and learned by the zygote) before the first session."""
+        """Run each warm-up app once on a private terminal, before the first session."""
         try:
             await asyncio.wait_for(asyncio.shield(z.ready), self.start_timeout)
         except (ZygoteUnavailable, asyncio.TimeoutError):

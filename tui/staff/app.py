@@ -13,7 +13,6 @@ from textual.app import App
 from textual.binding import Binding
 
 from models.config import STAFF_SESSION_POLL_SECONDS
-from tui import css_cache, css_store
 from tui.textual_patches.first_frame import WholeFirstFrame
 from tui.shared.focus_keys import FOCUS_KEYS
 from tui.shared.runtime import session_source
@@ -54,8 +53,6 @@ class StaffApp(WholeFirstFrame, App):
         """`file_import`: where the Documents tab may load files from. None (the
         default, and always through a door) means it opens no file at all;
         only `portal staff` at the workstation passes one (tui.staff.files)."""
-        css_cache.install()
-        css_store.load("staff")  # parsed at install time, if it is there
         super().__init__()
         self.source = source or session_source("workstation")
         self.session_id: int | None = None

@@ -1,23 +1,38 @@
 """Parse each stylesheet once per process, not once per screen.
 
-Textual keeps parsed CSS in a cache per `Stylesheet` object, but
-`Stylesheet.reparse()` (run whenever a screen brings its own CSS_PATH, and
-on a theme change) parses into a brand-new `Stylesheet` whose cache is
-empty, so every source is parsed again: the kiosk parsed its 16 sources 76
-times before its first frame (~80 ms).
+What it patches: `textual.css.stylesheet.Stylesheet._parse_rules` (private),
+wrapped by a process-wide cache. Textual keeps parsed CSS in a cache per
+`Stylesheet` object, but `Stylesheet.reparse()` (run whenever a screen
+brings its own CSS_PATH or CSS, and on a theme change) parses into a
+brand-new `Stylesheet` whose cache is empty, so every source is parsed
+again: the kiosk parsed its 16 sources 76 times before its first frame.
+The key is Textual's own cache key plus the CSS variables (the theme), so a
+theme change never reuses rules parsed with other colours. Parsed rule sets
+are read-only once parsed (Textual's own cache already hands the same lists
+out again), so sharing them is safe. `tui.startup.run_app` installs it.
 
-`install()` puts one process-wide cache in front of
-`Stylesheet._parse_rules`. The key is Textual's own cache key plus the CSS
-variables (the theme), so a theme change never reuses rules parsed with
-other colours. Parsed rule sets are read-only once parsed (Textual's
-own cache already hands the same lists out again), so sharing them is safe.
+Why (tests): `tests/test_css_cache.py::test_reparse_reuses_parsed_rules`
+(a reparse reuses the rules instead of parsing again) and
+`::test_cached_rules_equal_textuals_own_parse`,
+`::test_the_apps_style_the_same_with_it` (the same rules, styles and screen
+as Textual's own parse).
+
+What it buys: see BENCHMARKS.md, "Issue 15: framework patches" (instructions
+to the first frame, with and without it, measured in the same run).
 
 Textual is pinned exactly in pyproject.toml; if a different Textual lacks
 the method this wraps, `install()` changes nothing and returns False.
 
-The SSH door's zygote uses this same cache: `on_parse` tells it what an app
-had to parse, and `learn()` parses that text into the zygote's cache, so
-every later fork starts with it parsed.
+Upstream issue text (Textualize/textual):
+    "Stylesheet.reparse() discards the parse cache. `reparse()` builds a new
+    Stylesheet and calls `parse()` on it, so `_parse_cache` starts empty and
+    every source (every widget's DEFAULT_CSS, every CSS_PATH file) is parsed
+    again although neither its text nor the variables changed. An app whose
+    screens each bring a CSS_PATH reparses everything on each first push; a
+    kiosk app here parsed 16 sources 76 times before its first frame. Could
+    `reparse()` hand its parse cache to the new Stylesheet when the variables
+    are unchanged (the cache key already holds the CSS text, location,
+    defaults flag, tie breaker and scope)?"
 """
 from __future__ import annotations
 
@@ -28,10 +43,7 @@ EXPECTED_PARAMS = ["self", "css", "read_from", "is_default_rules", "tie_breaker"
 MAX_THEMES = 32         # distinct sets of CSS variables kept
 MAX_SOURCES = 1024      # parsed sources kept per set of variables
 
-# Called as on_parse(variables, key) after each parse that was not cached.
-on_parse: Callable[[Mapping[str, str], tuple], None] | None = None
 _original: Callable[..., list] | None = None  # Textual's own parser, while installed
-generation = 0  # bumped by uninstall(): what was added before is gone
 
 _by_variables: dict[tuple, dict[tuple, list]] = {}
 # The variables dict seen last and its rules: Textual replaces that dict on
@@ -61,8 +73,6 @@ def _cached(original: Callable[..., list]) -> Callable[..., list]:
             rules = original(self, css, read_from, is_default_rules, tie_breaker, scope)
             if cache is not None and len(cache) < MAX_SOURCES:
                 cache[key] = rules
-            if on_parse is not None:
-                on_parse(self._variables, key)
         return rules
 
     _parse_rules.__wrapped__ = original  # type: ignore[attr-defined]
@@ -93,56 +103,9 @@ def install() -> bool:
     return True
 
 
-def learn(variables: Mapping[str, str], key: tuple) -> bool:
-    """Parse one source (a key as `on_parse` gives it) into the cache now.
-    Returns True if it was parsed; False if cached already, not cacheable,
-    or the cache is not installed. Raises what Textual's parser raises."""
-    if _original is None:
-        return False
-    cache = _rules_for(variables)
-    if cache is None or key in cache or len(cache) >= MAX_SOURCES:
-        return False
-    from textual.css.stylesheet import Stylesheet
-
-    css, read_from, is_default_rules, tie_breaker, scope = key
-    cache[key] = _original(Stylesheet(variables=dict(variables)), css, read_from, is_default_rules, tie_breaker, scope)
-    return True
-
-
-def parsed() -> dict[tuple, dict[tuple, list]]:
-    """Everything parsed so far: {variables as sorted items: {key: rules}}."""
-    return {variables: dict(cache) for variables, cache in _by_variables.items()}
-
-
-def add_parsed(stored: object) -> int:
-    """Add rules from `parsed()` of another process (tui.css_store); returns
-    how many sources were added. Entries of the wrong shape are skipped."""
-    if _original is None or not isinstance(stored, dict):
-        return 0
-    added = 0
-    for variables, entries in stored.items():
-        if not (isinstance(variables, tuple) and isinstance(entries, dict)):
-            continue
-        cache = _by_variables.get(variables)
-        if cache is None:
-            if len(_by_variables) >= MAX_THEMES:
-                continue
-            cache = _by_variables[variables] = {}
-        for key, rules in entries.items():
-            if isinstance(key, tuple) and len(key) == 5 and isinstance(rules, list) and key not in cache and len(cache) < MAX_SOURCES:
-                cache[key] = rules
-                added += 1
-    return added
-
-
-def size() -> int:
-    """How many parsed sources are cached, over all themes."""
-    return sum(len(cache) for cache in _by_variables.values())
-
-
 def uninstall() -> None:
     """Back to Textual's own parser and an empty cache (for tests)."""
-    global _last, _original, generation
+    global _last, _original
     from textual.css.stylesheet import Stylesheet
 
     current = Stylesheet._parse_rules
@@ -151,4 +114,3 @@ def uninstall() -> None:
     _by_variables.clear()
     _last = (None, None)
     _original = None
-    generation += 1
