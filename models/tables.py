@@ -260,3 +260,132 @@ ALL_TABLES = [
     FailedAttempt,
 ]
 
+
+# --- forms and questionnaires (models/forms/) --------------------------------
+
+
+class Form(BaseModel):
+    """A form of the practice's library; what it asks lives in its versions."""
+
+    key = CharField(unique=True)              # "phq9", "consent_to_treatment"
+    title = CharField()
+    source = CharField(default="builtin")     # builtin, staff
+    created_at = DateTimeField()
+    retired_at = DateTimeField(null=True)
+
+
+class FormVersion(BaseModel):
+    """One published definition: never edited, an edit is a new version."""
+
+    form = ForeignKeyField(Form, backref="versions", on_delete="CASCADE")
+    number = IntegerField()
+    definition = TextField()                  # canonical JSON (models/forms/definitions.py)
+    content_hash = CharField()                # SHA-256 of `definition`
+    published_at = DateTimeField()
+    published_by = ForeignKeyField(StaffUser, null=True)
+
+    class Meta:
+        indexes = ((("form", "number"), True),)
+
+
+class FormPackage(BaseModel):
+    """Forms sent together (the "New client intake")."""
+
+    key = CharField(unique=True)
+    title = CharField()
+    form_keys = TextField()                   # JSON list, in the order sent
+    created_at = DateTimeField()
+
+
+class FormRecurrence(BaseModel):
+    """A form sent to a chart again every `interval_days` until stopped."""
+
+    client = ForeignKeyField(Client, backref="form_recurrences", on_delete="CASCADE")
+    form = ForeignKeyField(Form, on_delete="CASCADE")
+    interval_days = IntegerField()
+    next_due_on = DateField(index=True)
+    started_at = DateTimeField()
+    started_by = ForeignKeyField(StaffUser, null=True)
+    stopped_at = DateTimeField(null=True)
+    stopped_by = ForeignKeyField(StaffUser, null=True)
+
+
+class FormAssignment(BaseModel):
+    """A form sent to a chart; `batch` groups those sent together (one email)."""
+
+    client = ForeignKeyField(Client, backref="form_assignments", on_delete="CASCADE")
+    form = ForeignKeyField(Form, on_delete="CASCADE")
+    version = ForeignKeyField(FormVersion, on_delete="CASCADE")
+    recurrence = ForeignKeyField(FormRecurrence, null=True, on_delete="SET NULL")
+    batch = CharField(index=True)
+    assigned_at = DateTimeField()
+    assigned_by = ForeignKeyField(StaffUser, null=True)
+    due_on = DateField(null=True)
+    status = CharField(default="open")        # open, completed, cancelled
+    completed_at = DateTimeField(null=True)
+    cancelled_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("client", "status"), False),)
+
+
+class FormResponse(BaseModel):
+    """A draft as the client goes, then once submitted final (a correction is a new one).
+
+    `access` is the ownership period the draft was started under: a new
+    owner never sees the old owner's draft; staff see both.
+    """
+
+    assignment = ForeignKeyField(FormAssignment, backref="responses", on_delete="CASCADE")
+    client = ForeignKeyField(Client, backref="form_responses", on_delete="CASCADE")
+    version = ForeignKeyField(FormVersion, on_delete="CASCADE")
+    access = ForeignKeyField(ChartAccess, null=True, on_delete="SET NULL")
+    account = ForeignKeyField(PortalAccount, null=True, on_delete="SET NULL")
+    corrects = ForeignKeyField("self", null=True, on_delete="SET NULL")
+    status = CharField(default="draft")       # draft, submitted
+    answers = TextField(default="{}")         # JSON: field or item id -> value
+    results = TextField(default="")           # JSON: scores, bands, flags (at submit)
+    started_at = DateTimeField()
+    updated_at = DateTimeField()
+    submitted_at = DateTimeField(null=True, index=True)
+    signed_name = CharField(default="")
+    signed_capacity = CharField(default="")   # self, parent, guardian
+    signed_at = DateTimeField(null=True)
+    signed_source = CharField(default="")
+    signed_hash = CharField(default="")       # SHA-256 of the version's hash and the answers
+
+    class Meta:
+        indexes = ((("client", "status"), False),)
+
+
+class FormAlert(BaseModel):
+    """A risk flag of a submitted response, until staff acknowledge it with a note."""
+
+    response = ForeignKeyField(FormResponse, backref="alerts", on_delete="CASCADE")
+    client = ForeignKeyField(Client, backref="form_alerts", on_delete="CASCADE")
+    flag = CharField()                        # the rule's id in the scoring rules
+    label = CharField()                       # for staff only, never in an email
+    created_at = DateTimeField()
+    acknowledged_at = DateTimeField(null=True, index=True)
+    acknowledged_by = ForeignKeyField(StaffUser, null=True)
+    note = TextField(default="")
+
+
+class ChartChangeProposal(BaseModel):
+    """One chart field a form's answers would change; staff accept or reject it."""
+
+    response = ForeignKeyField(FormResponse, backref="proposals", on_delete="CASCADE")
+    client = ForeignKeyField(Client, backref="change_proposals", on_delete="CASCADE")
+    target = CharField()                      # first_name, phone, ..., emergency_contact
+    current_value = TextField(default="")     # the chart's value when proposed
+    proposed_value = TextField()              # JSON for emergency_contact
+    status = CharField(default="pending")     # pending, accepted, rejected
+    decided_at = DateTimeField(null=True)
+    decided_by = ForeignKeyField(StaffUser, null=True)
+
+    class Meta:
+        indexes = ((("client", "status"), False),)
+
+
+# `portal db copy` copies the forms too, in dependency order.
+ALL_TABLES += [Form, FormVersion, FormPackage, FormRecurrence, FormAssignment, FormResponse, FormAlert, ChartChangeProposal]

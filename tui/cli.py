@@ -19,6 +19,7 @@ COMMANDS = {
     "audit": ("audit", "verify the audit trail"),
     "demo": ("demo", "seed and run the demo practice"),
     "serve": ("serve", "run the SSH door"),
+    "forms": ("forms", "the form library: `forms sync` loads the built-in forms"),
 }
 
 

@@ -29,6 +29,7 @@ KINDS = (
     "password_reset",
     "account_locked",
     "test",
+    "forms_due", "forms_alert",
 )
 # Kinds whose context carries a raw code: scrubbed once the message leaves.
 CODE_KINDS = frozenset({"invitation", "password_reset"})

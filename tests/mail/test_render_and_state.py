@@ -32,6 +32,7 @@ CONTEXTS = {
     | {"code": CODE, "expires_at": "2026-11-20T16:00:00", "time_zone": "America/New_York", "ssh_host": "h.example", "ssh_port": 2222},
     "account_locked": BASE | {"locked_until": "2026-11-20T15:15:00", "time_zone": "America/New_York"},
     "test": BASE,
+    "forms_due": BASE | {"ssh_host": "h.example", "ssh_port": 2222}, "forms_alert": BASE,
 }
 
 
