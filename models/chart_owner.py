@@ -25,6 +25,7 @@ from . import clock, codes
 from .audit import Actor, record
 from .config import INVITE_VALID_DAYS
 from .db import database, lock_rows
+from .charts import get_chart
 from .errors import NotFound, StateConflict
 from .outbox import enqueue
 from .practice import get_practice
@@ -143,6 +144,11 @@ def _state_from(access: ChartAccess | None, latest: Invitation | None, now: dt.d
     return OwnerState(OwnerStatus.EXPIRED, access, latest, now)
 
 
+def _chart(client: Client | int) -> Client:
+    """The chart's row: the actions take a chart id (the screens pass ids), or a row."""
+    return client if isinstance(client, Client) else get_chart(client)
+
+
 def current_access(client: Client | int) -> ChartAccess | None:
     return ChartAccess.get_or_none((ChartAccess.client == client) & ChartAccess.ended_at.is_null())
 
@@ -208,7 +214,7 @@ def queue_condition(queue: str):
     return fn.EXISTS(pending)
 
 
-def invitation_history(client: Client) -> list[Invitation]:
+def invitation_history(client: Client | int) -> list[Invitation]:
     return list(
         Invitation.select(Invitation, StaffUser)
         .join(StaffUser, join_type=JOIN.LEFT_OUTER, on=(Invitation.sent_by == StaffUser.id))
@@ -234,7 +240,8 @@ class Candidate:
         return f"contact:{self.contact_id}" if self.contact_id else "client"
 
 
-def owner_candidates(client: Client) -> list[Candidate]:
+def owner_candidates(client: Client | int) -> list[Candidate]:
+    client = _chart(client)
     found = [Candidate(None, client.full_name, "self", client.email)]
     for contact in RelatedContact.select().where(RelatedContact.client == client).order_by(RelatedContact.id):
         found.append(Candidate(contact.id, contact.full_name, contact.relationship, contact.email))
@@ -367,8 +374,9 @@ def _require_current(client: Client) -> ChartAccess:
     return access
 
 
-def activate_access(by: Actor, client: Client, *, contact_id: int | None = None, email: str | None = None) -> OwnerState:
+def activate_access(by: Actor, client: Client | int, *, contact_id: int | None = None, email: str | None = None) -> OwnerState:
     """Give the chart's portal access to the client (contact_id None) or a related contact."""
+    client = _chart(client)
     cand = _candidate(client, contact_id)
     email = clean_email(email if email is not None else cand.email)
     with database.atomic():
@@ -380,8 +388,9 @@ def activate_access(by: Actor, client: Client, *, contact_id: int | None = None,
     return owner_state(client)
 
 
-def resend_invite(by: Actor, client: Client) -> OwnerState:
+def resend_invite(by: Actor, client: Client | int) -> OwnerState:
     """Void every earlier code and send a fresh one with a new window."""
+    client = _chart(client)
     with database.atomic():
         access = _require_current(client)
         if access.account_id is not None:
@@ -391,8 +400,9 @@ def resend_invite(by: Actor, client: Client) -> OwnerState:
     return owner_state(client)
 
 
-def unlock_owner_login(by: Actor, client: Client) -> bool:
+def unlock_owner_login(by: Actor, client: Client | int) -> bool:
     """Lift the lockout of the chart owner's portal login; True if one was lifted."""
+    client = _chart(client)
     from .auth import unlock_client_account  # auth builds on this module
 
     access = current_access(client)
@@ -401,8 +411,9 @@ def unlock_owner_login(by: Actor, client: Client) -> bool:
     return unlock_client_account(by, access.account_id)
 
 
-def revoke_access(by: Actor, client: Client) -> OwnerState:
+def revoke_access(by: Actor, client: Client | int) -> OwnerState:
     """End the owner's access at once: codes voided, open sessions ended."""
+    client = _chart(client)
     with database.atomic():
         access = _require_current(client)
         _void_codes(client, clock.now(), revoke=True)
@@ -411,8 +422,9 @@ def revoke_access(by: Actor, client: Client) -> OwnerState:
     return owner_state(client)
 
 
-def change_ownership(by: Actor, client: Client, *, contact_id: int | None, email: str | None = None) -> OwnerState:
+def change_ownership(by: Actor, client: Client | int, *, contact_id: int | None, email: str | None = None) -> OwnerState:
     """Hand the chart to another owner: the old one loses it, the new one is invited or granted."""
+    client = _chart(client)
     cand = _candidate(client, contact_id)
     email = clean_email(email if email is not None else cand.email)
     with database.atomic():

@@ -76,7 +76,10 @@ def create_chart(
     return client
 
 
-def update_chart(by: Actor, client: Client, **changes: str) -> Client:
+def update_chart(by: Actor, client: Client | int, **changes: str) -> Client:
+    """Change the named fields of a chart (given by id, or its row)."""
+    if not isinstance(client, Client):
+        client = get_chart(client)
     if "first_name" in changes:
         client.first_name = clean_name(changes["first_name"], "first_name")
         client.first_name_key = fold(client.first_name)
@@ -102,8 +105,10 @@ def _clean_relationship(value: str) -> str:
 
 
 def add_contact(
-    by: Actor, client: Client, *, first_name: str, last_name: str, relationship: str, email: str = "", phone: str = ""
+    by: Actor, client: Client | int, *, first_name: str, last_name: str, relationship: str, email: str = "", phone: str = ""
 ) -> RelatedContact:
+    if not isinstance(client, Client):
+        client = get_chart(client)
     with database.atomic():
         contact = RelatedContact.create(
             client=client,
@@ -117,7 +122,11 @@ def add_contact(
     return contact
 
 
-def update_contact(by: Actor, contact: RelatedContact, **changes: str) -> RelatedContact:
+def update_contact(by: Actor, contact: RelatedContact | int, **changes: str) -> RelatedContact:
+    if not isinstance(contact, RelatedContact):
+        contact = RelatedContact.get_or_none(RelatedContact.id == contact)
+        if contact is None:
+            raise NotFound("That contact no longer exists.")
     cleaners = {
         "first_name": lambda v: clean_name(v, "first_name"),
         "last_name": lambda v: clean_name(v, "last_name"),
@@ -133,7 +142,7 @@ def update_contact(by: Actor, contact: RelatedContact, **changes: str) -> Relate
     return contact
 
 
-def contacts_of(client: Client) -> list[RelatedContact]:
+def contacts_of(client: Client | int) -> list[RelatedContact]:
     return list(RelatedContact.select().where(RelatedContact.client == client).order_by(RelatedContact.id))
 
 

@@ -50,16 +50,21 @@ def _staff(by: Actor) -> StaffUser | None:
 # --- documents --------------------------------------------------------------
 
 
-def share_document(by: Actor, client: Client, title: str, body: str) -> Document:
+def _chart_id(client: Client | int) -> int:
+    return client.id if isinstance(client, Client) else int(client)
+
+
+def share_document(by: Actor, client: Client | int, title: str, body: str) -> Document:
+    chart_id = _chart_id(client)
     title = clean_name(title, "title")
     body = clean_text(body, "document", required=True, max_len=MAX_DOCUMENT)
     with database.atomic():
-        doc = Document.create(client=client, title=title, body=body, shared_at=clock.now(), shared_by=_staff(by))
-        record(by, "document.share", chart=client.id, detail=f"document {doc.id}")
+        doc = Document.create(client=chart_id, title=title, body=body, shared_at=clock.now(), shared_by=_staff(by))
+        record(by, "document.share", chart=chart_id, detail=f"document {doc.id}")
     return doc
 
 
-def documents_for_staff(client: Client) -> list[Document]:
+def documents_for_staff(client: Client | int) -> list[Document]:
     return list(Document.select().where(Document.client == client).order_by(Document.shared_at.desc(), Document.id.desc()))
 
 
@@ -141,7 +146,7 @@ def cancel_request(viewer: ClientViewer, request_id: int) -> AppointmentRequest:
     return req
 
 
-def requests_for_staff(client: Client) -> list[AppointmentRequest]:
+def requests_for_staff(client: Client | int) -> list[AppointmentRequest]:
     return list(
         AppointmentRequest.select()
         .where(AppointmentRequest.client == client)
@@ -149,10 +154,13 @@ def requests_for_staff(client: Client) -> list[AppointmentRequest]:
     )
 
 
-def decide_request(by: Actor, request: AppointmentRequest, *, approve: bool, message: str = "") -> AppointmentRequest:
+def decide_request(by: Actor, request: AppointmentRequest | int, *, approve: bool, message: str = "") -> AppointmentRequest:
     message = clean_text(message, "message", max_len=2000)
+    request_id = request.id if isinstance(request, AppointmentRequest) else int(request)
     with database.atomic():
-        req = AppointmentRequest.get_by_id(request.id)
+        req = AppointmentRequest.get_or_none(AppointmentRequest.id == request_id)
+        if req is None:
+            raise StateConflict("This request no longer exists.")
         if req.status != "pending":
             raise StateConflict("This request was already answered or cancelled.")
         req.status = "approved" if approve else "declined"
@@ -188,14 +196,14 @@ def format_cents(cents: int) -> str:
     return f"{sign}${abs(cents) / 100:,.2f}"
 
 
-def add_ledger_entry(by: Actor, client: Client, *, kind: str, amount: str, description: str, posted_on: dt.date | None = None) -> LedgerEntry:
+def add_ledger_entry(by: Actor, client: Client | int, *, kind: str, amount: str, description: str, posted_on: dt.date | None = None) -> LedgerEntry:
     if kind not in ("charge", "payment"):
         raise InvalidInput("kind", "Choose charge or payment.")
     cents = parse_amount(amount)
     description = clean_name(description, "description")
     with database.atomic():
         entry = LedgerEntry.create(
-            client=client,
+            client=_chart_id(client),
             kind=kind,
             amount_cents=cents,
             description=description,
@@ -203,7 +211,7 @@ def add_ledger_entry(by: Actor, client: Client, *, kind: str, amount: str, descr
             created_at=clock.now(),
             created_by=_staff(by),
         )
-        record(by, f"ledger.{kind}", chart=client.id, detail=f"entry {entry.id}")
+        record(by, f"ledger.{kind}", chart=_chart_id(client), detail=f"entry {entry.id}")
     return entry
 
 
@@ -213,7 +221,7 @@ def balance_cents(chart_id: int) -> int:
     return LedgerEntry.select(fn.COALESCE(fn.SUM(signed), 0)).where(LedgerEntry.client == chart_id).scalar() or 0
 
 
-def ledger_for_staff(client: Client) -> list[LedgerEntry]:
+def ledger_for_staff(client: Client | int) -> list[LedgerEntry]:
     return list(LedgerEntry.select().where(LedgerEntry.client == client).order_by(LedgerEntry.posted_on.desc(), LedgerEntry.id.desc()))
 
 

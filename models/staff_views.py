@@ -1,7 +1,10 @@
-"""Read-only views the staff workstation shows: list pages, invitation rows, delivery words.
+"""Read-only views the staff workstation shows: list pages, the chart room's tabs, delivery words.
 
-The staff screens call these instead of writing queries. Nothing here
-changes data or imports Textual.
+The staff screens call these instead of writing queries, from a worker
+thread, and hold only what comes back: frozen dataclasses made for the
+screen, never Peewee rows (a row held by a widget goes stale, and reading a
+relation on it queries on the UI thread). Nothing here changes data or
+imports Textual.
 """
 from __future__ import annotations
 
@@ -10,15 +13,112 @@ import re
 from dataclasses import dataclass
 
 from . import clock
-from .chart_owner import OwnerState, is_pending, owner_states
-from .charts import PAGE_SIZE, search_charts
+from .chart_owner import Action, Candidate, OwnerState, OwnerStatus, is_pending, owner_states
+from .charts import PAGE_SIZE, get_chart, search_charts
 from .tables import Client, Invitation, OutboxMessage
 
 
 @dataclass(frozen=True)
+class ChartView:
+    """A chart's demographics, as the chart room's header and Overview show them."""
+
+    id: int
+    chart_number: str
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date
+    email: str = ""
+    phone: str = ""
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @classmethod
+    def of(cls, c: Client) -> "ChartView":
+        return cls(c.id, c.chart_number, c.first_name, c.last_name, c.date_of_birth, c.email or "", c.phone or "")
+
+
+def chart_view(chart_id: int) -> ChartView:
+    """The chart's header; NotFound if it does not exist."""
+    return ChartView.of(get_chart(chart_id))
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    """An invitation as staff see it: the sender's name is read with it, not later."""
+
+    id: int
+    email: str
+    sent_at: dt.datetime
+    sender: str          # "" when the system sent it
+    expires_at: dt.datetime
+    locked_at: dt.datetime | None
+    outcome: str
+
+    @classmethod
+    def of(cls, inv: Invitation, now: dt.datetime) -> "InvitationView":
+        # sent_by is joined by owner_states / invitation_history; no query here.
+        sender = inv.sent_by.full_name if inv.sent_by_id and inv.sent_by else ""
+        return cls(inv.id, inv.email, inv.sent_at, sender, inv.expires_at, inv.locked_at, invitation_outcome(inv, now))
+
+
+@dataclass(frozen=True)
+class OwnerView:
+    """What the Chart Owner box draws: the owner state, frozen, with its email's delivery."""
+
+    status: OwnerStatus
+    tag: str
+    actions: tuple[Action, ...]
+    owner_name: str = ""
+    relationship: str = ""
+    email: str = ""
+    contact_id: int | None = None
+    granted_at: dt.datetime | None = None
+    login_locked_until: dt.datetime | None = None
+    invitation: InvitationView | None = None
+    mail: "InvitationEmail | None" = None
+
+    @property
+    def has_owner(self) -> bool:
+        return self.status is not OwnerStatus.NONE
+
+    @property
+    def delivery(self) -> str:
+        """The invitation email's delivery words, "" when none was queued."""
+        return self.mail.label if self.mail is not None and self.mail.status else ""
+
+    @classmethod
+    def of(cls, state: OwnerState, mail: "InvitationEmail | None" = None) -> "OwnerView":
+        access, inv = state.access, state.invitation
+        return cls(
+            state.status,
+            state.tag,
+            state.actions,
+            access.owner_name if access else "",
+            access.relationship if access else "",
+            access.email if access else "",
+            access.contact_id if access else None,
+            access.granted_at if access else None,
+            state.login_locked_until,
+            InvitationView.of(inv, state.now) if inv is not None else None,
+            mail,
+        )
+
+
+def owner_view(chart_id: int) -> OwnerView:
+    """The Chart Owner box of one chart: its state and its invitation email's delivery."""
+    from .chart_owner import owner_state
+
+    state = owner_state(chart_id)
+    inv = state.invitation
+    return OwnerView.of(state, invitation_email(inv.id) if inv is not None else NO_EMAIL)
+
+
+@dataclass(frozen=True)
 class ClientRow:
-    client: Client
-    state: OwnerState
+    client: ChartView
+    state: OwnerView
 
 
 @dataclass(frozen=True)
@@ -32,7 +132,7 @@ def client_list_page(term: str = "", *, queue: str = "all", page: int = 0, page_
     """One page of the client list with each chart's portal state (two batched queries)."""
     found = search_charts(term, queue=queue, page=page, page_size=page_size)
     states = owner_states([c.id for c in found.rows])
-    return ClientPage([ClientRow(c, states[c.id]) for c in found.rows], page, found.has_more)
+    return ClientPage([ClientRow(ChartView.of(c), OwnerView.of(states[c.id])) for c in found.rows], page, found.has_more)
 
 
 def invitation_outcome(inv: Invitation, now: dt.datetime | None = None) -> str:
@@ -165,11 +265,19 @@ def invitation_email(invitation_id: int | None) -> InvitationEmail:
     return InvitationEmail(state.status, state.label, True, state.gave_up, state.reason, headline, advice)
 
 
-def staff_user(staff_id: int):
-    """The signed-in staff member's row (name for the header, username for the audit)."""
+@dataclass(frozen=True)
+class StaffView:
+    id: int
+    username: str
+    full_name: str
+
+
+def staff_user(staff_id: int) -> StaffView:
+    """The signed-in staff member (name for the header, username for the audit)."""
     from .tables import StaffUser
 
-    return StaffUser.get_by_id(staff_id)
+    staff = StaffUser.get_by_id(staff_id)
+    return StaffView(staff.id, staff.username, staff.full_name)
 
 
 def mail_warning() -> str:
@@ -183,3 +291,148 @@ def mail_warning() -> str:
         return mail_in_force(settings())
     except RuntimeError:
         return ""
+
+
+# --- the chart room's tabs --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: int
+    first_name: str
+    last_name: str
+    relationship: str
+    email: str
+    phone: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    chart: ChartView
+    contacts: tuple[ContactView, ...]
+
+
+def overview_view(chart_id: int) -> OverviewView:
+    from .charts import contacts_of
+
+    return OverviewView(
+        chart_view(chart_id),
+        tuple(
+            ContactView(c.id, c.first_name, c.last_name, c.relationship, c.email or "", c.phone or "")
+            for c in contacts_of(chart_id)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CommunicationsView:
+    """The Communications tab: the owner box, the invitation history and who may own the chart."""
+
+    owner: OwnerView
+    history: tuple[tuple[InvitationView, str], ...]  # (invitation, its email's delivery words)
+    mail_warning: str
+    candidates: tuple[Candidate, ...]
+
+
+def communications_view(chart_id: int) -> CommunicationsView:
+    from .chart_owner import invitation_history, owner_candidates
+
+    now = clock.now()
+    history = invitation_history(chart_id)
+    deliveries = delivery_labels([inv.id for inv in history])
+    return CommunicationsView(
+        owner_view(chart_id),
+        tuple((InvitationView.of(inv, now), deliveries.get(inv.id, "")) for inv in history),
+        mail_warning(),
+        tuple(owner_candidates(chart_id)),
+    )
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    title: str
+    shared_at: dt.datetime
+    shared_by: str
+    opened_at: dt.datetime | None
+
+
+def documents_view(chart_id: int) -> tuple[DocumentRow, ...]:
+    from peewee import JOIN
+
+    from .tables import Document, StaffUser
+
+    query = (
+        Document.select(Document.id, Document.title, Document.shared_at, Document.opened_at, StaffUser.full_name.alias("sender"))
+        .join(StaffUser, join_type=JOIN.LEFT_OUTER, on=(Document.shared_by == StaffUser.id))
+        .where(Document.client == chart_id)
+        .order_by(Document.shared_at.desc(), Document.id.desc())
+        .objects()
+    )
+    return tuple(DocumentRow(d.id, d.title, d.shared_at, d.sender or "", d.opened_at) for d in query)
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: int
+    created_at: dt.datetime
+    preferred_at: dt.datetime
+    mode: str
+    status: str
+    reason: str
+    practice_message: str
+
+
+def requests_view(chart_id: int) -> tuple[RequestRow, ...]:
+    from .records import requests_for_staff
+
+    return tuple(
+        RequestRow(r.id, r.created_at, r.preferred_at, r.mode, r.status, r.reason or "", r.practice_message or "")
+        for r in requests_for_staff(chart_id)
+    )
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: int
+    posted_on: dt.date
+    kind: str
+    description: str
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    balance_cents: int
+    entries: tuple[LedgerRow, ...]
+
+
+def ledger_view(chart_id: int) -> LedgerView:
+    from .records import balance_cents, ledger_for_staff
+
+    return LedgerView(
+        balance_cents(chart_id),
+        tuple(LedgerRow(e.id, e.posted_on, e.kind, e.description, e.amount_cents) for e in ledger_for_staff(chart_id)),
+    )
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    source: str
+    outcome: str
+
+
+def activity_view(chart_id: int) -> tuple[ActivityRow, ...]:
+    from .audit import recent_for_chart
+
+    return tuple(
+        ActivityRow(e.id, e.at, e.actor, e.action, e.source, e.outcome) for e in recent_for_chart(chart_id)
+    )

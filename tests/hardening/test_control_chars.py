@@ -311,6 +311,7 @@ def test_pastes_into_the_new_chart_form_are_stored_clean_and_in_order(portal, mo
     async def scenario():
         app = StaffApp(session=login)
         async with app.run_test(size=(100, 36)) as pilot:
+            await app.workers.wait_for_complete()  # the staff member is read in a worker
             await pilot.pause()
             await pilot.press("ctrl+n")
             await pilot.pause()
@@ -357,6 +358,7 @@ def test_a_paste_of_only_controls_over_a_selection_keeps_it(portal):
     async def scenario():
         app = StaffApp(session=login)
         async with app.run_test(size=(100, 36)) as pilot:
+            await app.workers.wait_for_complete()  # the staff member is read in a worker
             await pilot.pause()
             await pilot.press("ctrl+n")
             await pilot.pause()

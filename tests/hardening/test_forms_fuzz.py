@@ -40,6 +40,7 @@ def test_staff_new_chart_form(portal):
         async def scenario():
             app = StaffApp(session=login)
             async with app.run_test(size=(100, 36)) as pilot:
+                await app.workers.wait_for_complete()  # the staff member is read in a worker
                 await pilot.pause()
                 await pilot.press("ctrl+n")
                 await pilot.pause()

@@ -49,10 +49,26 @@ def test_full_disk_refuses_cleanly_and_leaves_nothing_half_done(portal):
     assert Invitation.select().count() == OutboxMessage.select().where(OutboxMessage.kind == "invitation").count()
 
 
-def test_staff_screen_shows_the_message_instead_of_crashing(portal):
+def test_staff_screen_shows_the_message_instead_of_crashing(portal, monkeypatch):
+    import contextlib
+
     from textual.app import App
 
+    from models.threads import own_connection
+    from tui.shared import workers
     from tui.staff.widgets.communications import CommunicationsTab
+
+    limit = {}
+
+    @contextlib.contextmanager
+    def full_disk_connection():
+        """The worker thread's own connection, with the same page limit as the test's."""
+        with own_connection():
+            if limit:
+                database.execute_sql(f"PRAGMA max_page_count = {limit['pages']}")
+            yield
+
+    monkeypatch.setattr(workers, "own_connection", full_disk_connection)
 
     make_staff()
     client = make_chart()
@@ -62,7 +78,7 @@ def test_staff_screen_shows_the_message_instead_of_crashing(portal):
         actor = STAFF
 
         def compose(self):
-            yield CommunicationsTab(client, id="comms")
+            yield CommunicationsTab(client.id, id="comms")
 
         def notify(self, message, **kw):
             messages.append(message)
@@ -75,7 +91,10 @@ def test_staff_screen_shows_the_message_instead_of_crashing(portal):
                 chart_owner.activate_access(STAFF, make_chart(first=f"Fill{i}", email=f"fill{i}@example.com"))
             pages = database.execute_sql("PRAGMA page_count").fetchone()[0]
             database.execute_sql(f"PRAGMA max_page_count = {pages}")
-            tab.perform(lambda: chart_owner.activate_access(STAFF, client), "done")
+            limit["pages"] = pages
+            await app.workers.wait_for_complete()
+            tab.run_action(STAFF, chart_owner.Action.ACTIVATE, "done", {})  # what ⋮ › Activate runs
+            await app.workers.wait_for_complete()
             await pilot.pause()
             database.execute_sql("PRAGMA max_page_count = 1073741823")
             assert app.is_running

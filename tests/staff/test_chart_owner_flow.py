@@ -25,12 +25,12 @@ async def _open_chart(client, pilot, app):
     await settle(app, pilot)
     assert isinstance(app.screen, ChartRoomScreen)
     await pilot.press("f3")  # Communications tab
-    await pilot.pause()
+    await settle(app, pilot)
 
 
 async def _menu(app, pilot) -> list[str]:
     await pilot.press("ctrl+o")
-    await pilot.pause()
+    await settle(app, pilot)
     assert isinstance(app.screen, OwnerActionsMenu)
     menu = app.screen.query_one("#owner-actions")
     return [menu.get_option_at_index(i).id for i in range(menu.option_count)]
@@ -41,7 +41,7 @@ async def _choose(app, pilot, action: Action):
     for _ in range(ids.index(action.value)):
         await pilot.press("down")
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(app, pilot)
 
 
 def test_resend_an_expired_invitation(portal, clock):
@@ -67,7 +67,7 @@ def test_resend_an_expired_invitation(portal, clock):
             body = _text(app.screen.query_one("#dialog-body"))
             assert "previous code stops working" in body and "7 days" in body
             await pilot.click("#confirm")
-            await pilot.pause()
+            await settle(app, pilot)
 
             assert isinstance(app.screen, ChartRoomScreen)
             box = _box(app)
@@ -102,11 +102,11 @@ def test_revoke_then_no_portal_access(portal, clock):
             assert str(app.screen.query_one("#confirm").label) == "Revoke Access"
             # Cancel first: nothing happens.
             await pilot.press("escape")
-            await pilot.pause()
+            await settle(app, pilot)
             assert owner_state(client).status is OwnerStatus.INVITED
             await _choose(app, pilot, Action.REVOKE)
             await pilot.click("#confirm")
-            await pilot.pause()
+            await settle(app, pilot)
             box = _box(app)
             assert "No Portal Access" in _text(box.query_one("#owner-tag"))
             assert box.query_one("#owner-tag").has_class("state-none")
@@ -131,11 +131,11 @@ def test_change_ownership_to_guardian(portal, clock):
             # The guardian is highlighted (the client is the current owner).
             assert app.screen.query_one("#owner-email").value == guardian.email
             await pilot.click("#confirm")
-            await pilot.pause()
+            await settle(app, pilot)
             assert isinstance(app.screen, ConfirmActionScreen)
             assert "Pat Rivera" in _text(app.screen.query_one("#dialog-body"))
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(app, pilot)
             box = _box(app)
             assert "Pat Rivera (Legal guardian)" in _text(box.query_one("#owner-name"))
             assert guardian.email in _text(box.query_one("#owner-email"))
@@ -164,9 +164,9 @@ def test_activate_from_no_access_lets_staff_pick_a_contact(portal, clock):
             assert isinstance(chooser, ChooseOwnerScreen)
             assert chooser.query_one("#owner-email").value == guardian.email
             await pilot.click("#confirm")
-            await pilot.pause()
+            await settle(app, pilot)
             await pilot.click("#confirm")
-            await pilot.pause()
+            await settle(app, pilot)
             assert "Invited" in _text(_box(app).query_one("#owner-tag"))
 
     drive(scenario)
@@ -197,17 +197,17 @@ def test_menu_offers_only_what_the_state_allows(portal, clock):
                 await app.push_screen(ChartRoomScreen(chart.id, tab="communications"))
                 await settle(app, pilot)
                 await pilot.click("#owner-menu")  # the ⋮ button works with the mouse too
-                await pilot.pause()
+                await settle(app, pilot)
                 assert isinstance(app.screen, OwnerActionsMenu)
                 menu = app.screen.query_one("#owner-actions")
                 got = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
                 assert got == want, chart.first_name
                 assert got == [a.value for a in owner_state(chart).actions]
                 await pilot.press("escape")
-                await pilot.pause()
+                await settle(app, pilot)
                 assert isinstance(app.screen, ChartRoomScreen)
                 await pilot.press("escape")  # back to the client list
-                await pilot.pause()
+                await settle(app, pilot)
 
     drive(scenario)
     assert owner_state(expired).status is OwnerStatus.EXPIRED

@@ -32,7 +32,7 @@ def test_new_chart_with_portal_invitation(portal, clock):
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             await pilot.press("ctrl+n")
-            await pilot.pause()
+            await settle(app, pilot)
             form = app.screen
             assert isinstance(form, NewChartScreen)
             await pilot.press(*"Maya")
@@ -40,13 +40,13 @@ def test_new_chart_with_portal_invitation(portal, clock):
             form.query_one("#date_of_birth", Input).value = "13/45/2001"
             form.query_one("#invite", Checkbox).value = True
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(app, pilot)
             # Invitation asked for, but no email: said next to the email field, nothing lost.
             assert "email address is needed" in _error(form, "email")
             assert Client.select().count() == 0
             form.query_one("#email", Input).value = "maya@example.com"
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(app, pilot)
             assert "MM/DD/YYYY" in _error(form, "date_of_birth")
             assert form.query_one("#first_name", Input).value == "Maya"
             assert form.query_one("#email", Input).value == "maya@example.com"
@@ -71,7 +71,7 @@ def test_overview_add_and_edit_a_guardian(portal, clock):
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             await pilot.click("#add-contact")
-            await pilot.pause()
+            await settle(app, pilot)
             form = app.screen
             assert isinstance(form, ContactFormScreen)
             form.query_one("#first_name", Input).value = "Pat"
@@ -79,24 +79,24 @@ def test_overview_add_and_edit_a_guardian(portal, clock):
             form.query_one("#email", Input).value = "not an email"
             form.query_one("#relationship").value = "guardian"
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(app, pilot)
             assert "email address" in _error(form, "email")
             form.query_one("#email", Input).value = "pat@example.com"
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(app, pilot)
             table = app.screen.query_one("#contacts", DataTable)
             assert table.row_count == 1
             assert str(table.get_row_at(0)[1]) == "Legal guardian"
 
             table.focus()
             await pilot.press("c")  # edit the highlighted contact
-            await pilot.pause()
+            await settle(app, pilot)
             form = app.screen
             assert isinstance(form, ContactFormScreen)
             assert form.query_one("#email", Input).value == "pat@example.com"
             form.query_one("#email", Input).value = "pat.rivera@example.com"
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(app, pilot)
             assert str(app.screen.query_one("#contacts", DataTable).get_row_at(0)[2]) == "pat.rivera@example.com"
 
     drive(scenario)
@@ -120,7 +120,7 @@ def test_documents_share_typed_and_from_a_file(portal, clock, tmp_path):
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             await pilot.press("f4")
-            await pilot.pause()
+            await settle(app, pilot)
             screen = app.screen
             path = screen.query_one("#doc-path", Input)
             for bad, words in (
@@ -131,16 +131,16 @@ def test_documents_share_typed_and_from_a_file(portal, clock, tmp_path):
             ):
                 path.value = str(bad)
                 await pilot.press("ctrl+r")
-                await pilot.pause()
+                await settle(app, pilot)
                 assert words in _error(screen, "path")
             path.value = str(good)
             await pilot.press("ctrl+r")
-            await pilot.pause()
+            await settle(app, pilot)
             assert _error(screen, "path") == ""
             assert screen.query_one("#doc-title", Input).value == "after care plan"
             assert screen.query_one("#doc-body", TextArea).text == "Call us any time.\n"
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(app, pilot)
             table = screen.query_one("#document-list", DataTable)
             assert table.row_count == 1
             assert str(table.get_row_at(0)[3]) == "Not opened yet"
@@ -148,7 +148,7 @@ def test_documents_share_typed_and_from_a_file(portal, clock, tmp_path):
             # An empty document is refused next to the text, the title stays.
             screen.query_one("#doc-title", Input).value = "Empty one"
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(app, pilot)
             assert "required" in _error(screen, "document")
             assert screen.query_one("#doc-title", Input).value == "Empty one"
 
@@ -189,42 +189,42 @@ def test_appointments_billing_and_activity(portal, clock):
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             await pilot.press("f5")
-            await pilot.pause()
+            await settle(app, pilot)
             table = app.screen.query_one("#requests", DataTable)
             assert str(table.get_row_at(0)[4]) == "[red]Follow-up[/red]"
             table.focus()
             await pilot.press("y")
-            await pilot.pause()
+            await settle(app, pilot)
             assert isinstance(app.screen, DecideRequestScreen)
             await pilot.press(*"See you then")
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(app, pilot)
             table = app.screen.query_one("#requests", DataTable)
             assert str(table.get_row_at(0)[3]) == "Approved"
 
             await pilot.press("f6")
-            await pilot.pause()
+            await settle(app, pilot)
             screen = app.screen
             screen.query_one("#amount", Input).value = "-5"
             screen.query_one("#description", Input).value = "Session"
             screen.query_one("#description", Input).focus()
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(app, pilot)
             assert "no minus sign" in _error(screen, "amount")
             assert screen.query_one("#description", Input).value == "Session"
             screen.query_one("#amount", Input).value = "125.00"
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(app, pilot)
             screen.query_one("#kind").value = "payment"
             screen.query_one("#amount", Input).value = "25"
             screen.query_one("#description", Input).value = "Copay"
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(app, pilot)
             assert "Balance: $100.00" in str(screen.query_one("#balance").render())
             assert screen.query_one("#ledger", DataTable).row_count == 2
 
             await pilot.press("f7")
-            await pilot.pause()
+            await settle(app, pilot)
             activity = app.screen.query_one("#activity-list", DataTable)
             actions = [str(activity.get_row_at(i)[2]) for i in range(activity.row_count)]
             assert actions[:3] == ["ledger.payment", "ledger.charge", "appointment.approved"]

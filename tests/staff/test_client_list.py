@@ -120,7 +120,7 @@ def test_search_among_100000_charts_shows_one_page(portal, clock):
 
             await _set(app, pilot, "Quartermaine")
             await pilot.press("enter")  # from the search box to the results
-            await pilot.pause()
+            await settle(app, pilot)
             await pilot.press("enter")  # open the chart
             await settle(app, pilot)
             assert isinstance(app.screen, ChartRoomScreen)
@@ -149,12 +149,12 @@ def test_typing_is_debounced_to_one_search(portal, clock):
             # Help (F1 or ?) lists this screen's keys; Esc closes it.
             _table(app).focus()
             await pilot.press("question_mark")
-            await pilot.pause()
+            await settle(app, pilot)
             assert isinstance(app.screen, HelpScreen)
             keys = str(app.screen.query_one("#help-keys").render())
             assert "New chart" in keys and "Expired" in keys and "Sign out" in keys
             await pilot.press("escape")
-            await pilot.pause()
+            await settle(app, pilot)
             assert app.screen is screen
 
     drive(scenario)

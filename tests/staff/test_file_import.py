@@ -193,7 +193,7 @@ def _open_documents(app_kwargs: dict, check):
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             await pilot.press("f4")
-            await pilot.pause()
+            await settle(app, pilot)
             await check(app, app.screen, pilot)
 
     drive(scenario)
@@ -218,7 +218,7 @@ def test_through_a_door_the_tab_has_no_file_row_and_the_action_opens_nothing(por
         notes = []
         monkeypatch.setattr(app, "notify", lambda message, **kw: notes.append(message))
         tab.action_load_file()  # even called directly
-        await pilot.pause()
+        await settle(app, pilot)
         assert body.text == "typed by staff"
         assert opened == []
         assert notes and "workstation" in notes[0]
@@ -242,12 +242,12 @@ def test_at_the_workstation_the_tab_loads_from_the_folder_and_refuses_the_rest(p
         for typed in ("/etc/passwd", "../../../../etc/passwd", "../to_share/../nothing.txt", "/etc/shadow-no-such"):
             path.value = typed
             await pilot.press("ctrl+r")
-            await pilot.pause()
+            await settle(app, pilot)
             assert _path_error(screen) == NOT_IN_FOLDER, typed
             assert body.text == ""
         path.value = "after_care_plan.txt"
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(app, pilot)
         assert _path_error(screen) == ""
         assert body.text == "Call us any time.\n"
         assert screen.query_one("#doc-title", Input).value == "after care plan"
@@ -262,13 +262,13 @@ def test_a_loaded_files_escape_sequences_never_reach_the_staff_terminal(portal, 
     async def check(app, screen, pilot):
         screen.query_one("#doc-path", Input).value = "letter.txt"
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(app, pilot)
         body = screen.query_one("#doc-body", TextArea)
         assert body.text == "Dear Sam,\nsee you soon.\n"
         body.focus()
         await pilot.press("end")
         app.post_message(events.Paste("\x1b[2J and more"))
-        await pilot.pause()
+        await settle(app, pilot)
         assert "\x1b" not in body.text
 
     _open_documents({"file_import": FileImport(str(folder))}, check)

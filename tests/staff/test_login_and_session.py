@@ -44,7 +44,7 @@ def test_sign_in_shows_busy_then_opens_the_client_list(portal, clock, monkeypatc
     async def scenario():
         app = StaffApp()
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settle(app, pilot)
             assert isinstance(app.screen, StaffLoginScreen)
             await _sign_in(app, pilot, "nobody", "whatever it is")
             # Busy at once, before the worker answers.
@@ -86,7 +86,7 @@ def test_lockout_is_honoured(portal, clock):
     async def scenario():
         app = StaffApp()
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settle(app, pilot)
             for _ in range(5):
                 await _sign_in(app, pilot, USERNAME, "not the password at all")
                 await settle(app, pilot)
@@ -113,11 +113,11 @@ def test_an_ended_session_returns_to_sign_in(portal, clock):
             await settle(app, pilot)
             assert isinstance(app.screen, ChartRoomScreen)
             app.check_session()
-            await pilot.pause()
+            await settle(app, pilot)
             assert isinstance(app.screen, ChartRoomScreen)  # still alive: nothing happens
             end_session(login.session_id, "admin")  # ended elsewhere
             app.check_session()  # what the 5-second poll calls
-            await pilot.pause()
+            await settle(app, pilot)
             assert isinstance(app.screen, StaffLoginScreen)
             assert len(app.screen_stack) == 1
             assert "session ended" in _message(app)
@@ -132,15 +132,15 @@ def test_a_burst_of_keys_with_tab_fills_each_field(portal, clock):
     async def scenario():
         app = StaffApp()
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settle(app, pilot)
             burst(app, "someone", "\t", "not this", "\x1b[Z", "\t")  # back and forth
-            await pilot.pause()
+            await settle(app, pilot)
             assert app.screen.query_one("#username", Input).value == "someone"
             assert app.screen.query_one("#password", Input).value == "not this"
             app.screen.query_one("#username", Input).value = ""
             app.screen.query_one("#password", Input).value = ""
             app.screen.query_one("#username", Input).focus()
-            await pilot.pause()
+            await settle(app, pilot)
             burst(app, USERNAME, "\t", PASSWORD, "\r")
             await settle(app, pilot)
             assert isinstance(app.screen, ClientListScreen), _message(app)

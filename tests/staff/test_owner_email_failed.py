@@ -37,7 +37,7 @@ async def _box_on_screen(app, pilot) -> ChartOwnerBox:
     await settle(app, pilot)
     assert isinstance(app.screen, ChartRoomScreen)
     await pilot.press("f3")  # Communications: the box is at its top
-    await pilot.pause()
+    await settle(app, pilot)
     box = app.screen.query_one("#owner-box", ChartOwnerBox)
     # The whole box is on screen, above the footer: nothing of it is cut off.
     footer = app.screen.query_one(Footer)
@@ -51,7 +51,7 @@ async def _box_on_screen(app, pilot) -> ChartOwnerBox:
 
 async def _resend_offered(app, pilot) -> None:
     await pilot.press("ctrl+o")
-    await pilot.pause()
+    await settle(app, pilot)
     assert isinstance(app.screen, OwnerActionsMenu)
     menu = app.screen.query_one("#owner-actions")
     assert "resend" in [menu.get_option_at_index(i).id for i in range(menu.option_count)]

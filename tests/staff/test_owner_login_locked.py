@@ -45,15 +45,15 @@ def test_staff_see_the_lock_and_lift_it_from_the_menu(portal, clock):
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             await pilot.press("f3")
-            await pilot.pause()
+            await settle(app, pilot)
             box = app.screen.query_one("#owner-box", ChartOwnerBox)
             advice = _shown(box.query_one("#owner-advice", Static))
             assert "Portal login locked until" in advice and "Unlock Portal Login" in advice
             await pilot.press("ctrl+o")
-            await pilot.pause()
+            await settle(app, pilot)
             assert isinstance(app.screen, OwnerActionsMenu)
             await pilot.press("enter")  # the first action: Unlock Portal Login
-            await pilot.pause()
+            await settle(app, pilot)
             assert isinstance(app.screen, ConfirmActionScreen)
             await pilot.click("#confirm")
             await settle(app, pilot)

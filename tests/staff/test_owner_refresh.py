@@ -5,6 +5,8 @@ from models.chart_owner import activate_access
 from models.tables import OutboxMessage
 from tests.domain.helpers import STAFF, make_chart, make_staff
 
+from .conftest import settle
+
 
 def test_box_shows_delivery_without_reopening(portal, clock):
     from tui.staff.widgets.chart_owner import ChartOwnerBox
@@ -17,16 +19,17 @@ def test_box_shows_delivery_without_reopening(portal, clock):
 
     class Harness(App):
         def compose(self):
-            yield CommunicationsTab(client, id="comms")
+            yield CommunicationsTab(client.id, id="comms")
 
     async def run():
         app = Harness()
         async with app.run_test(size=(100, 40)) as pilot:
+            await settle(app, pilot)
             box = app.query_one(ChartOwnerBox)
             assert "Queued" in box.delivery
             OutboxMessage.update(status="sent", sent_at=clock.now()).execute()
             box.refresh_state()
-            await pilot.pause()
+            await settle(app, pilot)
             assert box.delivery.startswith("Sent")
             table = app.query_one("#invite-history")
             assert "Sent" in str(table.get_row_at(0)[-1])

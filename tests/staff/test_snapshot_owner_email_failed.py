@@ -6,7 +6,7 @@ from models.mail.local_server import local_smtp_settings
 from tests.mail.conftest import free_port
 
 from .helpers import invite, make_chart, make_staff
-from .test_snapshots import OwnerBoxPreview
+from .test_snapshots import OwnerBoxPreview, read_done
 
 
 def test_owner_box_invitation_email_failed(portal, clock, snap_compare):
@@ -17,4 +17,4 @@ def test_owner_box_invitation_email_failed(portal, clock, snap_compare):
     deliver_due(settings)
     clock.advance(days=2, seconds=1)
     assert deliver_due(settings).failed == 1
-    assert snap_compare(OwnerBoxPreview(client.id), terminal_size=(80, 12))
+    assert snap_compare(OwnerBoxPreview(client.id), terminal_size=(80, 12), run_before=read_done)

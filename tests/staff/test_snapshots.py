@@ -10,7 +10,6 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 
 from models.chart_owner import OwnerStatus, owner_state
-from models.charts import get_chart
 from tui.staff.widgets.chart_owner import ChartOwnerBox
 
 from .helpers import guardian_of, invite, make_chart, make_staff, registered
@@ -19,8 +18,14 @@ STAFF_DIR = Path(__file__).resolve().parents[2] / "tui" / "staff"
 SIZE = (80, 10)
 
 
+async def read_done(pilot) -> None:
+    """The box reads its state in a worker: the picture is taken once it is drawn."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 class OwnerBoxPreview(App):
-    """Just the box, styled as in the chart room."""
+    """Just the box, styled as in the chart room (its own rules are in its DEFAULT_CSS)."""
 
     CSS_PATH = [STAFF_DIR / "app.tcss", STAFF_DIR / "screens" / "chart_room.tcss"]
 
@@ -29,14 +34,14 @@ class OwnerBoxPreview(App):
         self.chart_id = chart_id
 
     def compose(self) -> ComposeResult:
-        yield ChartOwnerBox(get_chart(self.chart_id), id="owner-box")
+        yield ChartOwnerBox(self.chart_id, id="owner-box")
 
 
 def test_owner_box_no_portal_access(portal, snap_compare):
     make_staff()
     client = make_chart()
     assert owner_state(client).status is OwnerStatus.NONE
-    assert snap_compare(OwnerBoxPreview(client.id), terminal_size=SIZE)
+    assert snap_compare(OwnerBoxPreview(client.id), terminal_size=SIZE, run_before=read_done)
 
 
 def test_owner_box_invited(portal, clock, snap_compare):
@@ -46,7 +51,7 @@ def test_owner_box_invited(portal, clock, snap_compare):
     invite(client)
     clock.advance(days=2, hours=3)
     assert owner_state(client).status is OwnerStatus.INVITED
-    assert snap_compare(OwnerBoxPreview(client.id), terminal_size=SIZE)
+    assert snap_compare(OwnerBoxPreview(client.id), terminal_size=SIZE, run_before=read_done)
 
 
 def test_owner_box_expired(portal, clock, snap_compare):
@@ -55,11 +60,11 @@ def test_owner_box_expired(portal, clock, snap_compare):
     invite(client)
     clock.advance(days=8)
     assert owner_state(client).status is OwnerStatus.EXPIRED
-    assert snap_compare(OwnerBoxPreview(client.id), terminal_size=SIZE)
+    assert snap_compare(OwnerBoxPreview(client.id), terminal_size=SIZE, run_before=read_done)
 
 
 def test_owner_box_active(portal, clock, snap_compare):
     make_staff()
     client = registered(make_chart())
     assert owner_state(client).status is OwnerStatus.ACTIVE
-    assert snap_compare(OwnerBoxPreview(client.id), terminal_size=SIZE)
+    assert snap_compare(OwnerBoxPreview(client.id), terminal_size=SIZE, run_before=read_done)

@@ -2,20 +2,24 @@
 
 The app holds who is signed in and where from; every staff action passes
 `app.actor` to the domain so it lands in the audit trail. The session row
-is polled every few seconds: ended elsewhere (lockout, sign-out, an
-administrator) means back to the sign-in screen.
+is polled every few seconds, in a worker: ended elsewhere (lockout,
+sign-out, an administrator) means back to the sign-in screen. A worker that
+fails is shown in one place (WorkerErrors).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
 from models.config import STAFF_SESSION_POLL_SECONDS
 from tui.textual_patches.first_frame import WholeFirstFrame
 from tui.shared.focus_keys import FOCUS_KEYS
 from tui.shared.runtime import session_source
+from tui.shared.workers import WorkerErrors, db_worker
 
 from .screens.login import StaffLoginScreen
 
@@ -25,11 +29,12 @@ from .screens.login import StaffLoginScreen
 if TYPE_CHECKING:
     from models.audit import Actor
     from models.auth import LoginResult
+    from models.staff_views import StaffView
 
     from .files import FileImport
 
 
-class StaffApp(WholeFirstFrame, App):
+class StaffApp(WorkerErrors, WholeFirstFrame, App):
     TITLE = "Client Portal · Staff"
     # The sign-in screen is the default screen, whose own CSS_PATH Textual does
     # not read, so the app loads it.
@@ -41,6 +46,22 @@ class StaffApp(WholeFirstFrame, App):
         Binding("ctrl+q", "quit", "Quit", id="staff.quit", priority=True),
         *FOCUS_KEYS,
     ]
+
+    class SignedIn(Message):
+        """A sign-in succeeded and the staff member's name is read."""
+
+        def __init__(self, result: LoginResult, staff: StaffView) -> None:
+            super().__init__()
+            self.result = result
+            self.staff = staff
+
+    class SessionEnded(Message):
+        """The session poll found the session ended elsewhere."""
+
+        def __init__(self, session_id: int, reason: str) -> None:
+            super().__init__()
+            self.session_id = session_id
+            self.reason = reason
 
     def __init__(
         self,
@@ -56,7 +77,7 @@ class StaffApp(WholeFirstFrame, App):
         super().__init__()
         self.source = source or session_source("workstation")
         self.session_id: int | None = None
-        self.staff = None
+        self.staff: StaffView | None = None
         self._start_session = session
         self._start_chart = open_chart
         self.file_import = file_import
@@ -77,36 +98,56 @@ class StaffApp(WholeFirstFrame, App):
     def on_mount(self) -> None:
         self.set_interval(self.SESSION_POLL_SECONDS, self.check_session, name="session-poll")
         if self._start_session is not None:
-            self.signed_in(self._start_session)
-            if self._start_chart is not None:
-                from .screens.chart_room import ChartRoomScreen
+            self.read_staff(self._start_session)
 
-                self.push_screen(ChartRoomScreen(self._start_chart))
-
-    def signed_in(self, result: LoginResult) -> None:
-        """Called by the sign-in screen with a successful LoginResult."""
+    @db_worker("staff-signed-in")
+    def read_staff(self, result: LoginResult) -> None:
+        """The name of who signed in (a sign-in given at start, e.g. by `portal staff --open`)."""
         from models.staff_views import staff_user
 
+        self.post_message(self.SignedIn(result, staff_user(result.staff_id)))
+
+    @on(SignedIn)
+    def _on_signed_in(self, event: SignedIn) -> None:
+        self.signed_in(event.result, event.staff)
+        if self._start_chart is not None:
+            from .screens.chart_room import ChartRoomScreen
+
+            chart, self._start_chart = self._start_chart, None
+            self.push_screen(ChartRoomScreen(chart))
+
+    def signed_in(self, result: LoginResult, staff: StaffView) -> None:
+        """Called with a successful LoginResult and the staff member it names."""
         from .screens.clients import ClientListScreen
 
         self.session_id = result.session_id
-        self.staff = staff_user(result.staff_id)
-        self.sub_title = self.staff.full_name
+        self.staff = staff
+        self.sub_title = staff.full_name
         self.push_screen(ClientListScreen())
 
     def check_session(self) -> None:
-        """Back to sign-in when the session row says it ended."""
-        if self.session_id is None:
-            return
+        """Every few seconds: ask a worker whether the session still stands."""
+        if self.session_id is not None:
+            self.poll_session(self.session_id)
+
+    @db_worker("session-poll")
+    def poll_session(self, session_id: int) -> None:
         from models.auth import session_status
 
-        status = session_status(self.session_id)
+        status = session_status(session_id)
         if not status.alive:
-            reason = {
-                "lockout": "Your account was locked, so you were signed out.",
-                "logout": "You were signed out.",
-            }.get(status.reason, "Your session ended. Please sign in again.")
-            self.return_to_login(reason)
+            self.post_message(self.SessionEnded(session_id, status.reason))
+
+    @on(SessionEnded)
+    def _on_session_ended(self, event: SessionEnded) -> None:
+        """Back to sign-in when the session row says it ended."""
+        if event.session_id != self.session_id:
+            return  # an answer about a session that is already over here
+        reason = {
+            "lockout": "Your account was locked, so you were signed out.",
+            "logout": "You were signed out.",
+        }.get(event.reason, "Your session ended. Please sign in again.")
+        self.return_to_login(reason)
 
     def return_to_login(self, message: str = "") -> None:
         self.session_id = None
@@ -122,10 +163,14 @@ class StaffApp(WholeFirstFrame, App):
 
     def action_sign_out(self) -> None:
         if self.session_id is not None:
-            from models.auth import end_session
-
-            end_session(self.session_id, "logout")
+            self.end_session(self.session_id)
         self.return_to_login("You signed out.")
+
+    @db_worker("sign-out", exclusive=False)
+    def end_session(self, session_id: int) -> None:
+        from models.auth import end_session
+
+        end_session(session_id, "logout")
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -1,16 +1,23 @@
-"""ChartRoomScreen: one client's chart, in tabs."""
+"""ChartRoomScreen: one client's chart, in tabs.
+
+The screen holds the chart's id; its header is a ChartView read in a worker
+when the screen mounts and again whenever a tab changes the chart.
+"""
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widget import AwaitMount
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
-from models.charts import get_chart
 from models.dates import readable
+from models.staff_views import ChartView, chart_view
 from tui.shared.key_hints import KeyHints
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
+from tui.shared.workers import db_worker
 
 from ..widgets.activity import ActivityTab
 from ..widgets.appointments import AppointmentsTab
@@ -44,10 +51,15 @@ class ChartRoomScreen(PortalScreen):
         Binding("f7", "tab('activity')", "Activity", id="chart.tab_activity"),
     ]
 
+    class HeaderLoaded(Message):
+        def __init__(self, chart: ChartView) -> None:
+            super().__init__()
+            self.chart = chart
+
     def __init__(self, chart_id: int, *, tab: str = "overview") -> None:
         super().__init__()
         self.chart_id = chart_id
-        self.client = get_chart(chart_id)
+        self.chart: ChartView | None = None
         self.initial_tab = tab
         self._mounting: dict[str, AwaitMount] = {}
 
@@ -60,7 +72,7 @@ class ChartRoomScreen(PortalScreen):
         yield KeyHints()
 
     def on_mount(self) -> None:
-        self.draw_header()
+        self.read_header(self.chart_id)
         self.open_tab(self.initial_tab)
 
     def open_tab(self, tab_id: str):
@@ -68,7 +80,7 @@ class ChartRoomScreen(PortalScreen):
         pane = self.query_one(f"#{tab_id}", TabPane)
         if not pane.children:
             _, widget_class = TAB_WIDGETS[tab_id]
-            self._mounting[tab_id] = pane.mount(widget_class(self.client, id=f"{tab_id}-tab"))
+            self._mounting[tab_id] = pane.mount(widget_class(self.chart_id, id=f"{tab_id}-tab"))
         return pane.children[0]
 
     def tab_widget(self, tab_id: str):
@@ -76,8 +88,13 @@ class ChartRoomScreen(PortalScreen):
         found = self.query(f"#{tab_id}-tab")
         return found.first() if found else None
 
-    def draw_header(self) -> None:
-        c = self.client
+    @db_worker("chart-header")
+    def read_header(self, chart_id: int) -> None:
+        self.post_message(self.HeaderLoaded(chart_view(chart_id)))
+
+    @on(HeaderLoaded)
+    def draw_header(self, event: HeaderLoaded) -> None:
+        c = self.chart = event.chart
         self.query_one("#chart-header", Static).update(
             plain(f"{c.first_name} {c.last_name}  ·  DOB {readable(c.date_of_birth)}  ·  Chart #{c.chart_number}")
         )
@@ -85,12 +102,11 @@ class ChartRoomScreen(PortalScreen):
     def on_chart_changed(self, event: ChartChanged) -> None:
         """A tab changed the chart: redraw everything that shows it."""
         event.stop()
-        self.client = get_chart(self.chart_id)
-        self.draw_header()
+        self.read_header(self.chart_id)
         for tab_id in ("overview", "communications", "activity"):
             widget = self.tab_widget(tab_id)
-            if widget is not None:
-                widget.reload(self.client)
+            if widget is not None and widget is not event.control:
+                widget.reload()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         tab_id = event.pane.id or ""
@@ -98,7 +114,7 @@ class ChartRoomScreen(PortalScreen):
             fresh = self.tab_widget(tab_id) is None
             widget = self.open_tab(tab_id)
             if tab_id == "activity" and not fresh:
-                widget.reload(self.client)
+                widget.reload()
 
     async def action_tab(self, tab: str) -> None:
         """Show a tab and put the keyboard in it, so its keys are live and in the Footer."""

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static, Tab, Tabs
-from textual.worker import get_current_worker
 
-from models.db import database
 from models.staff_views import ClientPage, client_list_page
 from tui.shared.key_hints import KeyHints
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
+from tui.shared.workers import db_worker
 
 from ..formatting import STATE_CELL_STYLE, day
 
@@ -45,6 +45,12 @@ class ClientListScreen(PortalScreen):
         Binding("down", "focus_table", "Results", id="clients.focus_table", show=False),
         Binding("ctrl+l", "app.sign_out", "Sign out", id="staff.sign_out"),
     ]
+
+    class PageLoaded(Message):
+        def __init__(self, request: int, page: ClientPage) -> None:
+            super().__init__()
+            self.request = request
+            self.page = page
 
     def __init__(self) -> None:
         super().__init__()
@@ -85,22 +91,17 @@ class ClientListScreen(PortalScreen):
         self.query_one("#page-info", Static).update("Searching…")
         self.fetch_page(self._request, self.term, self.queue, self.page)
 
-    @work(thread=True, exclusive=True, group="client-search")
+    @db_worker("client-search")
     def fetch_page(self, request: int, term: str, queue: str, page: int) -> None:
-        with database.connection_context():
-            result = client_list_page(term, queue=queue, page=page, page_size=self.PAGE_SIZE)
-        if get_current_worker().is_cancelled:
-            return
-        try:
-            self.app.call_from_thread(self.show_page, request, result)
-        except RuntimeError:  # the app closed while the query ran
-            pass
+        result = client_list_page(term, queue=queue, page=page, page_size=self.PAGE_SIZE)
+        self.post_message(self.PageLoaded(request, result))
 
-    def show_page(self, request: int, result: ClientPage) -> None:
-        found = self.query("#clients").results(DataTable)
-        table = next(found, None)
-        if request != self._request or table is None:
-            return  # a newer search is on its way, or the screen has closed
+    @on(PageLoaded)
+    def show_page(self, event: PageLoaded) -> None:
+        request, result = event.request, event.page
+        if request != self._request:
+            return  # a newer search is on its way
+        table = self.query_one("#clients", DataTable)
         self.has_more = result.has_more
         table.clear()
         for row in result.rows:

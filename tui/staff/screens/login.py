@@ -1,21 +1,24 @@
-"""StaffLoginScreen: username and password, checked in a worker thread."""
+"""StaffLoginScreen: username and password, checked in a worker thread (argon2 takes a while)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Header, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
-from models.db import database
 from tui.shared.key_hints import KeyHints
 from tui.shared.plain_input import PlainInput
 from tui.shared.screen_base import PortalScreen
+from tui.shared.workers import db_worker
 
 if TYPE_CHECKING:
     from models.auth import LoginResult
+    from models.staff_views import StaffView
 
 
 class StaffLoginScreen(PortalScreen):
@@ -25,6 +28,14 @@ class StaffLoginScreen(PortalScreen):
     BINDINGS = [
         Binding("ctrl+s", "sign_in", "Sign in", id="login.sign_in"),
     ]
+
+    class Checked(Message):
+        """The worker's answer: the LoginResult, and who it is when it succeeded."""
+
+        def __init__(self, result: LoginResult, staff: StaffView | None) -> None:
+            super().__init__()
+            self.result = result
+            self.staff = staff
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,9 +90,9 @@ class StaffLoginScreen(PortalScreen):
         else:
             self.action_sign_in()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "sign-in":
-            self.action_sign_in()
+    @on(Button.Pressed, "#sign-in")
+    def _sign_in_pressed(self) -> None:
+        self.action_sign_in()
 
     def action_sign_in(self) -> None:
         if self.busy:
@@ -95,26 +106,30 @@ class StaffLoginScreen(PortalScreen):
         self.set_busy(True)
         self.check_login(username, password, self.app.source)
 
-    @work(thread=True, exclusive=True, group="staff-login")
-    def check_login(self, username: str, password: str, source: str) -> LoginResult:
+    @db_worker("staff-login")
+    def check_login(self, username: str, password: str, source: str) -> None:
         from models.auth import staff_login  # with argon2: not needed before the first sign-in
+        from models.staff_views import staff_user
 
-        with database.connection_context():
-            result = staff_login(username, password, source)
-        try:
-            self.app.call_from_thread(self.login_finished, result)
-        except RuntimeError:  # the app closed while argon2 ran
-            pass
-        return result
+        result = staff_login(username, password, source)
+        self.post_message(self.Checked(result, staff_user(result.staff_id) if result.ok else None))
 
-    def login_finished(self, result: LoginResult) -> None:
+    @on(Checked)
+    def login_finished(self, event: Checked) -> None:
+        result = event.result
         self.set_busy(False)
         password = self.query_one("#password", Input)
         password.value = ""
-        if result.ok:
+        if result.ok and event.staff is not None:
             self.say("")
             self.query_one("#username", Input).value = ""
-            self.app.signed_in(result)
+            self.app.signed_in(result, event.staff)
         else:
             self.say(result.message, error=True)
             password.focus()
+
+    @on(Worker.StateChanged)
+    def _check_failed(self, event: Worker.StateChanged) -> None:
+        """A check that failed (the app shows why) must not leave the form busy."""
+        if event.worker.group == "staff-login" and event.state is WorkerState.ERROR:
+            self.set_busy(False)

@@ -1,27 +1,35 @@
 """Small modal screens of the chart room: the ⋮ menu, confirmations, choosers and forms.
 
-Forms that save call the domain themselves, so a validation error shows next
-to its field and nothing typed is lost; they dismiss with the saved row.
+Forms that save call the domain themselves, in a worker thread, so a
+validation error shows next to its field and nothing typed is lost; they
+dismiss with a non-None value once saved. What they are given to edit is a
+frozen view (models.staff_views) and ids, never a row.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from models.audit import Actor
 from models.chart_owner import Action, Candidate
 from models.charts import RELATIONSHIPS, add_contact, update_chart, update_contact
 from models.dates import short
 from models.errors import DomainError
 from models.records import MODES, decide_request
-from models.tables import AppointmentRequest, Client, RelatedContact
+from models.staff_views import ChartView, ContactView, RequestRow
 from models.text import InvalidInput, clean_email
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
+from tui.shared.workers import db_worker
 
 from ..formatting import relationship, when
 from ..widgets.common import FieldErrorsMixin, set_error
@@ -81,8 +89,13 @@ class ConfirmActionScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#cancel" if self.danger else "#confirm", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm")
+    @on(Button.Pressed, "#confirm")
+    def _confirmed(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(False)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -148,12 +161,7 @@ class ChooseOwnerScreen(ModalScreen[tuple[int | None, str] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.choose()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self.choose()
-        else:
-            self.dismiss(None)
-
+    @on(Button.Pressed, "#confirm")
     def choose(self) -> None:
         cand = self.selected()
         error = self.query_one("#owner-email-error", Static)
@@ -168,11 +176,41 @@ class ChooseOwnerScreen(ModalScreen[tuple[int | None, str] | None]):
             return
         self.dismiss((cand.contact_id, email))
 
+    @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class FormModal(FieldErrorsMixin, ModalScreen):
+class Answered(Message):
+    """A form's worker is done: saved (a non-None `result`), or the field and rule it broke."""
+
+    def __init__(self, result: Any = None, field: str = "", error: str = "") -> None:
+        super().__init__()
+        self.result = result
+        self.field = field
+        self.error = error
+
+
+class SavesInWorker:
+    """For modal forms: `write(actor, values)` runs `save` in a worker thread.
+
+    `save` (the domain call) must not touch widgets; a validation error comes
+    back as an Answered message and shows next to its field.
+    """
+
+    @db_worker("form-save")
+    def write(self, actor: Actor, values: dict[str, str]) -> None:
+        try:
+            result = self.save(actor, values)  # type: ignore[attr-defined]
+        except InvalidInput as exc:
+            self.post_message(Answered(field=exc.field, error=exc.message))  # type: ignore[attr-defined]
+        except DomainError as exc:
+            self.post_message(Answered(field="form", error=exc.message))  # type: ignore[attr-defined]
+        else:
+            self.post_message(Answered(result))  # type: ignore[attr-defined]
+
+
+class FormModal(SavesInWorker, FieldErrorsMixin, ModalScreen):
     """A modal form whose inputs are named after the domain's fields."""
 
     CSS_PATH = "modals.tcss"
@@ -215,29 +253,33 @@ class FormModal(FieldErrorsMixin, ModalScreen):
     def extra_error_fields(self) -> tuple[str, ...]:
         return ()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self.action_save()
-        elif event.button.id == "cancel":
-            self.dismiss(None)
+    @on(Button.Pressed, "#confirm")
+    def _save_pressed(self) -> None:
+        self.action_save()
 
+    @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     def action_save(self) -> None:
         self.clear_errors()
-        try:
-            saved = self.save()
-        except InvalidInput as exc:
-            self.show_error(exc.field, exc.message)
-            return
-        except DomainError as exc:
-            self.show_error("form", exc.message)
-            return
-        self.dismiss(saved)
+        self.write(self.app.actor, self.collect())
 
-    def save(self):  # pragma: no cover - overridden
-        raise NotImplementedError
+    def collect(self) -> dict[str, str]:
+        """What the form holds, read on the UI thread for the worker."""
+        return self.values()
+
+    @on(Answered)
+    def _answered(self, event: Answered) -> None:
+        event.stop()
+        if event.error:
+            self.show_error(event.field, event.error)
+        else:
+            self.dismiss(event.result)
+
+    def save(self, actor: Actor, values: dict[str, str]) -> Any:
+        """The domain call (in the worker thread); a non-None result dismisses the form."""
+        raise NotImplementedError(f"{type(self).__name__} saves nothing")
 
 
 CONTACT_FIELDS = (
@@ -253,9 +295,9 @@ class ContactFormScreen(FormModal):
 
     FIELDS = CONTACT_FIELDS
 
-    def __init__(self, client: Client, contact: RelatedContact | None = None) -> None:
+    def __init__(self, chart_id: int, contact: ContactView | None = None) -> None:
         super().__init__()
-        self.client = client
+        self.chart_id = chart_id
         self.contact = contact
         self.TITLE_TEXT = "Edit related contact" if contact else "Add a related contact"
 
@@ -279,15 +321,16 @@ class ContactFormScreen(FormModal):
     def extra_error_fields(self) -> tuple[str, ...]:
         return ("relationship",)
 
-    def save(self) -> RelatedContact:
-        values = self.values()
-        values["relationship"] = str(self.query_one("#relationship", Select).value)
+    def collect(self) -> dict[str, str]:
+        return self.values() | {"relationship": str(self.query_one("#relationship", Select).value)}
+
+    def save(self, actor: Actor, values: dict[str, str]) -> int:
         if self.contact is None:
-            return add_contact(self.app.actor, self.client, **values)
+            return add_contact(actor, self.chart_id, **values).id
         changed = {k: v for k, v in values.items() if v != getattr(self.contact, k)}
-        if not changed:
-            return self.contact
-        return update_contact(self.app.actor, self.contact, **changed)
+        if changed:
+            update_contact(actor, self.contact.id, **changed)
+        return self.contact.id
 
 
 class EditChartScreen(FormModal):
@@ -302,12 +345,12 @@ class EditChartScreen(FormModal):
         ("phone", "Phone", "optional"),
     )
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, chart: ChartView) -> None:
         super().__init__()
-        self.client = client
+        self.chart = chart
 
     def initial(self) -> dict[str, str]:
-        c = self.client
+        c = self.chart
         return {
             "first_name": c.first_name,
             "last_name": c.last_name,
@@ -316,15 +359,15 @@ class EditChartScreen(FormModal):
             "phone": c.phone,
         }
 
-    def save(self) -> Client:
+    def save(self, actor: Actor, values: dict[str, str]) -> int:
         before = self.initial()
-        changed = {k: v for k, v in self.values().items() if v != before[k]}
-        if not changed:
-            return self.client
-        return update_chart(self.app.actor, self.client, **changed)
+        changed = {k: v for k, v in values.items() if v != before[k]}
+        if changed:
+            update_chart(actor, self.chart.id, **changed)
+        return self.chart.id
 
 
-class DecideRequestScreen(ModalScreen[AppointmentRequest | None]):
+class DecideRequestScreen(SavesInWorker, ModalScreen[str | None]):
     """Approve or decline an appointment request with a message to the client."""
 
     CSS_PATH = "modals.tcss"
@@ -333,7 +376,7 @@ class DecideRequestScreen(ModalScreen[AppointmentRequest | None]):
         Binding("escape", "cancel", "Cancel", id="decide.cancel"),
     ]
 
-    def __init__(self, request: AppointmentRequest, *, approve: bool) -> None:
+    def __init__(self, request: RequestRow, *, approve: bool) -> None:
         super().__init__()
         self.request = request
         self.approve = approve
@@ -360,23 +403,23 @@ class DecideRequestScreen(ModalScreen[AppointmentRequest | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self.action_save()
-        else:
-            self.dismiss(None)
+    @on(Button.Pressed, "#confirm")
+    def action_save(self) -> None:
+        set_error(self.query_one("#message-error", Static))
+        self.write(self.app.actor, {"message": self.query_one("#message", Input).value})
 
+    @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def action_save(self) -> None:
-        message = self.query_one("#message", Input).value
-        try:
-            saved = decide_request(self.app.actor, self.request, approve=self.approve, message=message)
-        except InvalidInput as exc:
-            set_error(self.query_one("#message-error", Static), exc.message)
-            return
-        except DomainError as exc:
-            set_error(self.query_one("#message-error", Static), exc.message)
-            return
-        self.dismiss(saved)
+    def save(self, actor: Actor, values: dict[str, str]) -> str:
+        """The request's new status ("approved" or "declined")."""
+        return decide_request(actor, self.request.id, approve=self.approve, message=values["message"]).status
+
+    @on(Answered)
+    def _answered(self, event: Answered) -> None:
+        event.stop()
+        if event.error:
+            set_error(self.query_one("#message-error", Static), event.error)
+        else:
+            self.dismiss(event.result)

@@ -1,11 +1,14 @@
 """NewChartScreen: a new client's chart, optionally inviting them to the portal at once."""
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Header, Input, Label, Static
 
+from models.audit import Actor
 from models.chart_owner import activate_access
 from models.charts import create_chart
 from models.errors import DomainError
@@ -14,6 +17,7 @@ from tui.shared.key_hints import KeyHints
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
+from tui.shared.workers import db_worker
 
 from ..widgets.common import FieldErrorsMixin, set_error
 
@@ -34,6 +38,16 @@ class NewChartScreen(FieldErrorsMixin, PortalScreen):
         Binding("ctrl+s", "create", "Create chart", id="new_chart.create"),
         Binding("escape", "cancel", "Cancel", id="new_chart.cancel"),
     ]
+
+    class Created(Message):
+        """The worker's answer: the new chart (its id and what to say), or the field and rule it broke."""
+
+        def __init__(self, chart_id: int | None, note: str, severity: str = "information", field: str = "") -> None:
+            super().__init__()
+            self.chart_id = chart_id
+            self.note = note
+            self.severity = severity
+            self.field = field
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,12 +74,11 @@ class NewChartScreen(FieldErrorsMixin, PortalScreen):
         if target != "invite":
             self.query_one(f"#{target}", Input).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "create":
-            self.action_create()
-        elif event.button.id == "cancel":
-            self.action_cancel()
+    @on(Button.Pressed, "#create")
+    def _create_pressed(self) -> None:
+        self.action_create()
 
+    @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.app.pop_screen()
 
@@ -76,22 +89,32 @@ class NewChartScreen(FieldErrorsMixin, PortalScreen):
         if invite and not values["email"].strip():
             self.show_error("email", "An email address is needed to send the portal invitation.")
             return
-        actor = self.app.actor
+        self.create(self.app.actor, values, invite)
+
+    @db_worker("new-chart")
+    def create(self, actor: Actor, values: dict[str, str], invite: bool) -> None:
         try:
             client = create_chart(actor, **values)
         except InvalidInput as exc:
-            self.show_error(exc.field, exc.message)
+            self.post_message(self.Created(None, exc.message, field=exc.field))
             return
         note = f"Chart {client.chart_number} created for {client.full_name}."
         severity = "information"
         if invite:
             try:
-                activate_access(actor, client)
+                activate_access(actor, client.id)
                 note += f" Portal invitation queued to {client.email}."
             except (DomainError, InvalidInput) as exc:
                 note += f" The portal invitation was not sent: {exc.message}"
                 severity = "warning"
-        self.app.notify(plain(note).plain, title="New chart", severity=severity, markup=False)
+        self.post_message(self.Created(client.id, note, severity))
+
+    @on(Created)
+    def _created(self, event: Created) -> None:
+        if event.chart_id is None:
+            self.show_error(event.field, event.note)
+            return
+        self.app.notify(plain(event.note).plain, title="New chart", severity=event.severity, markup=False)
         from .chart_room import ChartRoomScreen
 
-        self.app.switch_screen(ChartRoomScreen(client.id))
+        self.app.switch_screen(ChartRoomScreen(event.chart_id))

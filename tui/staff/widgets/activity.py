@@ -2,21 +2,16 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from models.audit import recent_for_chart
-from models.tables import Client
+from models.staff_views import ActivityRow, activity_view
 from tui.shared.runtime import plain
 
 from ..formatting import when_short
+from .chart_tab import ChartTab
 
 
-class ActivityTab(Vertical):
-    def __init__(self, client: Client, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.client = client
-
+class ActivityTab(ChartTab):
     def compose(self) -> ComposeResult:
         yield Static("Who did what on this chart (the last 100 events)", classes="section-heading")
         table = DataTable(id="activity-list", cursor_type="row", zebra_stripes=True)
@@ -27,14 +22,13 @@ class ActivityTab(Vertical):
         table.add_column("Outcome", key="outcome")
         yield table
 
-    def on_mount(self) -> None:
-        self.reload(self.client)
+    def read(self, chart_id: int) -> tuple[ActivityRow, ...]:
+        return activity_view(chart_id)
 
-    def reload(self, client: Client) -> None:
-        self.client = client
+    def draw(self, view: tuple[ActivityRow, ...]) -> None:
         table = self.query_one("#activity-list", DataTable)
         table.clear()
-        for event in recent_for_chart(client.id):
+        for event in view:
             table.add_row(
                 when_short(event.at),
                 plain(event.actor),

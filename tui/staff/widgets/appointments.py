@@ -1,29 +1,26 @@
 """AppointmentsTab: the client's portal requests; approve or decline with a message."""
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
-from models.records import MODES, STATUSES, requests_for_staff
-from models.tables import Client
+from models.records import MODES, STATUSES
+from models.staff_views import RequestRow, requests_view
 from tui.shared.runtime import plain
 
 from ..formatting import when_short
+from .chart_tab import ChartTab
 from .common import ChartChanged
 
 
-class AppointmentsTab(VerticalScroll):
+class AppointmentsTab(ChartTab):
     BINDINGS = [
         Binding("y", "decide(True)", "Approve", id="appointments.approve"),
         Binding("x", "decide(False)", "Decline", id="appointments.decline"),
     ]
-
-    def __init__(self, client: Client, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.client = client
-        self.requests = []
 
     def compose(self) -> ComposeResult:
         yield Static("Appointment requests from the portal", classes="section-heading")
@@ -39,15 +36,17 @@ class AppointmentsTab(VerticalScroll):
             yield Button("Approve", id="approve", variant="success", compact=True)
             yield Button("Decline", id="decline", variant="error", compact=True)
 
-    def on_mount(self) -> None:
-        self.reload(self.client)
+    @property
+    def requests(self) -> tuple[RequestRow, ...]:
+        return self.view if self.view is not None else ()
 
-    def reload(self, client: Client) -> None:
-        self.client = client
-        self.requests = requests_for_staff(client)
+    def read(self, chart_id: int) -> tuple[RequestRow, ...]:
+        return requests_view(chart_id)
+
+    def draw(self, view: tuple[RequestRow, ...]) -> None:
         table = self.query_one("#requests", DataTable)
         table.clear()
-        for req in self.requests:
+        for req in view:
             table.add_row(
                 when_short(req.created_at),
                 when_short(req.preferred_at),
@@ -57,30 +56,36 @@ class AppointmentsTab(VerticalScroll):
                 plain(" ".join(req.practice_message.split())[:60]),
                 key=str(req.id),
             )
-        if not self.requests:
+        if not view:
             table.add_row("No requests yet", "", "", "", "", "")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id in ("approve", "decline"):
-            event.stop()
-            self.action_decide(event.button.id == "approve")
+    @on(Button.Pressed, "#approve")
+    def _approve_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_decide(True)
+
+    @on(Button.Pressed, "#decline")
+    def _decline_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_decide(False)
 
     def action_decide(self, approve: bool) -> None:
         from ..screens.modals import DecideRequestScreen
 
         table = self.query_one("#requests", DataTable)
-        if not self.requests or table.cursor_row is None or table.cursor_row >= len(self.requests):
+        requests = self.requests
+        if not requests or table.cursor_row is None or table.cursor_row >= len(requests):
             self.app.notify("There is no request to answer.", severity="warning")
             return
-        req = self.requests[table.cursor_row]
+        req = requests[table.cursor_row]
         if req.status != "pending":
             self.app.notify(f"This request is already {STATUSES.get(req.status, req.status).lower()}.", severity="warning")
             return
 
-        def done(saved) -> None:
-            if saved is not None:
-                self.app.notify(f"Request {saved.status}; the client sees your message in the portal.", title="Appointments")
-                self.reload(self.client)
-                self.post_message(ChartChanged("appointments"))
+        def done(status: str | None) -> None:
+            if status is not None:
+                self.app.notify(f"Request {status}; the client sees your message in the portal.", title="Appointments")
+                self.reload()
+                self.post_message(ChartChanged("appointments", self))
 
         self.app.push_screen(DecideRequestScreen(req, approve=approve), done)

@@ -1,30 +1,42 @@
 """BillingTab: charges and payments, and the balance."""
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from models.audit import Actor
 from models.errors import DomainError
-from models.records import add_ledger_entry, balance_cents, format_cents, ledger_for_staff
-from models.tables import Client
+from models.records import add_ledger_entry, format_cents
+from models.staff_views import LedgerView, ledger_view
 from models.text import InvalidInput
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
+from tui.shared.workers import db_worker
 
 from ..formatting import day
+from .chart_tab import ChartTab
 from .common import ChartChanged, set_error
 
 
-class BillingTab(VerticalScroll):
+class BillingTab(ChartTab):
     BINDINGS = [
         Binding("ctrl+s", "add_entry", "Add entry", id="billing.add_entry"),
     ]
 
-    def __init__(self, client: Client, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.client = client
+    class Added(Message):
+        """The worker's answer: the entry's words, or the rule it broke; and the ledger after."""
+
+        bubble = False
+
+        def __init__(self, words: str, error: str, view: LedgerView | None) -> None:
+            super().__init__()
+            self.words = words
+            self.error = error
+            self.view = view
 
     def compose(self) -> ComposeResult:
         yield Static("", id="balance")
@@ -41,18 +53,16 @@ class BillingTab(VerticalScroll):
         table.add_column("Amount", key="amount")
         yield table
 
-    def on_mount(self) -> None:
-        self.reload(self.client)
+    def read(self, chart_id: int) -> LedgerView:
+        return ledger_view(chart_id)
 
-    def reload(self, client: Client) -> None:
-        self.client = client
-        balance = balance_cents(client.id)
+    def draw(self, view: LedgerView) -> None:
+        balance = view.balance_cents
         owed = "owed by the client" if balance > 0 else ("credit" if balance < 0 else "nothing owed")
         self.query_one("#balance", Static).update(f"Balance: {format_cents(balance)} ({owed})")
         table = self.query_one("#ledger", DataTable)
         table.clear()
-        entries = ledger_for_staff(client)
-        for entry in entries:
+        for entry in view.entries:
             sign = 1 if entry.kind == "charge" else -1
             table.add_row(
                 day(entry.posted_on),
@@ -61,13 +71,13 @@ class BillingTab(VerticalScroll):
                 format_cents(sign * entry.amount_cents),
                 key=str(entry.id),
             )
-        if not entries:
+        if not view.entries:
             table.add_row("No entries yet", "", "", "")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "add-entry":
-            event.stop()
-            self.action_add_entry()
+    @on(Button.Pressed, "#add-entry")
+    def _add_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_add_entry()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -77,22 +87,34 @@ class BillingTab(VerticalScroll):
             self.action_add_entry()
 
     def action_add_entry(self) -> None:
-        error = self.query_one("#amount-error", Static)
-        set_error(error)
-        kind = str(self.query_one("#kind", Select).value)
+        set_error(self.query_one("#amount-error", Static))
+        self.add_entry(
+            self.app.actor,
+            str(self.query_one("#kind", Select).value),
+            self.query_one("#amount", Input).value,
+            self.query_one("#description", Input).value,
+        )
+
+    @db_worker("ledger-add")
+    def add_entry(self, actor: Actor, kind: str, amount: str, description: str) -> None:
         try:
-            entry = add_ledger_entry(
-                self.app.actor,
-                self.client,
-                kind=kind,
-                amount=self.query_one("#amount", Input).value,
-                description=self.query_one("#description", Input).value,
-            )
+            entry = add_ledger_entry(actor, self.chart_id, kind=kind, amount=amount, description=description)
         except (InvalidInput, DomainError) as exc:
-            set_error(error, exc.message)
+            self.post_message(self.Added("", exc.message, None))
+            return
+        words = f"{entry.kind.capitalize()} of {format_cents(entry.amount_cents)} added."
+        self.post_message(self.Added(words, "", ledger_view(self.chart_id)))
+
+    @on(Added)
+    def _added(self, event: Added) -> None:
+        event.stop()
+        if event.error or event.view is None:
+            set_error(self.query_one("#amount-error", Static), event.error)
             return
         self.query_one("#amount", Input).value = ""
         self.query_one("#description", Input).value = ""
-        self.app.notify(f"{entry.kind.capitalize()} of {format_cents(entry.amount_cents)} added.", title="Billing")
-        self.reload(self.client)
-        self.post_message(ChartChanged("billing"))
+        self.app.notify(event.words, title="Billing")
+        self._request += 1
+        self.view = event.view
+        self.draw(event.view)
+        self.post_message(ChartChanged("billing", self))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tui.shared.runtime import plain
@@ -14,11 +15,19 @@ def set_error(target: Static, message: str = "") -> None:
 
 
 class ChartChanged(Message):
-    """Something about the chart changed; the chart room refreshes what shows it."""
+    """Something about the chart changed; the chart room refreshes what shows it.
 
-    def __init__(self, what: str = "") -> None:
+    `tab` is the tab that made the change and has already redrawn itself.
+    """
+
+    def __init__(self, what: str = "", tab: Widget | None = None) -> None:
         super().__init__()
         self.what = what
+        self.tab = tab
+
+    @property
+    def control(self) -> Widget | None:
+        return self.tab
 
 
 class FieldErrorsMixin:

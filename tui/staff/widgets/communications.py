@@ -1,43 +1,78 @@
-"""CommunicationsTab: the "Client Portal" section with the Chart Owner box and its actions."""
+"""CommunicationsTab: the "Client Portal" section with the Chart Owner box and its actions.
+
+Each ⋮ action is one flow, written top to bottom in an async worker: read the
+chart fresh (another workstation may have acted), ask, confirm, then run
+the domain action in a thread worker, which also reads the tab's new view.
+"""
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Collapsible, DataTable, Static
-
 import datetime as dt
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Collapsible, DataTable, Static
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from models import clock
+from models.audit import Actor
 from models.chart_owner import (
     Action,
+    Candidate,
     activate_access,
     change_ownership,
-    invitation_history,
-    owner_candidates,
     resend_invite,
     revoke_access,
     unlock_owner_login,
     valid_days,
 )
 from models.errors import DomainError
-from models.staff_views import delivery_labels, invitation_outcome, mail_warning
-from models.tables import Client
+from models.staff_views import CommunicationsView, communications_view
 from models.text import InvalidInput
 from tui.shared.runtime import plain
+from tui.shared.workers import db_worker
 
 from ..formatting import relationship, when, when_short
 from .chart_owner import ChartOwnerBox
+from .chart_tab import ChartTab
 from .common import ChartChanged
 
+ACTIONS = {
+    Action.ACTIVATE: activate_access,
+    Action.RESEND: resend_invite,
+    Action.CHANGE_OWNER: change_ownership,
+    Action.REVOKE: revoke_access,
+    Action.UNLOCK: unlock_owner_login,
+}
 
-class CommunicationsTab(VerticalScroll):
-    def __init__(self, client: Client, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.client = client
+
+class CommunicationsTab(ChartTab):
+    DEFAULT_CSS = """
+    CommunicationsTab #mail-warning {
+        color: $warning;
+        display: none;
+    }
+
+    CommunicationsTab #mail-warning.shown {
+        display: block;
+    }
+    """
+
+    class Done(Message):
+        """An action ran: what to tell staff, and the tab's view after it."""
+
+        bubble = False
+
+        def __init__(self, words: str, ok: bool, view: CommunicationsView) -> None:
+            super().__init__()
+            self.words = words
+            self.ok = ok
+            self.view = view
 
     def compose(self) -> ComposeResult:
         with Collapsible(title="Client Portal", collapsed=False, id="portal-section"):
-            yield ChartOwnerBox(self.client, id="owner-box")
+            yield ChartOwnerBox(self.chart_id, read=False, id="owner-box")
             yield Static("", id="mail-warning", classes="warning")
             yield Static("Invitation history", classes="section-heading")
             table = DataTable(id="invite-history", cursor_type="row", zebra_stripes=True)
@@ -49,181 +84,198 @@ class CommunicationsTab(VerticalScroll):
             table.add_column("Email", key="email")
             yield table
 
-    def on_mount(self) -> None:
-        self.reload(self.client, owner_box=False)
-
     @property
     def box(self) -> ChartOwnerBox:
         return self.query_one("#owner-box", ChartOwnerBox)
 
-    def reload(self, client: Client, *, owner_box: bool = True) -> None:
-        """Re-read the owner state and the invitation history."""
-        self.client = client
-        if owner_box:
-            self.box.show(client)
+    def read(self, chart_id: int) -> CommunicationsView:
+        return communications_view(chart_id)
+
+    def draw(self, view: CommunicationsView) -> None:
+        self.box.view = view.owner
         warning = self.query_one("#mail-warning", Static)
-        words = mail_warning()
-        warning.update(plain(words))
-        warning.set_class(bool(words), "shown")
-        history = invitation_history(client)
-        deliveries = delivery_labels([inv.id for inv in history])
+        warning.update(plain(view.mail_warning))
+        warning.set_class(bool(view.mail_warning), "shown")
         table = self.query_one("#invite-history", DataTable)
         table.clear()
-        for inv in history:
-            sender = inv.sent_by.full_name if inv.sent_by_id and inv.sent_by else "system"
+        for inv, delivery in view.history:
             table.add_row(
                 when_short(inv.sent_at),
-                plain(sender),
+                plain(inv.sender or "system"),
                 plain(inv.email),
                 when_short(inv.expires_at),
-                invitation_outcome(inv),
-                plain(deliveries.get(inv.id, "")),
+                inv.outcome,
+                plain(delivery),
                 key=str(inv.id),
             )
-        if not history:
+        if not view.history:
             table.add_row("No invitations yet", "", "", "", "", "")
 
-    def on_chart_owner_box_changed(self, event: ChartOwnerBox.Changed) -> None:
+    @on(ChartOwnerBox.Changed)
+    def _box_changed(self, event: ChartOwnerBox.Changed) -> None:
         event.stop()
-        self.reload(self.client, owner_box=False)
+        self.reload()
 
-    # --- the ⋮ menu ----------------------------------------------------------
+    # --- the ⋮ menu: one flow per action ----------------------------------------
 
-    def on_chart_owner_box_menu_requested(self, event: ChartOwnerBox.MenuRequested) -> None:
+    @on(ChartOwnerBox.MenuRequested)
+    def _menu_requested(self, event: ChartOwnerBox.MenuRequested) -> None:
         event.stop()
         self.open_menu()
 
-    def open_menu(self) -> None:
+    @work(group="flow", exclusive=True)
+    async def open_menu(self) -> None:
         from ..screens.modals import OwnerActionsMenu
 
         self.query_one("#portal-section", Collapsible).collapsed = False
-        state = self.box.show(self.client)  # fresh: another workstation may have acted
-        self.app.push_screen(OwnerActionsMenu(state.actions), self.action_chosen)
-
-    def action_chosen(self, action: Action | None) -> None:
+        self._request += 1
+        view = await self._answer(self.read_fresh(self._request, self.chart_id))
+        if view is None:
+            return
+        action = await self.app.push_screen_wait(OwnerActionsMenu(view.owner.actions))
         if action is None:
             return
-        handlers = {
-            Action.ACTIVATE: self.ask_activate,
-            Action.RESEND: self.ask_resend,
-            Action.CHANGE_OWNER: self.ask_change_owner,
-            Action.REVOKE: self.ask_revoke,
-            Action.UNLOCK: self.ask_unlock,
+        flows = {
+            Action.ACTIVATE: self._activate,
+            Action.RESEND: self._resend,
+            Action.CHANGE_OWNER: self._change_owner,
+            Action.REVOKE: self._revoke,
+            Action.UNLOCK: self._unlock,
         }
-        handlers[action]()
+        await flows[action](view)
 
-    def _confirm(self, title: str, body: str, label: str, then, *, danger: bool = False) -> None:
+    @db_worker("owner-read")
+    def read_fresh(self, request: int, chart_id: int) -> CommunicationsView:
+        view = communications_view(chart_id)
+        self.post_message(self.Loaded(request, view))  # the box and history redraw too
+        return view
+
+    @staticmethod
+    async def _answer(worker) -> Any:
+        """A thread worker's result; None if it failed (the app says why) or was replaced."""
+        try:
+            return await worker.wait()
+        except (WorkerFailed, WorkerCancelled):
+            return None
+
+    async def _confirm(self, title: str, body: str, label: str, *, danger: bool = False) -> bool:
         from ..screens.modals import ConfirmActionScreen
 
-        def done(ok: bool | None) -> None:
-            if ok:
-                then()
+        return bool(await self.app.push_screen_wait(ConfirmActionScreen(title, body, label, danger=danger)))
 
-        self.app.push_screen(ConfirmActionScreen(title, body, label, danger=danger), done)
+    async def _choose(self, title: str, view: CommunicationsView, *, current: Candidate | None = None):
+        from ..screens.modals import ChooseOwnerScreen
 
-    def ask_resend(self) -> None:
-        access = self.box.state.access if self.box.state else None
-        if access is None:
+        return await self.app.push_screen_wait(ChooseOwnerScreen(title, list(view.candidates), current=current))
+
+    async def _perform(self, action: Action, success: str, **options: Any) -> None:
+        await self._answer(self.run_action(self.app.actor, action, success, options))
+
+    @db_worker("owner-action")
+    def run_action(self, actor: Actor, action: Action, success: str, options: dict[str, Any]) -> None:
+        """Run one domain action; the rules' refusal is said as words, like the success."""
+        try:
+            ACTIONS[action](actor, self.chart_id, **options)
+        except (DomainError, InvalidInput) as exc:
+            words, ok = exc.message, False
+        else:
+            words, ok = success, True
+        self.post_message(self.Done(words, ok, communications_view(self.chart_id)))
+
+    @on(Done)
+    def _done(self, event: Done) -> None:
+        event.stop()
+        if event.ok:
+            self.app.notify(plain(event.words).plain, title="Client Portal", markup=False)
+        else:
+            self.app.notify(plain(event.words).plain, title="Not done", severity="error", markup=False)
+        self._request += 1  # any read still on its way is older than this view
+        self.view = event.view
+        self.draw(event.view)
+        self.post_message(ChartChanged("owner", self))
+
+    async def _resend(self, view: CommunicationsView) -> None:
+        owner = view.owner
+        if not owner.has_owner:
             return
         days = valid_days()
         until = when(clock.now() + dt.timedelta(days=days))
         body = (
-            f"A new invitation email goes to {access.owner_name} at {access.email}.\n\n"
+            f"A new invitation email goes to {owner.owner_name} at {owner.email}.\n\n"
             f"The previous code stops working at once. The new code lasts {days} days, until {until}."
         )
-        self._confirm("Resend Invite", body, "Resend Invite", lambda: self.perform(
-            lambda: resend_invite(self.app.actor, self.client),
-            f"Invitation resent to {access.email}. It expires in {days} days.",
-        ))
+        if await self._confirm("Resend Invite", body, "Resend Invite"):
+            await self._perform(Action.RESEND, f"Invitation resent to {owner.email}. It expires in {days} days.")
 
-    def ask_unlock(self) -> None:
-        access = self.box.state.access if self.box.state else None
-        if access is None:
+    async def _unlock(self, view: CommunicationsView) -> None:
+        owner = view.owner
+        if not owner.has_owner:
             return
         body = (
-            f"{access.owner_name} ({access.email}) can sign in to the portal again at once.\n\n"
+            f"{owner.owner_name} ({owner.email}) can sign in to the portal again at once.\n\n"
             "Their login was locked after too many wrong passwords. If they did not type them, "
             "suggest they choose a new password."
         )
-        self._confirm("Unlock Portal Login", body, "Unlock", lambda: self.perform(
-            lambda: unlock_owner_login(self.app.actor, self.client),
-            f"{access.owner_name} can sign in to the portal again.",
-        ))
+        if await self._confirm("Unlock Portal Login", body, "Unlock"):
+            await self._perform(Action.UNLOCK, f"{owner.owner_name} can sign in to the portal again.")
 
-    def ask_revoke(self) -> None:
-        access = self.box.state.access if self.box.state else None
-        if access is None:
+    async def _revoke(self, view: CommunicationsView) -> None:
+        owner = view.owner
+        if not owner.has_owner:
             return
         body = (
-            f"{access.owner_name} ({access.email}) loses portal access to this chart at once.\n\n"
+            f"{owner.owner_name} ({owner.email}) loses portal access to this chart at once.\n\n"
             "Any unused invitation code stops working and open portal sessions on this chart end. "
             "You can activate access again later."
         )
-        self._confirm("Revoke Access", body, "Revoke Access", lambda: self.perform(
-            lambda: revoke_access(self.app.actor, self.client),
-            f"Portal access revoked for {access.owner_name}.",
-        ), danger=True)
+        if await self._confirm("Revoke Access", body, "Revoke Access", danger=True):
+            await self._perform(Action.REVOKE, f"Portal access revoked for {owner.owner_name}.")
 
-    def _choose(self, title: str, then, *, current=None) -> None:
-        from ..screens.modals import ChooseOwnerScreen
-
-        def chosen(choice) -> None:
-            if choice is not None:
-                then(*choice)
-
-        self.app.push_screen(ChooseOwnerScreen(title, owner_candidates(self.client), current=current), chosen)
-
-    def _name_of(self, contact_id: int | None) -> tuple[str, str]:
-        for cand in owner_candidates(self.client):
+    @staticmethod
+    def _name_of(view: CommunicationsView, contact_id: int | None) -> tuple[str, str]:
+        for cand in view.candidates:
             if cand.contact_id == contact_id:
                 return cand.name, relationship(cand.relationship)
         return "", ""
 
-    def ask_activate(self) -> None:
-        def chosen(contact_id: int | None, email: str) -> None:
-            name, rel = self._name_of(contact_id)
-            body = (
-                f"{name} ({rel}) becomes the chart owner. An email goes to {email} with a code to set up "
-                f"their portal account; the code lasts {valid_days()} days.\n\n"
-                "If they already have a portal account, they get access to this chart at once instead."
-            )
-            self._confirm("Activate Client Portal Access", body, "Activate Access", lambda: self.perform(
-                lambda: activate_access(self.app.actor, self.client, contact_id=contact_id, email=email),
-                f"Portal access activated for {name}; email queued to {email}.",
-            ))
-
-        self._choose("Activate Client Portal Access", chosen)
-
-    def ask_change_owner(self) -> None:
-        access = self.box.state.access if self.box.state else None
-        if access is None:
+    async def _activate(self, view: CommunicationsView) -> None:
+        choice = await self._choose("Activate Client Portal Access", view)
+        if choice is None:
             return
-        current = next(
-            (c for c in owner_candidates(self.client) if c.contact_id == access.contact_id),
-            None,
+        contact_id, email = choice
+        name, rel = self._name_of(view, contact_id)
+        body = (
+            f"{name} ({rel}) becomes the chart owner. An email goes to {email} with a code to set up "
+            f"their portal account; the code lasts {valid_days()} days.\n\n"
+            "If they already have a portal account, they get access to this chart at once instead."
         )
-
-        def chosen(contact_id: int | None, email: str) -> None:
-            name, rel = self._name_of(contact_id)
-            body = (
-                f"{access.owner_name} loses portal access to this chart, and any earlier invitation code "
-                f"stops working.\n\n{name} ({rel}) becomes the chart owner: an invitation goes to {email} "
-                f"(lasting {valid_days()} days), or access at once if they already have a portal account."
+        if await self._confirm("Activate Client Portal Access", body, "Activate Access"):
+            await self._perform(
+                Action.ACTIVATE,
+                f"Portal access activated for {name}; email queued to {email}.",
+                contact_id=contact_id,
+                email=email,
             )
-            self._confirm("Change Ownership", body, "Change Ownership", lambda: self.perform(
-                lambda: change_ownership(self.app.actor, self.client, contact_id=contact_id, email=email),
+
+    async def _change_owner(self, view: CommunicationsView) -> None:
+        owner = view.owner
+        if not owner.has_owner:
+            return
+        current = next((c for c in view.candidates if c.contact_id == owner.contact_id), None)
+        choice = await self._choose("Change Ownership", view, current=current)
+        if choice is None:
+            return
+        contact_id, email = choice
+        name, rel = self._name_of(view, contact_id)
+        body = (
+            f"{owner.owner_name} loses portal access to this chart, and any earlier invitation code "
+            f"stops working.\n\n{name} ({rel}) becomes the chart owner: an invitation goes to {email} "
+            f"(lasting {valid_days()} days), or access at once if they already have a portal account."
+        )
+        if await self._confirm("Change Ownership", body, "Change Ownership"):
+            await self._perform(
+                Action.CHANGE_OWNER,
                 f"{name} is now the chart owner; email queued to {email}.",
-            ))
-
-        self._choose("Change Ownership", chosen, current=current)
-
-    def perform(self, call, success: str) -> None:
-        """Run one domain action, say how it went, and redraw at once."""
-        try:
-            call()
-        except (DomainError, InvalidInput) as exc:
-            self.app.notify(plain(exc.message).plain, title="Not done", severity="error", markup=False)
-        else:
-            self.app.notify(plain(success).plain, title="Client Portal", markup=False)
-        self.reload(self.client)
-        self.post_message(ChartChanged("owner"))
+                contact_id=contact_id,
+                email=email,
+            )

@@ -6,25 +6,30 @@ staff app through a door, or any launch that is not the workstation's
 """
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static, TextArea
 
+from models.audit import Actor
 from models.errors import DomainError
-from models.records import documents_for_staff, share_document
-from models.tables import Client
+from models.records import share_document
+from models.staff_views import DocumentRow, documents_view
 from models.text import InvalidInput
 from tui.shared.plain_input import PlainInput
 from tui.shared.plain_text_area import PlainTextArea
 from tui.shared.runtime import plain
+from tui.shared.workers import db_worker
 
 from ..files import IMPORT_OFF, REMOTE, FileImport, FileProblem
 from ..formatting import when_short
+from .chart_tab import ChartTab
 from .common import ChartChanged, set_error
 
 
-class DocumentsTab(VerticalScroll):
+class DocumentsTab(ChartTab):
     DEFAULT_CSS = """
     DocumentsTab #file-import-off {
         color: $text-muted;
@@ -35,9 +40,17 @@ class DocumentsTab(VerticalScroll):
         Binding("ctrl+r", "load_file", "Load file", id="documents.load_file"),
     ]
 
-    def __init__(self, client: Client, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.client = client
+    class Shared(Message):
+        """The worker's answer: the shared title, or the field and rule it broke; and the list after."""
+
+        bubble = False
+
+        def __init__(self, title: str, field: str, error: str, view: tuple[DocumentRow, ...] | None) -> None:
+            super().__init__()
+            self.title = title
+            self.field = field
+            self.error = error
+            self.view = view
 
     @property
     def file_import(self) -> FileImport | None:
@@ -76,33 +89,32 @@ class DocumentsTab(VerticalScroll):
         table.add_column("Client opened", key="opened")
         yield table
 
-    def on_mount(self) -> None:
-        self.reload(self.client)
+    def read(self, chart_id: int) -> tuple[DocumentRow, ...]:
+        return documents_view(chart_id)
 
-    def reload(self, client: Client) -> None:
-        self.client = client
+    def draw(self, docs: tuple[DocumentRow, ...]) -> None:
         table = self.query_one("#document-list", DataTable)
         table.clear()
-        docs = documents_for_staff(client)
         for doc in docs:
-            by = doc.shared_by.full_name if doc.shared_by_id and doc.shared_by else ""
             table.add_row(
                 plain(doc.title),
                 when_short(doc.shared_at),
-                plain(by),
+                plain(doc.shared_by),
                 f"Opened {when_short(doc.opened_at)}" if doc.opened_at else "Not opened yet",
                 key=str(doc.id),
             )
         if not docs:
             table.add_row("Nothing shared yet", "", "", "")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "load-file":
-            event.stop()
-            self.action_load_file()
-        elif event.button.id == "share":
-            event.stop()
-            self.action_share()
+    @on(Button.Pressed, "#load-file")
+    def _load_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_load_file()
+
+    @on(Button.Pressed, "#share")
+    def _share_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_share()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "doc-path":
@@ -136,18 +148,33 @@ class DocumentsTab(VerticalScroll):
             set_error(error)
         title = self.query_one("#doc-title", Input).value
         body = self.query_one("#doc-body", TextArea).text
+        self.share(self.app.actor, title, body)
+
+    @db_worker("document-share")
+    def share(self, actor: Actor, title: str, body: str) -> None:
         try:
-            doc = share_document(self.app.actor, self.client, title, body)
+            doc = share_document(actor, self.chart_id, title, body)
         except InvalidInput as exc:
-            set_error(errors.get(exc.field, errors["document"]), exc.message)
+            self.post_message(self.Shared("", exc.field, exc.message, None))
             return
         except DomainError as exc:
-            set_error(errors["document"], exc.message)
+            self.post_message(self.Shared("", "document", exc.message, None))
+            return
+        self.post_message(self.Shared(doc.title, "", "", documents_view(self.chart_id)))
+
+    @on(Shared)
+    def _shared(self, event: Shared) -> None:
+        event.stop()
+        if event.view is None:
+            errors = self._errors()
+            set_error(errors.get(event.field, errors["document"]), event.error)
             return
         self.query_one("#doc-title", Input).value = ""
         self.query_one("#doc-body", TextArea).text = ""
         for path in self.query("#doc-path").results(Input):
             path.value = ""
-        self.app.notify(plain(f"“{doc.title}” is shared to the client's portal.").plain, title="Documents", markup=False)
-        self.reload(self.client)
-        self.post_message(ChartChanged("documents"))
+        self.app.notify(plain(f"“{event.title}” is shared to the client's portal.").plain, title="Documents", markup=False)
+        self._request += 1
+        self.view = event.view
+        self.draw(event.view)
+        self.post_message(ChartChanged("documents", self))

@@ -1,31 +1,29 @@
 """OverviewTab: the client's details and related contacts (parents, guardians, case workers)."""
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
-from models.charts import contacts_of, get_chart
 from models.dates import readable
-from models.tables import Client
+from models.staff_views import OverviewView, overview_view
 from tui.shared.runtime import plain
 
 from ..formatting import relationship
+from .chart_tab import ChartTab
 from .common import ChartChanged
 
 
-class OverviewTab(VerticalScroll):
+class OverviewTab(ChartTab):
     BINDINGS = [
         Binding("e", "edit_chart", "Edit details", id="overview.edit_chart"),
         Binding("a", "add_contact", "Add contact", id="overview.add_contact"),
         Binding("c", "edit_contact", "Edit contact", id="overview.edit_contact"),
     ]
 
-    def __init__(self, client: Client, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.client = client
-        self.contacts = []
+    view: OverviewView | None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="demographics")
@@ -42,12 +40,11 @@ class OverviewTab(VerticalScroll):
             yield Button("Add contact", id="add-contact", compact=True)
             yield Button("Edit contact", id="edit-contact", compact=True)
 
-    def on_mount(self) -> None:
-        self.reload(self.client)
+    def read(self, chart_id: int) -> OverviewView:
+        return overview_view(chart_id)
 
-    def reload(self, client: Client) -> None:
-        self.client = client
-        c = client
+    def draw(self, view: OverviewView) -> None:
+        c = view.chart
         lines = [
             f"Name           {c.first_name} {c.last_name}",
             f"Date of birth  {readable(c.date_of_birth)}",
@@ -56,10 +53,9 @@ class OverviewTab(VerticalScroll):
             f"Phone          {c.phone or '—'}",
         ]
         self.query_one("#demographics", Static).update(plain("\n".join(lines)))
-        self.contacts = contacts_of(client)
         table = self.query_one("#contacts", DataTable)
         table.clear()
-        for contact in self.contacts:
+        for contact in view.contacts:
             table.add_row(
                 plain(contact.full_name),
                 relationship(contact.relationship),
@@ -68,46 +64,53 @@ class OverviewTab(VerticalScroll):
                 key=str(contact.id),
             )
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {
-            "edit-chart": self.action_edit_chart,
-            "add-contact": self.action_add_contact,
-            "edit-contact": self.action_edit_contact,
-        }
-        if event.button.id in actions:
-            event.stop()
-            actions[event.button.id]()
+    @on(Button.Pressed, "#edit-chart")
+    def _edit_chart_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_edit_chart()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "contacts":
-            event.stop()
-            self.action_edit_contact()
+    @on(Button.Pressed, "#add-contact")
+    def _add_contact_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_add_contact()
+
+    @on(Button.Pressed, "#edit-contact")
+    def _edit_contact_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_edit_contact()
+
+    @on(DataTable.RowSelected, "#contacts")
+    def _contact_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_contact()
 
     def _saved(self, what: str):
         def done(saved) -> None:
             if saved is not None:
-                self.reload(get_chart(self.client.id))
+                self.reload()
                 self.app.notify(what, title="Saved")
-                self.post_message(ChartChanged(what))
+                self.post_message(ChartChanged(what, self))
 
         return done
 
     def action_edit_chart(self) -> None:
         from ..screens.modals import EditChartScreen
 
-        self.app.push_screen(EditChartScreen(self.client), self._saved("Client details saved."))
+        if self.view is not None:
+            self.app.push_screen(EditChartScreen(self.view.chart), self._saved("Client details saved."))
 
     def action_add_contact(self) -> None:
         from ..screens.modals import ContactFormScreen
 
-        self.app.push_screen(ContactFormScreen(self.client), self._saved("Related contact added."))
+        self.app.push_screen(ContactFormScreen(self.chart_id), self._saved("Related contact added."))
 
     def action_edit_contact(self) -> None:
         from ..screens.modals import ContactFormScreen
 
+        contacts = self.view.contacts if self.view is not None else ()
         table = self.query_one("#contacts", DataTable)
-        if not self.contacts or table.cursor_row is None or table.cursor_row >= len(self.contacts):
+        if not contacts or table.cursor_row is None or table.cursor_row >= len(contacts):
             self.app.notify("Choose a contact in the list first.", severity="warning")
             return
-        contact = self.contacts[table.cursor_row]
-        self.app.push_screen(ContactFormScreen(self.client, contact), self._saved("Related contact saved."))
+        contact = contacts[table.cursor_row]
+        self.app.push_screen(ContactFormScreen(self.chart_id, contact), self._saved("Related contact saved."))

@@ -1,0 +1,62 @@
+"""ChartTab: the skeleton every chart room tab shares.
+
+A tab takes the chart's id, reads its view (a frozen dataclass from
+models.staff_views) in a worker thread, and draws it on the UI thread. The
+chart room asks it to `reload()` when something on the chart changed
+(ChartChanged); nothing it holds is a database row.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from textual.containers import VerticalScroll
+from textual.message import Message
+
+from tui.shared.workers import db_worker
+
+
+class ChartTab(VerticalScroll):
+    class Loaded(Message):
+        """A fresh view of the tab, read by its worker; only the tab itself handles it."""
+
+        bubble = False
+
+        def __init__(self, request: int, view: Any) -> None:
+            super().__init__()
+            self.request = request
+            self.view = view
+
+    def __init__(self, chart_id: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.chart_id = chart_id
+        self.view: Any = None
+        self._request = 0
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the tab's view again, off the event loop."""
+        self._request += 1
+        self.load(self._request, self.chart_id)
+
+    @db_worker("chart-tab")
+    def load(self, request: int, chart_id: int) -> Any:
+        view = self.read(chart_id)
+        self.post_message(self.Loaded(request, view))
+        return view
+
+    def read(self, chart_id: int) -> Any:
+        """The tab's view; runs in the worker thread (each tab names its domain call)."""
+        raise NotImplementedError(f"{type(self).__name__} names no view to read")
+
+    def draw(self, view: Any) -> None:
+        """Show `view`; runs on the UI thread."""
+        raise NotImplementedError(f"{type(self).__name__} draws nothing")
+
+    def on_chart_tab_loaded(self, event: Loaded) -> None:
+        event.stop()
+        if event.request != self._request:
+            return  # an older read that finished late
+        self.view = event.view
+        self.draw(event.view)
