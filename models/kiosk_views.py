@@ -16,7 +16,7 @@ from .audit import recent_for_actor
 from .dates import readable
 from .tables import PortalAccount
 from .text import InvalidInput
-from .timefmt import clock_time, practice_zone, to_local
+from .timefmt import clock_time, practice_zone, to_local, zone
 
 UTC = dt.timezone.utc
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d")
@@ -86,6 +86,81 @@ def dob_preview(typed: str) -> str:
         return readable(parse_dob(typed))
     except InvalidInput:
         return ""
+
+
+# --- the practice, read once per kiosk run ---------------------------------------
+
+
+@dataclass(frozen=True)
+class PracticeView:
+    """What every kiosk screen shows of the practice (the banner, the help line, the zone)."""
+
+    name: str
+    phone: str
+    time_zone: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone(self.time_zone)
+
+
+def practice_view() -> PracticeView:
+    from .practice import get_practice
+
+    practice = get_practice()
+    return PracticeView(practice.name, practice.phone or "", zone(practice.time_zone).key)
+
+
+# --- what a client sees of a chart (built by models.records' client functions) ----
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    """A row of the documents list: no body."""
+
+    document_id: int
+    title: str
+    shared: str        # 'Nov 20, 2026'
+    opened: bool
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """One document as the client reads it."""
+
+    document_id: int
+    title: str
+    body: str
+    shared: str        # 'Fri Nov 20, 2026, 10:00 AM EST'
+    opened_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RequestLine:
+    """One appointment request, worded for the list and its detail line."""
+
+    request_id: int
+    when: str          # the preferred time in the practice's zone
+    mode: str          # 'In person', 'Phone', 'Video'
+    status: str        # 'pending', 'approved', ...
+    status_label: str  # 'Pending', ...
+    reason: str
+    practice_message: str
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    entry_id: int
+    posted: str        # 'Nov 20, 2026'
+    description: str
+    kind: str          # 'charge' or 'payment'
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class Statement:
+    balance_cents: int
+    entries: tuple[LedgerLine, ...]
 
 
 # --- the signed-in account ------------------------------------------------------

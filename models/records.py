@@ -17,8 +17,10 @@ from .chart_owner import has_access
 from .audit import Actor, record
 from .db import database
 from .errors import NotAllowed, StateConflict
+from .kiosk_views import DocumentLine, DocumentText, LedgerLine, RequestLine, Statement, format_day, format_when
 from .tables import AppointmentRequest, Client, Document, LedgerEntry, StaffUser
 from .text import InvalidInput, clean_name, clean_text
+from .timefmt import practice_zone
 
 MODES = {"in_person": "In person", "phone": "Phone", "video": "Video"}
 STATUSES = {"pending": "Pending", "approved": "Approved", "declined": "Declined", "cancelled": "Cancelled"}
@@ -68,18 +70,20 @@ def documents_for_staff(client: Client | int) -> list[Document]:
     return list(Document.select().where(Document.client == client).order_by(Document.shared_at.desc(), Document.id.desc()))
 
 
-def client_documents(viewer: ClientViewer) -> list[Document]:
+def client_documents(viewer: ClientViewer) -> list[DocumentLine]:
     viewer.check()
-    docs = list(
-        Document.select(Document.id, Document.title, Document.shared_at, Document.opened_at)
+    zone = practice_zone()
+    docs = [
+        DocumentLine(doc.id, doc.title, format_day(doc.shared_at, zone), doc.opened_at is not None)
+        for doc in Document.select(Document.id, Document.title, Document.shared_at, Document.opened_at)
         .where(Document.client == viewer.chart_id)
         .order_by(Document.shared_at.desc(), Document.id.desc())
-    )
+    ]
     record(viewer.actor, "document.list", chart=viewer.chart_id)
     return docs
 
 
-def open_document(viewer: ClientViewer, document_id: int) -> Document:
+def open_document(viewer: ClientViewer, document_id: int) -> DocumentText:
     """The client reads a document; the first read marks it opened for staff."""
     viewer.check()
     doc = Document.get_or_none((Document.id == document_id) & (Document.client == viewer.chart_id))
@@ -90,7 +94,7 @@ def open_document(viewer: ClientViewer, document_id: int) -> Document:
             doc.opened_at = clock.now()
             Document.update(opened_at=doc.opened_at).where(Document.id == doc.id).execute()
         record(viewer.actor, "document.view", chart=viewer.chart_id, detail=f"document {doc.id}")
-    return doc
+    return DocumentText(doc.id, doc.title, doc.body, format_when(doc.shared_at, practice_zone()), doc.opened_at)
 
 
 # --- appointment requests -------------------------------------------------------
@@ -118,13 +122,23 @@ def request_appointment(viewer: ClientViewer, *, mode: str, preferred_at: dt.dat
     return req
 
 
-def client_requests(viewer: ClientViewer) -> list[AppointmentRequest]:
+def client_requests(viewer: ClientViewer) -> list[RequestLine]:
     viewer.check()
-    rows = list(
-        AppointmentRequest.select()
+    zone = practice_zone()
+    rows = [
+        RequestLine(
+            req.id,
+            format_when(req.preferred_at, zone),
+            MODES.get(req.mode, req.mode),
+            req.status,
+            STATUSES.get(req.status, req.status),
+            req.reason or "",
+            req.practice_message or "",
+        )
+        for req in AppointmentRequest.select()
         .where(AppointmentRequest.client == viewer.chart_id)
         .order_by(AppointmentRequest.created_at.desc(), AppointmentRequest.id.desc())
-    )
+    ]
     record(viewer.actor, "appointment.list", chart=viewer.chart_id)
     return rows
 
@@ -225,16 +239,11 @@ def ledger_for_staff(client: Client | int) -> list[LedgerEntry]:
     return list(LedgerEntry.select().where(LedgerEntry.client == client).order_by(LedgerEntry.posted_on.desc(), LedgerEntry.id.desc()))
 
 
-@dataclass(frozen=True)
-class Statement:
-    balance_cents: int
-    entries: list[LedgerEntry]
-
-
 def client_statement(viewer: ClientViewer) -> Statement:
     viewer.check()
-    statement = Statement(balance_cents(viewer.chart_id), list(
-        LedgerEntry.select()
+    statement = Statement(balance_cents(viewer.chart_id), tuple(
+        LedgerLine(entry.id, format_day(entry.posted_on), entry.description, entry.kind, entry.amount_cents)
+        for entry in LedgerEntry.select()
         .where(LedgerEntry.client == viewer.chart_id)
         .order_by(LedgerEntry.posted_on.desc(), LedgerEntry.id.desc())
     ))

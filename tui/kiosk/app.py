@@ -4,260 +4,85 @@ There is no way out of this app: no quit keys, no command palette, no
 suspend. Each visit (from the Welcome screen until log-out) runs in its own
 screen-stack mode; ending a visit switches to a fresh mode and removes the
 old one whole, so nothing a client saw stays behind.
+
+This module assembles the app: the rules live in core.py, the screens in
+their own modules, and screens reach each other by name through
+`KioskApp.go` / `KioskApp.open`. Only the Welcome screen is imported up
+front; the others (and models.auth, argon2) load when first shown, so the
+first frame does not wait for them.
 """
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-import math
-import signal
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-from textual import events
-from textual.app import App
-from textual.binding import Binding
+from textual.screen import Screen
 
-from models.config import KIOSK_SESSION_POLL_SECONDS
-from models import clock
-from models.config import Settings
 from tui.textual_patches.first_frame import WholeFirstFrame
-from tui.shared.focus_keys import FOCUS_KEYS
-from tui.shared.runtime import session_source
 
+from .core import ENDED_MESSAGE, IDLE_MESSAGE, LOGGED_OUT, KioskBase, KioskSession
 from .welcome import WelcomeScreen
 
-if TYPE_CHECKING:
+__all__ = ["ENDED_MESSAGE", "IDLE_MESSAGE", "LOGGED_OUT", "KioskApp", "KioskSession"]
+
+
+def _login(**kw: Any) -> Screen[Any]:
+    from .login import LoginScreen
+
+    return LoginScreen(**kw)
+
+
+def _register(**kw: Any) -> Screen[Any]:
+    from .register import RegisterScreen
+
+    return RegisterScreen(**kw)
+
+
+def _registered(**kw: Any) -> Screen[Any]:
+    from .registered import RegisteredScreen
+
+    return RegisteredScreen(**kw)
+
+
+def _forgot(**kw: Any) -> Screen[Any]:
+    from .forgot_password import ForgotPasswordScreen
+
+    return ForgotPasswordScreen(**kw)
+
+
+def _choose_chart(**kw: Any) -> Screen[Any]:
+    from .choose_chart import ChooseChartScreen
+
+    return ChooseChartScreen(**kw)
+
+
+def _dashboard(**kw: Any) -> Screen[Any]:
+    from .dashboard import DashboardScreen
+
+    return DashboardScreen(**kw)
+
+
+def _document(**kw: Any) -> Screen[Any]:
+    from .document import DocumentScreen
+
+    return DocumentScreen(**kw)
+
+
+def _idle(**kw: Any) -> Screen[Any]:
     from .idle import IdleWarningScreen
 
-IDLE_MESSAGE = "For your privacy you were signed out because the kiosk was not used for a while."
-ENDED_MESSAGE = "Your session has ended. Please log in again, or ask the front desk if you need help."
-LOGGED_OUT = "You are signed out. Thank you!"
-
-# Keys that would leave, suspend or open a way out in an ordinary Textual app.
-BLOCKED_KEYS = {
-    "ctrl+c": "interrupt",
-    "ctrl+q": "quit",
-    "ctrl+z": "suspend",
-    "ctrl+p": "palette",
-    "ctrl+backslash": "sigquit",
-}
-ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
+    return IdleWarningScreen(**kw)
 
 
-def _auth():
-    """models.auth, imported when first needed: nobody is signed in at start,
-    and the Welcome screen should not wait for it (and argon2) to load."""
-    from models import auth
-
-    return auth
-
-
-@dataclass
-class KioskSession:
-    """The signed-in client at this kiosk."""
-
-    session_id: int
-    account_id: int
-    email: str
-    chart_id: int | None = None
-
-
-class KioskApp(WholeFirstFrame, App, inherit_bindings=False):
-    # The first visit's mode is the one the app starts in, so the first
-    # frame is the Welcome screen itself rather than a blank default screen
-    # switched away from at once.
-    DEFAULT_MODE = "visit-1"
+class KioskApp(WholeFirstFrame, KioskBase):
     CSS_PATH = "app.tcss"
-    TITLE = "Client Portal"
-    ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [
-        *(Binding(key, "stay", show=False, priority=True, id=f"kiosk.block.{name}") for key, name in BLOCKED_KEYS.items()),
-        *FOCUS_KEYS,
-    ]
-
-    def __init__(
-        self,
-        code: str | None = None,
-        *,
-        settings: Settings | None = None,
-        tick: float = 1.0,
-        poll: float = KIOSK_SESSION_POLL_SECONDS,
-        source: str | None = None,
-        handle_hangup: bool = False,
-    ) -> None:
-        super().__init__()
-        if settings is None:
-            from models import setup
-
-            try:
-                settings = setup.settings()
-            except RuntimeError:
-                settings = None
-        self.idle_seconds = settings.kiosk_idle_seconds if settings else 120
-        self.warning_seconds = settings.kiosk_warning_seconds if settings else 30
-        self.source = source or session_source("kiosk")
-        self.start_code = (code or "").strip()[:64] or None
-        self.session: KioskSession | None = None
-        self.last_activity = clock.now()
-        self._tick_seconds = tick
-        self._poll_seconds = poll
-        self._visit = 1
-        self.add_mode(self.DEFAULT_MODE, WelcomeScreen)
-        self._warning: IdleWarningScreen | None = None
-        self._resetting = False
-        self._handle_hangup = handle_hangup
-
-    # --- lock-down ------------------------------------------------------------
-
-    def action_stay(self) -> None:
-        """The no-op behind every blocked key."""
-
-    async def action_quit(self) -> None:  # a markup link or stray binding must not quit
-        return None
-
-    def action_suspend_process(self) -> None:
-        return None
-
-    def action_command_palette(self) -> None:
-        return None
-
-    # --- start and visits -------------------------------------------------------
-
-    async def on_mount(self) -> None:
-        self.call_after_refresh(self._preload_styles)
-        if self.start_code:
-            from .register import RegisterScreen
-
-            await self.push_screen(RegisterScreen(code=self.start_code))
-        self.set_interval(self._tick_seconds, self.tick_idle, name="kiosk-idle")
-        self.set_interval(self._poll_seconds, self.check_session, name="kiosk-session")
-        if self._handle_hangup:
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(signum, self.call_later, self.hang_up)
-
-    def _preload_styles(self) -> None:
-        """Once the first frame is out, parse every screen's stylesheet, so a
-        client's first dashboard does not wait for it (Textual reads a
-        screen's CSS_PATH into the app's stylesheet when the screen first
-        shows; the same files read now are then skipped)."""
-        changed = False
-        for path in sorted(Path(__file__).parent.glob("*.tcss")):
-            if not self.stylesheet.has_source(str(path), ""):
-                self.stylesheet.read(path)
-                changed = True
-        if changed:
-            self.stylesheet.reparse()
-            self.stylesheet.update(self)
-
-    async def hang_up(self) -> None:
-        """The terminal went away (SSH disconnect, tty hang-up): end the session, then stop."""
-        session, self.session = self.session, None
-        if session is not None:
-            try:
-                _auth().end_session(session.session_id, "disconnected")
-            except Exception:
-                self.log.error("could not end the session")
-        self.exit()
-
-    def delay_update(self, delay: float = 0.05) -> None:
-        """Mode switches hold painting briefly to mask the change; the first
-        visit has nothing on screen to mask, so it paints at once."""
-        if self._visit <= 1:
-            return
-        super().delay_update(delay)
-
-    async def _new_visit(self, message: str) -> None:
-        old = self.current_mode
-        self._visit += 1
-        mode = f"visit-{self._visit}"
-        self.add_mode(mode, lambda: WelcomeScreen(message))
-        self._warning = None
-        await self.switch_mode(mode)
-        await self.remove_mode(old)
-        self.last_activity = clock.now()
-
-    async def reset_to_welcome(self, message: str = LOGGED_OUT, *, end_reason: str = "logout") -> None:
-        """End the session (if any), drop every screen, show a fresh Welcome."""
-        if self._resetting:
-            return
-        self._resetting = True
-        try:
-            session, self.session = self.session, None
-            if session is not None:
-                try:
-                    _auth().end_session(session.session_id, end_reason)
-                except Exception:  # the screen is cleared even if the database is unwell
-                    self.log.error("could not end the session")
-            await self._new_visit(message)
-        finally:
-            self._resetting = False
-
-    def log_out(self, message: str = LOGGED_OUT) -> None:
-        """For screens: end the visit once the current handler has returned."""
-        self.call_later(self.reset_to_welcome, message)
-
-    def sign_in(self, session: KioskSession) -> None:
-        self.session = session
-        self.last_activity = clock.now()
-
-    # --- idle -------------------------------------------------------------------
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, ACTIVITY_EVENTS) and not getattr(event, "is_forwarded", False):
-            self.last_activity = clock.now()
-            if self._warning is not None and isinstance(event, events.Key):
-                self.hide_idle_warning()
-                return  # the key that wakes the kiosk does nothing else
-            # a click reaches the warning itself, which closes it
-        await super().on_event(event)
-
-    def _idle_applies(self) -> bool:
-        """Idle matters once someone has started something (signed in or left Welcome)."""
-        return self.session is not None or len(self.screen_stack) > 1
-
-    @property
-    def idle_warning(self) -> IdleWarningScreen | None:
-        return self._warning
-
-    def hide_idle_warning(self) -> None:
-        warning, self._warning = self._warning, None
-        if warning is not None and warning.is_attached and self.screen is warning:
-            warning.dismiss()
-
-    async def tick_idle(self) -> None:
-        if self._resetting:
-            return
-        if not self._idle_applies():
-            self.hide_idle_warning()
-            return
-        idle = (clock.now() - self.last_activity).total_seconds()
-        left = self.idle_seconds - idle
-        if left <= 0:
-            await self.reset_to_welcome(IDLE_MESSAGE, end_reason="idle")
-        elif left <= self.warning_seconds:
-            seconds = math.ceil(left)
-            if self._warning is None:
-                from .idle import IdleWarningScreen  # not needed for the first frame
-
-                self._warning = IdleWarningScreen(seconds)
-                await self.push_screen(self._warning)
-            else:
-                self._warning.seconds_left = seconds
-        elif self._warning is not None:
-            self.hide_idle_warning()
-
-    # --- the session, checked every few seconds ---------------------------------
-
-    async def check_session(self) -> None:
-        """A revoke, lockout or log-out elsewhere ends this session here too."""
-        if self.session is None or self._resetting:
-            return
-        try:
-            status = _auth().session_status(self.session.session_id)
-        except Exception:
-            self.log.error("could not check the session")
-            return
-        if not status.alive and self.session is not None:
-            await self.reset_to_welcome(ENDED_MESSAGE, end_reason=status.reason or "ended")
+    SCREEN_TYPES = {
+        "welcome": WelcomeScreen,
+        "login": _login,
+        "register": _register,
+        "registered": _registered,
+        "forgot_password": _forgot,
+        "choose_chart": _choose_chart,
+        "dashboard": _dashboard,
+        "document": _document,
+        "idle": _idle,
+    }

@@ -1,36 +1,35 @@
-"""What every kiosk screen shares: the banner, form helpers, worker plumbing."""
+"""What every kiosk screen shares: the banner, the notes, and the form scaffold."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, Label, Static
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
-from models.db import database
-from models.practice import get_practice
+from models.errors import DomainError
+from models.text import InvalidInput
 from tui.shared.key_hints import KeyHints
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
+from tui.shared.workers import SOMETHING_WRONG, db_worker
 
-if TYPE_CHECKING:
-    from .app import KioskApp
+from .core import KioskBase
 
-SOMETHING_WRONG = "Something went wrong on our side. Please try again, or ask the front desk for help."
+__all__ = ["SOMETHING_WRONG", "Banner", "KioskForm", "KioskScreen", "Note", "field_row"]
 
-
-def in_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a domain call from a worker thread on that thread's own connection."""
-    with database.connection_context():
-        return fn(*args, **kwargs)
+# What a form's call may refuse with: the message is meant for the person.
+REFUSALS = (DomainError, InvalidInput)
 
 
 class Banner(Static):
     """The top line: the practice's name and where the person is."""
 
-    def __init__(self, where: str = "", *, practice_name: str | None = None) -> None:
-        name = get_practice().name if practice_name is None else practice_name
-        text = plain(name, "bold")
+    def __init__(self, practice_name: str, where: str = "") -> None:
+        text = plain(practice_name, "bold")
         if where:
             text.append(f"  ·  {where}")
         super().__init__(text, classes="banner")
@@ -55,30 +54,14 @@ def field_row(label: str, field: Input, *extra: Static, id: str | None = None) -
 class KioskScreen(PortalScreen):
     """A screen of the kiosk app."""
 
-    @property
-    def kiosk(self) -> "KioskApp":
-        return self.app  # type: ignore[return-value]
+    kiosk = getters.app(KioskBase)
+
+    def banner(self, where: str = "") -> Banner:
+        return Banner(self.kiosk.practice.name, where)
 
     def is_live(self) -> bool:
         """Still on the app's screen stack (not cleared by a log-out)."""
         return self.is_attached and self in self.app.screen_stack
-
-    def deliver(self, callback: Callable[..., Any], *args: Any) -> bool:
-        """From a worker thread: run `callback` on the UI thread if the screen is still here.
-
-        Returns False when the screen was cleared meanwhile (a log-out) and nothing ran.
-        """
-
-        def guarded() -> bool:
-            if not self.is_live():
-                return False
-            callback(*args)
-            return True
-
-        try:
-            return bool(self.app.call_from_thread(guarded))
-        except RuntimeError:
-            return False  # the app has gone
 
     def next_field(self, current: Input, order: list[str]) -> bool:
         """Enter in a field moves on to the next empty one; False on the last field."""
@@ -92,5 +75,96 @@ class KioskScreen(PortalScreen):
         self.query_one(ids[index + 1], Input).focus()
         return True
 
+    def value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value
+
     def compose_footer(self) -> ComposeResult:
         yield KeyHints(show_command_palette=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker.StateChanged does not bubble: hand it to the app, the one
+        # place a failed worker is shown (WorkerErrors).
+        self.kiosk.on_worker_state_changed(event)
+
+
+class KioskForm(KioskScreen):
+    """A form whose steps each send one domain call to a worker.
+
+    `send(step, call, *args)` shows the busy state, runs `call` in a
+    database worker and, on the UI thread, hands the answer to
+    `answered_<step>(result)` or the refusal to `refused_<step>(error)`.
+    A refusal is a DomainError (or InvalidInput) whose message is for the
+    person; anything else is the app's to show (WorkerErrors), and the form
+    only leaves its busy state. An answer that finds the screen gone (a
+    log-out meanwhile) goes to `abandoned_<step>(result)` instead.
+    """
+
+    BUSY_TEXT = "One moment… please wait."
+    # step -> (the busy note's id, the buttons disabled while busy)
+    STEPS: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    class Answered(Message):
+        def __init__(self, step: str, result: Any = None, error: Exception | None = None) -> None:
+            super().__init__()
+            self.step = step
+            self.result = result
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy = False
+        self._busy_step = ""
+
+    def set_busy(self, busy: bool, step: str) -> None:
+        self.busy = busy
+        self._busy_step = step if busy else ""
+        note, buttons = self.STEPS[step]
+        for button in buttons:
+            self.query_one(f"#{button}", Button).disabled = busy or self.button_off(button)
+        self.query_one(f"#{note}", Note).say(self.busy_text(step) if busy else "")
+
+    def busy_text(self, step: str) -> str:
+        return self.BUSY_TEXT
+
+    def button_off(self, button: str) -> bool:
+        """A button that stays disabled once the form is not busy (a locked form)."""
+        return False
+
+    def send(self, step: str, call: Callable[..., Any], *args: Any) -> None:
+        self.set_busy(True, step)
+        self.form_worker(step, call, *args)
+
+    @db_worker("kiosk-form")
+    def form_worker(self, step: str, call: Callable[..., Any], *args: Any) -> None:
+        try:
+            result = call(*args)
+        except REFUSALS as exc:
+            self.post_message(self.Answered(step, error=exc))
+            return
+        if not self.post_message(self.Answered(step, result)):
+            self.abandoned(step, result)  # the screen has closed: nobody will read it
+
+    @on(Answered)
+    def _answered(self, event: Answered) -> None:
+        event.stop()
+        self.set_busy(False, event.step)
+        if not self.is_live():  # cleared by a log-out while the worker ran
+            if event.error is None:
+                self.kiosk.in_db(self.abandoned, event.step, event.result)
+            return
+        if event.error is not None:
+            getattr(self, f"refused_{event.step}")(event.error)
+        else:
+            getattr(self, f"answered_{event.step}")(event.result)
+
+    def abandoned(self, step: str, result: Any) -> None:
+        """In a database worker: undo what an answer nobody saw left open (see LoginScreen)."""
+        handler = getattr(self, f"abandoned_{step}", None)
+        if handler is not None:
+            handler(result)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A failure that is not a refusal: leave the busy state; the app says what happened.
+        if event.state is WorkerState.ERROR and self._busy_step and self.is_mounted:
+            self.set_busy(False, self._busy_step)
+        super().on_worker_state_changed(event)

@@ -1,17 +1,26 @@
-"""The signed-in client's dashboard: documents, appointments, balance and account."""
+"""The signed-in client's dashboard: documents, appointments, balance and account.
+
+Every domain call runs in a database worker and answers with a Message the
+screen handles on the UI thread. Each answer names the chart it is about, so
+an answer that arrives after a switch of person is dropped, never shown.
+"""
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from rich.text import Text
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.lazy import Lazy
+from textual.message import Message
 from textual.widgets import Button, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
-from models.auth import AuthError, change_password
+from models.auth import change_password
 from models.errors import DomainError, NotAllowed
-from models.kiosk_views import account_summary, chart_choices, parse_preferred, practice_zone, recent_activity
+from models.kiosk_views import ChartChoice, account_summary, chart_choices, parse_preferred, recent_activity
 from models.records import (
     ClientViewer,
     cancel_request,
@@ -23,11 +32,34 @@ from models.records import (
 )
 from models.text import InvalidInput
 from tui.shared.runtime import plain
+from tui.shared.workers import db_worker
 
-from .base import SOMETHING_WRONG, Banner, KioskScreen, in_thread
+from .base import KioskScreen
 from .panes import AccountPane, AppointmentsPane, BalancePane, DocumentsPane
 
 NOT_AVAILABLE = "That is not available."
+REQUEST_SENT = "Your request was sent. The practice's answer will show below."
+REQUEST_CANCELLED = "The request was cancelled."
+PASSWORD_CHANGED = "Your password was changed. We also sent you an email about it."
+
+
+def load_pane(viewer: ClientViewer, pane: str) -> Any:
+    """In a worker: one pane's data for the viewer's chart (each view is audited)."""
+    if pane == "documents":
+        return client_documents(viewer)
+    if pane == "appointments":
+        return client_requests(viewer)
+    if pane == "balance":
+        return client_statement(viewer)
+    return account_summary(viewer.account_id), recent_activity(viewer.account_id)
+
+
+def new_password(viewer: ClientViewer, current: str, new: str, confirm: str) -> None:
+    change_password(viewer.account_id, current, new, confirm, viewer.source)
+
+
+def send_request(viewer: ClientViewer, mode: str, date: str, time: str, reason: str) -> None:
+    request_appointment(viewer, mode=mode, preferred_at=parse_preferred(date, time), reason=reason)
 
 
 class DashboardScreen(KioskScreen):
@@ -40,6 +72,30 @@ class DashboardScreen(KioskScreen):
         Binding("f5", "show_tab('balance')", "Balance", id="dashboard.balance"),
         Binding("f6", "show_tab('account')", "Account", id="dashboard.account"),
     ]
+
+    class Charts(Message):
+        """Whose charts the account has (for the who-line and Switch person)."""
+
+        def __init__(self, choices: list[ChartChoice]) -> None:
+            super().__init__()
+            self.choices = choices
+
+    class Loaded(Message):
+        def __init__(self, chart_id: int, pane: str, data: Any) -> None:
+            super().__init__()
+            self.chart_id = chart_id
+            self.pane = pane
+            self.data = data
+
+    class Done(Message):
+        """An action's answer: `error` is a refusal meant for the client, else None."""
+
+        def __init__(self, chart_id: int, action: str, result: Any = None, error: Exception | None = None) -> None:
+            super().__init__()
+            self.chart_id = chart_id
+            self.action = action
+            self.result = result
+            self.error = error
 
     def action_show_tab(self, tab: str) -> None:
         """Keyboard-only clients switch panes with F3-F6 (shown in the footer)."""
@@ -57,12 +113,13 @@ class DashboardScreen(KioskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.several_charts = False
+        self.choices: list[ChartChoice] = []
 
     def compose(self) -> ComposeResult:
-        yield Banner("Client portal")
+        yield self.banner("Client portal")
         with Horizontal(id="who"):
             yield Static("", id="who-line")
-            yield Button("Switch person", id="switch", compact=True)
+            yield Button("Switch person", id="switch", compact=True, classes="hidden")
             yield Button("Log out", id="logout", compact=True, variant="error")
         with TabbedContent(initial="documents", id="tabs"):
             with TabPane("Documents", id="documents"):
@@ -70,7 +127,7 @@ class DashboardScreen(KioskScreen):
             # The hidden panes mount just after the first frame (Lazy), so the
             # documents list shows sooner.
             with TabPane("Appointments", id="appointments"):
-                yield Lazy(AppointmentsPane(practice_zone().key, id="appointments-pane"))
+                yield Lazy(AppointmentsPane(self.kiosk.practice.time_zone, id="appointments-pane"))
             with TabPane("Balance", id="balance"):
                 yield Lazy(BalancePane(id="balance-pane"))
             with TabPane("Account", id="account"):
@@ -83,7 +140,8 @@ class DashboardScreen(KioskScreen):
         # (Ctrl+L, F2) and the mouse still reach them.
         for button in self.query("#who Button"):
             button.can_focus = False
-        self.show_who()  # the first tab loads itself when TabbedContent activates it
+        self.show_who()
+        self.load_charts()  # the first tab loads itself when TabbedContent activates it
         self.query_one("#documents-table").focus()
 
     # --- who is looking, at which chart ---------------------------------------------
@@ -94,13 +152,26 @@ class DashboardScreen(KioskScreen):
             return None
         return ClientViewer(session.account_id, session.chart_id, self.kiosk.source)
 
+    def load_charts(self) -> None:
+        session = self.kiosk.session
+        if session is not None:
+            self.charts_worker(session.account_id)
+
+    @db_worker("dashboard-charts")
+    def charts_worker(self, account_id: int) -> None:
+        self.post_message(self.Charts(chart_choices(account_id)))
+
+    @on(Charts)
+    def charts_loaded(self, event: Charts) -> None:
+        self.choices = event.choices
+        self.several_charts = len(event.choices) > 1
+        self.show_who()
+
     def show_who(self) -> None:
         session = self.kiosk.session
         if session is None:
             return
-        choices = chart_choices(session.account_id)
-        self.several_charts = len(choices) > 1
-        current = next((c for c in choices if c.chart_id == session.chart_id), None)
+        current = next((c for c in self.choices if c.chart_id == session.chart_id), None)
         line = Text()
         if current is not None:
             line.append_text(plain(current.name, "bold"))
@@ -124,21 +195,38 @@ class DashboardScreen(KioskScreen):
             self.load(event.pane.id)
 
     def load(self, pane: str) -> None:
-        """Fetch one pane's data for the current chart (each view is audited)."""
+        """Fetch one pane's data for the current chart, in a worker."""
         viewer = self.viewer()
-        if viewer is None:
-            return
+        if viewer is not None:
+            self.load_worker(viewer, pane)
+
+    @db_worker("dashboard-load", exclusive=False)
+    def load_worker(self, viewer: ClientViewer, pane: str) -> None:
         try:
-            if pane == "documents":
-                self.query_one(DocumentsPane).show(client_documents(viewer))
-            elif pane == "appointments":
-                self.query_one(AppointmentsPane).show(client_requests(viewer))
-            elif pane == "balance":
-                self.query_one(BalancePane).show(client_statement(viewer))
-            elif pane == "account":
-                self.query_one(AccountPane).show(account_summary(viewer.account_id), recent_activity(viewer.account_id))
+            data = load_pane(viewer, pane)
         except NotAllowed:
-            self.not_available(pane)
+            data = None
+        self.post_message(self.Loaded(viewer.chart_id, pane, data))
+
+    def current(self, chart_id: int) -> bool:
+        """Is this answer about the chart on screen now?"""
+        session = self.kiosk.session
+        return session is not None and session.chart_id == chart_id
+
+    @on(Loaded)
+    def loaded(self, event: Loaded) -> None:
+        if not self.current(event.chart_id):
+            return
+        if event.data is None:
+            self.not_available(event.pane)
+        elif event.pane == "documents":
+            self.query_one(DocumentsPane).show(event.data)
+        elif event.pane == "appointments":
+            self.query_one(AppointmentsPane).show(event.data)
+        elif event.pane == "balance":
+            self.query_one(BalancePane).show(event.data)
+        elif event.pane == "account":
+            self.query_one(AccountPane).show(*event.data)
 
     def not_available(self, pane: str) -> None:
         if pane == "documents":
@@ -151,6 +239,28 @@ class DashboardScreen(KioskScreen):
     def reload_all(self) -> None:
         self.load(self.query_one("#tabs", TabbedContent).active)
 
+    # --- actions: one worker, the answer handled by its name ---------------------------
+
+    def act(self, action: str, call: Callable[..., Any], *args: Any) -> None:
+        """Run `call(viewer, *args)` in a worker; `done_<action>` gets the answer."""
+        viewer = self.viewer()
+        if viewer is not None:
+            self.action_worker(viewer, action, call, *args)
+
+    @db_worker("dashboard-action", exclusive=False)
+    def action_worker(self, viewer: ClientViewer, action: str, call: Callable[..., Any], *args: Any) -> None:
+        try:
+            result = call(viewer, *args)
+        except (DomainError, InvalidInput) as exc:
+            self.post_message(self.Done(viewer.chart_id, action, error=exc))
+        else:
+            self.post_message(self.Done(viewer.chart_id, action, result))
+
+    @on(Done)
+    def done(self, event: Done) -> None:
+        if self.current(event.chart_id):
+            getattr(self, f"done_{event.action}")(event.result, event.error)
+
     # --- documents ------------------------------------------------------------------
 
     def on_documents_pane_open(self, event: DocumentsPane.Open) -> None:
@@ -158,119 +268,94 @@ class DashboardScreen(KioskScreen):
         self.open_document(event.document_id)
 
     def open_document(self, document_id: int) -> None:
-        from .document import DocumentScreen
+        self.act("open", open_document, document_id)
 
-        viewer = self.viewer()
-        if viewer is None:
-            return
-        try:
-            doc = open_document(viewer, document_id)
-        except NotAllowed:
+    def done_open(self, doc: Any, error: Exception | None) -> None:
+        if error is not None:
             self.query_one(DocumentsPane).say(NOT_AVAILABLE)
             return
-        self.app.push_screen(DocumentScreen(doc), callback=lambda _: self.load("documents"))
+        self.kiosk.open("document", callback=lambda _: self.load("documents"), document=doc)
 
     # --- appointments ----------------------------------------------------------------
 
     def on_appointments_pane_send(self, event: AppointmentsPane.Send) -> None:
         event.stop()
-        pane = self.query_one(AppointmentsPane)
-        viewer = self.viewer()
-        if viewer is None:
-            return
         if event.mode is None:
-            pane.say(error="Choose how you'd like to meet: in person, phone or video.")
+            self.query_one(AppointmentsPane).say(error="Choose how you'd like to meet: in person, phone or video.")
             return
-        try:
-            when = parse_preferred(event.date, event.time)
-            request_appointment(viewer, mode=event.mode, preferred_at=when, reason=event.reason)
-        except InvalidInput as exc:
-            pane.say(error=exc.message)
-            return
-        except NotAllowed:
-            pane.say(error=NOT_AVAILABLE)
+        self.act("send", send_request, event.mode, event.date, event.time, event.reason)
+
+    def done_send(self, _: Any, error: Exception | None) -> None:
+        pane = self.query_one(AppointmentsPane)
+        if error is not None:
+            pane.say(error=NOT_AVAILABLE if isinstance(error, NotAllowed) else getattr(error, "message", NOT_AVAILABLE))
             return
         pane.clear_form()
-        pane.say(notice="Your request was sent. The practice's answer will show below.")
+        pane.say(notice=REQUEST_SENT)
         self.load("appointments")
 
     def on_appointments_pane_cancel(self, event: AppointmentsPane.Cancel) -> None:
         event.stop()
-        pane = self.query_one(AppointmentsPane)
-        viewer = self.viewer()
-        if viewer is None:
-            return
         if event.request_id is None:
-            pane.say(error="Choose a request in the list first.")
+            self.query_one(AppointmentsPane).say(error="Choose a request in the list first.")
             return
-        try:
-            cancel_request(viewer, event.request_id)
-        except DomainError as exc:
-            pane.say(error=exc.message)
+        self.act("cancel", cancel_request, event.request_id)
+
+    def done_cancel(self, _: Any, error: Exception | None) -> None:
+        pane = self.query_one(AppointmentsPane)
+        if error is not None:
+            pane.say(error=getattr(error, "message", NOT_AVAILABLE))
             return
-        pane.say(notice="The request was cancelled.")
+        pane.say(notice=REQUEST_CANCELLED)
         self.load("appointments")
 
     # --- account ----------------------------------------------------------------------
 
     def on_account_pane_change_password(self, event: AccountPane.ChangePassword) -> None:
         event.stop()
-        session = self.kiosk.session
         pane = self.query_one(AccountPane)
-        if session is None:
+        if self.kiosk.session is None:
             return
         if not event.current or not event.new:
             pane.say(error="Type your current password, then the new one twice.")
             return
         pane.say()
         pane.set_busy(True)
-        self.password_worker(session.account_id, event.current, event.new, event.confirm)
+        self.act("password", new_password, event.current, event.new, event.confirm)
 
-    @work(thread=True, exclusive=True, group="password", exit_on_error=False)
-    def password_worker(self, account_id: int, current: str, new: str, confirm: str) -> None:
-        try:
-            in_thread(change_password, account_id, current, new, confirm, self.kiosk.source)
-        except AuthError as exc:
-            self.deliver(self.password_refused, exc)
-        except Exception:
-            self.deliver(self.password_refused, AuthError(SOMETHING_WRONG))
-        else:
-            self.deliver(self.password_changed)
-
-    def password_refused(self, exc: AuthError) -> None:
+    def done_password(self, _: Any, error: Exception | None) -> None:
         pane = self.query_one(AccountPane)
         pane.set_busy(False)
-        pane.say(error=exc.message)
-        if exc.field == "current":
-            pane.clear("current-password")
-        elif exc.field == "new":
-            pane.clear("new-password", "confirm-password")
-
-    def password_changed(self) -> None:
-        pane = self.query_one(AccountPane)
-        pane.set_busy(False)
+        if error is not None:
+            pane.say(error=getattr(error, "message", ""))
+            field = getattr(error, "field", "")
+            if field == "current":
+                pane.clear("current-password")
+            elif field == "new":
+                pane.clear("new-password", "confirm-password")
+            return
         pane.clear()
-        pane.say(notice="Your password was changed. We also sent you an email about it.")
+        pane.say(notice=PASSWORD_CHANGED)
         self.load("account")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A failure that is not a refusal: the password form leaves its busy
+        # state (the app says what happened).
+        if event.state is WorkerState.ERROR and self.is_mounted:
+            for pane in self.query(AccountPane):
+                pane.set_busy(False)
+        super().on_worker_state_changed(event)
 
     # --- switching person, logging out -------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "logout":
-            event.stop()
-            self.action_logout()
-        elif event.button.id == "switch":
-            event.stop()
-            self.action_switch_person()
-
+    @on(Button.Pressed, "#logout")
     def action_logout(self) -> None:
         self.kiosk.log_out()
 
+    @on(Button.Pressed, "#switch")
     def action_switch_person(self) -> None:
-        from .choose_chart import ChooseChartScreen
-
         if self.several_charts:
-            self.app.push_screen(ChooseChartScreen(), callback=self.switched)
+            self.kiosk.open("choose_chart", callback=self.switched)
 
     def switched(self, chart_id: int | None) -> None:
         if chart_id is not None:

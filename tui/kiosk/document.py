@@ -1,30 +1,30 @@
 """A shared document, read in a scrollable viewer."""
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
-from models.kiosk_views import format_when
-from models.tables import Document
+from models.kiosk_views import DocumentText
 from tui.shared.runtime import plain
 
-from .base import Banner, KioskScreen
+from .base import KioskScreen
 
 
 class DocumentScreen(KioskScreen):
     CSS_PATH = "document.tcss"
     BINDINGS = [Binding("escape", "close", "Back to documents", id="document.back")]
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: DocumentText) -> None:
         super().__init__()
         self.document = document
 
     def compose(self) -> ComposeResult:
-        yield Banner("Document")
+        yield self.banner("Document")
         yield Static(plain(self.document.title, "bold"), id="doc-title")
-        yield Static(f"Shared {format_when(self.document.shared_at)}. Use the arrow keys or Page Up/Down to read.", classes="hint", id="doc-shared")
+        yield Static(f"Shared {self.document.shared}. Use the arrow keys or Page Up/Down to read.", classes="hint", id="doc-shared")
         with VerticalScroll(id="doc-body"):
             yield Static(plain(self.document.body), id="doc-text")
         with Horizontal(classes="buttons"):
@@ -34,9 +34,6 @@ class DocumentScreen(KioskScreen):
     def on_mount(self) -> None:
         self.query_one("#doc-body").focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_close()
-
+    @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss(None)

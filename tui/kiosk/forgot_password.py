@@ -1,7 +1,7 @@
 """Forgot password: ask for a reset code (always the same answer), then set a new password."""
 from __future__ import annotations
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -11,7 +11,7 @@ from models.auth import AuthError, request_password_reset, reset_password
 from models.kiosk_views import dob_preview
 from tui.shared.plain_input import PlainInput
 
-from .base import SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
+from .base import KioskForm, Note, field_row
 from .password_rules import PASSWORD_RULES
 
 ASK_FIELDS = ["reset-email", "reset-last-name", "reset-dob"]
@@ -23,16 +23,24 @@ SENT = (
 DONE = "Your password was changed. Log in with your new password."
 
 
-class ForgotPasswordScreen(KioskScreen):
+def ask_for_code(email: str, last_name: str, dob: str, source: str) -> None:
+    """In the worker: the answer is the same whatever happened."""
+    try:
+        request_password_reset(email, last_name, dob, source)
+    except Exception:
+        pass
+
+
+class ForgotPasswordScreen(KioskForm):
     CSS_PATH = "forgot_password.tcss"
     BINDINGS = [Binding("escape", "back", "Back", id="forgot.back")]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.busy = False
+    STEPS = {
+        "ask": ("ask-busy", ("send-code", "set-password")),
+        "reset": ("reset-busy", ("send-code", "set-password")),
+    }
 
     def compose(self) -> ComposeResult:
-        yield Banner("Forgot password")
+        yield self.banner("Forgot password")
         with ContentSwitcher(initial="step-ask", id="steps"):
             with VerticalScroll(id="step-ask", classes="page"):
                 yield Static("Forgot your password?", classes="title")
@@ -71,9 +79,6 @@ class ForgotPasswordScreen(KioskScreen):
     def on_mount(self) -> None:
         self.query_one("#reset-email", Input).focus()
 
-    def value(self, field: str) -> str:
-        return self.query_one(f"#{field}", Input).value
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "reset-dob":
             readable = dob_preview(event.value)
@@ -87,18 +92,11 @@ class ForgotPasswordScreen(KioskScreen):
         elif not self.next_field(event.input, RESET_FIELDS):
             self.reset()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        button = event.button.id
-        if button == "send-code":
-            self.ask()
-        elif button == "have-code":
-            self.show_reset("")
-        elif button == "set-password":
-            self.reset()
-        elif button in ("ask-back", "reset-back"):
-            self.action_back()
+    @on(Button.Pressed, "#have-code")
+    def have_code(self) -> None:
+        self.show_reset("")
 
+    @on(Button.Pressed, "#ask-back, #reset-back")
     def action_back(self) -> None:
         if self.busy:
             return
@@ -109,14 +107,9 @@ class ForgotPasswordScreen(KioskScreen):
         else:
             self.app.pop_screen()
 
-    def set_busy(self, busy: bool, note: str) -> None:
-        self.busy = busy
-        for button in ("send-code", "set-password"):
-            self.query_one(f"#{button}", Button).disabled = busy
-        self.query_one(f"#{note}", Note).say("One moment… please wait." if busy else "")
-
     # --- step 1: ask for a code -------------------------------------------------------
 
+    @on(Button.Pressed, "#send-code")
     def ask(self) -> None:
         if self.busy:
             return
@@ -129,19 +122,11 @@ class ForgotPasswordScreen(KioskScreen):
             self.query_one("#reset-dob", Input).focus()
             return
         error.say("")
-        self.set_busy(True, "ask-busy")
-        self.ask_worker(self.value("reset-email"), self.value("reset-last-name"), self.value("reset-dob"))
+        self.send(
+            "ask", ask_for_code, self.value("reset-email"), self.value("reset-last-name"), self.value("reset-dob"), self.kiosk.source
+        )
 
-    @work(thread=True, exclusive=True, group="reset", exit_on_error=False)
-    def ask_worker(self, email: str, last_name: str, dob: str) -> None:
-        try:
-            in_thread(request_password_reset, email, last_name, dob, self.kiosk.source)
-        except Exception:
-            pass  # the answer is the same whatever happened
-        self.deliver(self.asked)
-
-    def asked(self) -> None:
-        self.set_busy(False, "ask-busy")
+    def answered_ask(self, _: None) -> None:
         self.show_reset(SENT)
 
     def show_reset(self, notice: str) -> None:
@@ -151,6 +136,7 @@ class ForgotPasswordScreen(KioskScreen):
 
     # --- step 2: the code and a new password ------------------------------------------
 
+    @on(Button.Pressed, "#set-password")
     def reset(self) -> None:
         if self.busy:
             return
@@ -164,32 +150,16 @@ class ForgotPasswordScreen(KioskScreen):
             self.query_one("#new-password", Input).focus()
             return
         error.say("")
-        self.set_busy(True, "reset-busy")
-        self.reset_worker(self.value("reset-code"), self.value("new-password"), self.value("confirm-password"))
+        self.send("reset", reset_password, self.value("reset-code"), self.value("new-password"), self.value("confirm-password"), self.kiosk.source)
 
-    @work(thread=True, exclusive=True, group="reset", exit_on_error=False)
-    def reset_worker(self, code: str, new: str, confirm: str) -> None:
-        try:
-            email = in_thread(reset_password, code, new, confirm, self.kiosk.source)
-        except AuthError as exc:
-            self.deliver(self.refused, exc)
-        except Exception:
-            self.deliver(self.refused, AuthError(SOMETHING_WRONG))
-        else:
-            self.deliver(self.done, email)
-
-    def refused(self, exc: AuthError) -> None:
-        self.set_busy(False, "reset-busy")
+    def refused_reset(self, exc: AuthError) -> None:
         self.query_one("#reset-error", Note).say(exc.message)
-        if exc.field == "new":
+        if getattr(exc, "field", "") == "new":
             for field in ("new-password", "confirm-password"):
                 self.query_one(f"#{field}", Input).value = ""
             self.query_one("#new-password", Input).focus()
         else:
             self.query_one("#reset-code", Input).focus()
 
-    def done(self, email: str) -> None:
-        from .login import LoginScreen
-
-        self.set_busy(False, "reset-busy")
-        self.app.switch_screen(LoginScreen(email=email, notice=DONE))
+    def answered_reset(self, email: str) -> None:
+        self.kiosk.go("login", email=email, notice=DONE)

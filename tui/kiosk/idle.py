@@ -1,18 +1,26 @@
 """The idle warning: a countdown before the kiosk signs out by itself."""
 from __future__ import annotations
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 
 class IdleWarningScreen(ModalScreen[None]):
-    """Shown over any screen when the kiosk has been idle; any key or click keeps the visit going."""
+    """Shown over any screen when the kiosk has been idle; any key or click keeps the visit going.
+
+    A click says so with `KeepGoing`, which bubbles to the app (keys are
+    caught by the app before they arrive here).
+    """
 
     CSS_PATH = "idle.tcss"
+
+    class KeepGoing(Message):
+        """The person is still there."""
 
     seconds_left: reactive[int] = reactive(30)
 
@@ -36,7 +44,8 @@ class IdleWarningScreen(ModalScreen[None]):
             self.query_one("#idle-countdown", Static).update(self._countdown())
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        self.app.hide_idle_warning()  # type: ignore[attr-defined]
+        self.post_message(self.KeepGoing())
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.app.hide_idle_warning()  # type: ignore[attr-defined]
+    @on(Button.Pressed, "#stay")
+    def stay(self) -> None:
+        self.post_message(self.KeepGoing())

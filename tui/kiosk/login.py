@@ -1,34 +1,52 @@
 """Log in with email and password; the password is checked in a worker (argon2 is slow)."""
 from __future__ import annotations
 
-from textual import work
+from dataclasses import dataclass
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from models.auth import LoginResult, client_login, end_session
-from models.kiosk_views import chart_choices
+from models.kiosk_views import ChartChoice, chart_choices
 from models.text import email_key
 from tui.shared.plain_input import PlainInput
 
-from .base import SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
+from .base import KioskForm, Note, field_row
+from .core import KioskSession
 
 FIELDS = ["email", "password"]
 
 
-class LoginScreen(KioskScreen):
+@dataclass(frozen=True)
+class LoginAnswer:
+    email: str
+    result: LoginResult
+    charts: tuple[ChartChoice, ...] = ()
+
+
+def log_in(email: str, password: str, source: str) -> LoginAnswer:
+    """In the worker: the password check, then (if it passed) whose charts there are."""
+    result = client_login(email, password, source)
+    charts = tuple(chart_choices(result.account_id)) if result.ok and result.account_id is not None else ()
+    return LoginAnswer(email, result, charts)
+
+
+class LoginScreen(KioskForm):
     CSS_PATH = "login.tcss"
     BINDINGS = [Binding("escape", "back", "Back", id="login.back")]
+    STEPS = {"login": ("busy", ("login",))}
+    BUSY_TEXT = "Checking your password… please wait."
 
     def __init__(self, email: str = "", notice: str = "") -> None:
         super().__init__()
         self.email = email
         self.notice = notice
-        self.busy = False
 
     def compose(self) -> ComposeResult:
-        yield Banner("Log in")
+        yield self.banner("Log in")
         with VerticalScroll(classes="page"):
             yield Static("Log in to your portal", classes="title")
             yield Static("Your login is the email address your invitation was sent to.", classes="hint")
@@ -52,32 +70,22 @@ class LoginScreen(KioskScreen):
         if not self.next_field(event.input, FIELDS):
             self.submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "login":
-            self.submit()
-        elif event.button.id == "forgot":
-            from .forgot_password import ForgotPasswordScreen
+    @on(Button.Pressed, "#forgot")
+    def forgot(self) -> None:
+        if not self.busy:
+            self.kiosk.go("forgot_password")
 
-            if not self.busy:
-                self.app.switch_screen(ForgotPasswordScreen())
-        elif event.button.id == "back":
-            self.action_back()
-
+    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         if not self.busy:
             self.app.pop_screen()
 
-    def set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.query_one("#login", Button).disabled = busy
-        self.query_one("#busy", Note).say("Checking your password… please wait." if busy else "")
-
+    @on(Button.Pressed, "#login")
     def submit(self) -> None:
         if self.busy:
             return
-        email = self.query_one("#email", Input).value.strip()
-        password = self.query_one("#password", Input).value
+        email = self.value("email").strip()
+        password = self.value("password")
         error = self.query_one("#error", Note)
         if not email or not password:
             error.say("Enter your email and your password.")
@@ -85,37 +93,24 @@ class LoginScreen(KioskScreen):
             return
         error.say("")
         self.query_one("#notice", Note).say("")
-        self.set_busy(True)
-        self.login_worker(email, password)
+        self.send("login", log_in, email, password, self.kiosk.source)
 
-    @work(thread=True, exclusive=True, group="login", exit_on_error=False)
-    def login_worker(self, email: str, password: str) -> None:
-        try:
-            result = in_thread(client_login, email, password, self.kiosk.source)
-        except Exception:
-            result = LoginResult(False, SOMETHING_WRONG)
-        if not self.deliver(self.logged_in, email, result) and result.ok:
-            in_thread(end_session, result.session_id, "abandoned")  # the kiosk was cleared meanwhile
-
-    def logged_in(self, email: str, result: LoginResult) -> None:
-        from .app import KioskSession
-
-        self.set_busy(False)
-        if not result.ok:
+    def answered_login(self, answer: LoginAnswer) -> None:
+        result = answer.result
+        if not result.ok or result.session_id is None or result.account_id is None:
             self.query_one("#error", Note).say(result.message)
             password = self.query_one("#password", Input)
             password.value = ""
             password.focus()
             return
-        session = KioskSession(result.session_id, result.account_id, email_key(email))
+        session = KioskSession(result.session_id, result.account_id, email_key(answer.email))
         self.kiosk.sign_in(session)
-        choices = chart_choices(result.account_id)
-        if len(choices) == 1:
-            session.chart_id = choices[0].chart_id
-            from .dashboard import DashboardScreen
-
-            self.app.switch_screen(DashboardScreen())
+        if len(answer.charts) == 1:
+            session.chart_id = answer.charts[0].chart_id
+            self.kiosk.go("dashboard")
         else:
-            from .choose_chart import ChooseChartScreen
+            self.kiosk.go("choose_chart", initial=True)
 
-            self.app.switch_screen(ChooseChartScreen(initial=True))
+    def abandoned_login(self, answer: LoginAnswer) -> None:
+        if answer.result.ok and answer.result.session_id is not None:
+            end_session(answer.result.session_id, "abandoned")  # the kiosk was cleared meanwhile

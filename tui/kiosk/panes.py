@@ -1,19 +1,20 @@
 """The dashboard's four panes. They show what they are given and post Messages up.
 
-The DashboardScreen does every domain call; a pane never sees a chart id
-other than through the rows the dashboard hands it.
+The DashboardScreen does every domain call (in workers); a pane is handed
+frozen views (models.kiosk_views), already worded in the practice's zone,
+and never sees a chart id.
 """
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
 
-from models.kiosk_views import AccountSummary, ActivityLine, format_day, format_when, practice_zone
-from models.records import MODES, STATUSES, Statement, format_cents
-from models.tables import AppointmentRequest, Document
+from models.kiosk_views import AccountSummary, ActivityLine, DocumentLine, RequestLine, Statement
+from models.records import MODES, format_cents
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
 
@@ -39,13 +40,12 @@ class DocumentsPane(VerticalScroll):
         yield table
         yield Note("notice", id="documents-note")
 
-    def show(self, documents: list[Document]) -> None:
+    def show(self, documents: list[DocumentLine]) -> None:
         table = self.query_one("#documents-table", DataTable)
         table.clear()
-        zone = practice_zone()
         for doc in documents:
-            status = Text("New", style="bold") if doc.opened_at is None else Text("Opened")
-            table.add_row(plain(short(doc.title, 44)), format_day(doc.shared_at, zone), status, key=str(doc.id))
+            status = Text("Opened") if doc.opened else Text("New", style="bold")
+            table.add_row(plain(short(doc.title, 44)), doc.shared, status, key=str(doc.document_id))
         self.say("" if documents else "No documents have been shared with you yet.")
 
     def say(self, text: str) -> None:
@@ -78,7 +78,7 @@ class AppointmentsPane(VerticalScroll):
     def __init__(self, zone_name: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.zone_name = zone_name
-        self.requests: dict[str, AppointmentRequest] = {}
+        self.requests: dict[str, RequestLine] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("Ask for an appointment", classes="title")
@@ -106,18 +106,17 @@ class AppointmentsPane(VerticalScroll):
         with Horizontal(classes="buttons"):
             yield Button("Cancel selected request", id="cancel-request", variant="error")
 
-    def show(self, requests: list[AppointmentRequest]) -> None:
+    def show(self, requests: list[RequestLine]) -> None:
         table = self.query_one("#requests-table", DataTable)
         table.clear()
-        self.requests = {str(r.id): r for r in requests}
-        zone = practice_zone()
+        self.requests = {str(r.request_id): r for r in requests}
         for req in requests:
             table.add_row(
-                format_when(req.preferred_at, zone),
-                MODES.get(req.mode, req.mode),
-                Text(STATUSES.get(req.status, req.status), style="bold" if req.status != "cancelled" else ""),
+                req.when,
+                req.mode,
+                Text(req.status_label, style="bold" if req.status != "cancelled" else ""),
                 plain(short(req.practice_message, 24)),
-                key=str(req.id),
+                key=str(req.request_id),
             )
         if not requests:
             self.query_one("#request-detail", Static).update("You have no appointment requests yet.")
@@ -168,13 +167,12 @@ class AppointmentsPane(VerticalScroll):
         else:
             self.send()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#cancel-request")
+    def cancel(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "send-request":
-            self.send()
-        elif event.button.id == "cancel-request":
-            self.post_message(self.Cancel(self.selected_request()))
+        self.post_message(self.Cancel(self.selected_request()))
 
+    @on(Button.Pressed, "#send-request")
     def send(self) -> None:
         pressed = self.query_one("#mode", RadioSet).pressed_button
         mode = pressed.id.removeprefix("mode-") if pressed is not None and pressed.id else None
@@ -208,11 +206,11 @@ class BalancePane(VerticalScroll):
         for entry in statement.entries:
             money = format_cents(entry.amount_cents)
             table.add_row(
-                format_day(entry.posted_on),
+                entry.posted,
                 plain(short(entry.description, 36)),
                 money if entry.kind == "charge" else "",
                 money if entry.kind == "payment" else "",
-                key=str(entry.id),
+                key=str(entry.entry_id),
             )
         self.say("" if statement.entries else "There are no charges or payments yet.")
 
@@ -287,11 +285,7 @@ class AccountPane(VerticalScroll):
         else:
             self.request_change()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "change-password":
-            self.request_change()
-
+    @on(Button.Pressed, "#change-password")
     def request_change(self) -> None:
         if self.query_one("#change-password", Button).disabled:
             return

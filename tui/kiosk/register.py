@@ -1,7 +1,7 @@
 """Registration: the invitation code, then the client's last name, date of birth and a password."""
 from __future__ import annotations
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -10,10 +10,9 @@ from textual.widgets import Button, ContentSwitcher, Input, Static
 from models.kiosk_views import dob_preview
 from models.registration import Registered, RegistrationError, bad_code_message, check_code, register
 from models.text import single_line
-from models.throttle import Throttled
 from tui.shared.plain_input import PlainInput
 
-from .base import SOMETHING_WRONG, Banner, KioskScreen, Note, field_row, in_thread
+from .base import KioskForm, Note, field_row
 from .password_rules import PASSWORD_RULES
 
 DETAIL_FIELDS = ["last-name", "dob", "password", "confirm"]
@@ -21,21 +20,21 @@ DETAIL_FIELDS = ["last-name", "dob", "password", "confirm"]
 ERROR_FIELDS = {"dob": "date_of_birth", "password": "password", "confirm": "password"}
 
 
-class RegisterScreen(KioskScreen):
+class RegisterScreen(KioskForm):
     CSS_PATH = "register.tcss"
     BINDINGS = [Binding("escape", "back", "Back", id="register.back")]
+    STEPS = {"code": ("code-busy", ("check-code",)), "create": ("busy", ("create",))}
 
     def __init__(self, code: str | None = None) -> None:
         super().__init__()
         # A code given on the command line is shown in a field: never let a
         # control byte from it reach the terminal.
         self.start_code = single_line(code or "")[:40]
-        self.busy = False
         self.locked = False
         self._error_about = ""  # the field the details error is about, if one
 
     def compose(self) -> ComposeResult:
-        yield Banner("Register")
+        yield self.banner("Register")
         with ContentSwitcher(initial="step-code", id="steps"):
             with VerticalScroll(id="step-code", classes="page"):
                 yield Static("Step 1 of 2 · Your invitation code", classes="title")
@@ -45,6 +44,7 @@ class RegisterScreen(KioskScreen):
                 )
                 yield field_row("Invitation code", PlainInput(self.start_code, placeholder="XXXX-XXXX-XXXX-XXXX", id="code", max_length=40))
                 yield Note(id="code-error")
+                yield Note("busy", id="code-busy")
                 with Horizontal(classes="buttons"):
                     yield Button("Continue", id="check-code", variant="primary")
                     yield Button("Back", id="back")
@@ -81,24 +81,34 @@ class RegisterScreen(KioskScreen):
 
     # --- step 1 -----------------------------------------------------------------
 
+    def busy_text(self, step: str) -> str:
+        return "Creating your login… please wait." if step == "create" else "Checking the code… please wait."
+
+    def button_off(self, button: str) -> bool:
+        return button == "create" and self.locked
+
+    @on(Button.Pressed, "#check-code")
     def check_the_code(self) -> None:
+        if self.busy:
+            return
         typed = self.query_one("#code", Input).value
         error = self.query_one("#code-error", Note)
         if not typed.strip():
             error.say("Type the code from your invitation email.")
             self.query_one("#code", Input).focus()
             return
-        try:
-            usable = check_code(typed, self.kiosk.source)
-        except Throttled as exc:  # this kiosk (or SSH address) guessed too often
-            self.show_bad_code(exc.message)
-            return
+        self.send("code", check_code, typed, self.kiosk.source)
+
+    def answered_code(self, usable: bool) -> None:
         if usable:
-            error.say("")
+            self.query_one("#code-error", Note).say("")
             self.query_one("#steps", ContentSwitcher).current = "step-details"
             self.query_one("#last-name", Input).focus()
         else:
             self.show_bad_code(bad_code_message())
+
+    def refused_code(self, exc: Exception) -> None:
+        self.show_bad_code(getattr(exc, "message", str(exc)))  # Throttled: this kiosk (or SSH address) guessed too often
 
     def show_bad_code(self, message: str) -> None:
         self.query_one("#steps", ContentSwitcher).current = "step-code"
@@ -125,16 +135,7 @@ class RegisterScreen(KioskScreen):
         elif not self.next_field(event.input, DETAIL_FIELDS):
             self.submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        button = event.button.id
-        if button == "check-code":
-            self.check_the_code()
-        elif button == "create":
-            self.submit()
-        elif button in ("back", "details-back"):
-            self.action_back()
-
+    @on(Button.Pressed, "#back, #details-back")
     def action_back(self) -> None:
         if self.busy:
             return
@@ -145,14 +146,7 @@ class RegisterScreen(KioskScreen):
         else:
             self.app.pop_screen()
 
-    def value(self, field: str) -> str:
-        return self.query_one(f"#{field}", Input).value
-
-    def set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.query_one("#create", Button).disabled = busy or self.locked
-        self.query_one("#busy", Note).say("Creating your login… please wait." if busy else "")
-
+    @on(Button.Pressed, "#create")
     def submit(self) -> None:
         if self.busy or self.locked:
             return
@@ -166,30 +160,23 @@ class RegisterScreen(KioskScreen):
             self.query_one("#password", Input).focus()
             return
         self.say_details_error("")
-        self.set_busy(True)
-        self.register_worker(
-            self.value("code"), self.value("last-name"), self.value("dob"), self.value("password"), self.value("confirm")
+        self.send(
+            "create",
+            register,
+            self.value("code"),
+            self.value("last-name"),
+            self.value("dob"),
+            self.value("password"),
+            self.value("confirm"),
+            self.kiosk.source,
         )
 
-    @work(thread=True, exclusive=True, group="register", exit_on_error=False)
-    def register_worker(self, code: str, last_name: str, dob: str, password: str, confirm: str) -> None:
-        try:
-            done = in_thread(register, code, last_name, dob, password, confirm, self.kiosk.source)
-        except RegistrationError as exc:
-            self.deliver(self.refused, exc)
-        except Exception:
-            self.deliver(self.refused, RegistrationError(SOMETHING_WRONG))
-        else:
-            self.deliver(self.registered, done)
+    def answered_create(self, done: Registered) -> None:
+        self.kiosk.go("registered", email=done.email, existing_account=done.existing_account)
 
-    def registered(self, done: Registered) -> None:
-        from .registered import RegisteredScreen
-
-        self.set_busy(False)
-        self.app.switch_screen(RegisteredScreen(done.email, existing_account=done.existing_account))
-
-    def refused(self, exc: RegistrationError) -> None:
-        self.set_busy(False)
+    def refused_create(self, exc: RegistrationError) -> None:
+        if not isinstance(exc, RegistrationError):
+            exc = RegistrationError(exc.message)
         if exc.field == "code":
             self.say_details_error("")
             self.show_bad_code(exc.message)

@@ -1,6 +1,7 @@
 """The success message after registering."""
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -8,7 +9,7 @@ from textual.widgets import Button, Static
 
 from tui.shared.runtime import plain
 
-from .base import Banner, KioskScreen
+from .base import KioskScreen
 
 
 class RegisteredScreen(KioskScreen):
@@ -21,7 +22,7 @@ class RegisteredScreen(KioskScreen):
         self.existing_account = existing_account
 
     def compose(self) -> ComposeResult:
-        yield Banner("Registered")
+        yield self.banner("Registered")
         with Vertical(id="done-box"):
             yield Static("You're registered!", id="done-title")
             if self.existing_account:
@@ -36,11 +37,6 @@ class RegisteredScreen(KioskScreen):
     def on_mount(self) -> None:
         self.query_one("#continue", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_continue()
-
+    @on(Button.Pressed, "#continue")
     def action_continue(self) -> None:
-        from .login import LoginScreen
-
-        self.app.switch_screen(LoginScreen(email=self.email))
+        self.kiosk.go("login", email=self.email)

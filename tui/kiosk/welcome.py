@@ -1,15 +1,15 @@
 """The first screen: the practice's name and the three ways in."""
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Static
 
-from models.practice import get_practice
 from tui.shared.runtime import plain
 
-from .base import Banner, KioskScreen, Note
+from .base import KioskScreen, Note
 
 
 class WelcomeScreen(KioskScreen):
@@ -25,8 +25,8 @@ class WelcomeScreen(KioskScreen):
         self.message = message
 
     def compose(self) -> ComposeResult:
-        practice = get_practice()
-        yield Banner("Client portal", practice_name=practice.name)
+        practice = self.kiosk.practice
+        yield self.banner("Client portal")
         with Vertical(id="welcome-box"):
             yield Static(plain(practice.name), id="practice-name")
             yield Static("Welcome to the client portal.", id="welcome-line")
@@ -47,26 +47,14 @@ class WelcomeScreen(KioskScreen):
     def on_mount(self) -> None:
         self.query_one("#login", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "login":
-            self.action_login()
-        elif event.button.id == "register":
-            self.action_register()
-        elif event.button.id == "forgot":
-            self.action_forgot()
-
+    @on(Button.Pressed, "#login")
     def action_login(self) -> None:
-        from .login import LoginScreen
+        self.kiosk.open("login")
 
-        self.app.push_screen(LoginScreen())
-
+    @on(Button.Pressed, "#register")
     def action_register(self) -> None:
-        from .register import RegisterScreen
+        self.kiosk.open("register")
 
-        self.app.push_screen(RegisterScreen())
-
+    @on(Button.Pressed, "#forgot")
     def action_forgot(self) -> None:
-        from .forgot_password import ForgotPasswordScreen
-
-        self.app.push_screen(ForgotPasswordScreen())
+        self.kiosk.open("forgot_password")

@@ -3,6 +3,8 @@
 A list of the Maildir, newest first (From, To, Date, Subject); Enter opens
 the text part, Escape goes back. The Maildir is polled once a second (two
 directory stats; only new files are parsed), so mail appears as it arrives.
+The polls, scans and reads touch the disk, so they run in thread workers and
+post what they found; the screens draw it on the UI thread.
 Every header and body is shown as plain text: no Rich markup, no escape bytes.
 The viewer only reads; it never moves or deletes a message.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import unicodedata
 from dataclasses import dataclass
 from email import policy
@@ -18,9 +21,11 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from rich.text import Text
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from models.config import MAILBOX_POLL_SECONDS
@@ -59,12 +64,16 @@ class MailSummary:
 
 
 class Maildir:
-    """A read-only view of a Maildir's new/ and cur/ folders."""
+    """A read-only view of a Maildir's new/ and cur/ folders.
+
+    Scanned from worker threads: `lock` keeps one scan at a time on the cache.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._cache: dict[str, MailSummary] = {}
         self._stamp: tuple | None = None
+        self.lock = threading.Lock()
 
     def stamp(self) -> tuple:
         parts = []
@@ -163,6 +172,11 @@ class MessageScreen(PortalScreen):
         Binding("q", "back", "Back", show=False, id="mailbox.back_q"),
     ]
 
+    class Read(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, summary: MailSummary, time_zone: str) -> None:
         super().__init__()
         self.summary = summary
@@ -180,11 +194,20 @@ class MessageScreen(PortalScreen):
         yield Header()
         yield Static(headers, id="headers")
         with VerticalScroll(id="body-scroll"):
-            yield Static(Text(read_text(s.path)), id="body")
+            yield Static(Text("Reading…"), id="body")
         yield KeyHints()
 
     def on_mount(self) -> None:
         self.query_one("#body-scroll", VerticalScroll).focus()
+        self.read_worker(self.summary.path)
+
+    @work(thread=True, exclusive=True, group="mailbox-read", exit_on_error=False)
+    def read_worker(self, path: Path) -> None:
+        self.post_message(self.Read(read_text(path)))
+
+    @on(Read)
+    def show_text(self, event: Read) -> None:
+        self.query_one("#body", Static).update(Text(event.text))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -197,6 +220,11 @@ class MailboxScreen(PortalScreen):
         Binding("r", "reload", "Refresh", id="mailbox.refresh"),
         Binding("q", "app.quit", "Quit", id="mailbox.quit"),
     ]
+
+    class Scanned(Message):
+        def __init__(self, messages: list[MailSummary]) -> None:
+            super().__init__()
+            self.messages = messages
 
     def __init__(self, maildir: Maildir, time_zone: str) -> None:
         super().__init__()
@@ -228,12 +256,25 @@ class MailboxScreen(PortalScreen):
     def action_reload(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, if_changed: bool = False) -> None:
+        """Scan the Maildir in a worker (only if it changed, for a poll)."""
+        self.scan_worker(if_changed)
+
+    @work(thread=True, group="mailbox-scan", exit_on_error=False)
+    def scan_worker(self, if_changed: bool) -> None:
+        with self.maildir.lock:  # a cancelled worker's thread still runs: one scan at a time
+            if if_changed and not self.maildir.changed():
+                return
+            messages = self.maildir.scan()
+        self.post_message(self.Scanned(messages))
+
+    @on(Scanned)
+    def show(self, event: Scanned) -> None:
         table = self.query_one(MailList)
         current = None
         if table.row_count and 0 <= table.cursor_row < len(self.messages):
             current = self.messages[table.cursor_row].key
-        self.messages = self.maildir.scan()
+        self.messages = event.messages
         table.clear()
         for m in self.messages:
             when = short_datetime(m.date, self.time_zone) if m.date else ""
@@ -277,5 +318,5 @@ class MailboxApp(WholeFirstFrame, App):
         self.set_interval(self.POLL_SECONDS, self.poll)
 
     def poll(self) -> None:
-        if self.maildir.changed() and self.list_screen.is_mounted:
-            self.list_screen.reload()
+        if self.list_screen.is_mounted:
+            self.list_screen.reload(if_changed=True)
