@@ -3,7 +3,9 @@
 Textual drops the first frame it renders during start-up and then sends only
 partial updates; without tui/textual_patches/first_frame.py the kiosk's first write showed a
 few labels and buttons but no box, no focused "Log in" button and no key
-hints (the rest came a frame tick later). These tests run the real command
+hints (the rest came a frame tick later); the mailbox's, now and then,
+lacked its header's icon. The staff sign-in arrives whole without it, and
+its test checks that stays so. These tests run the real command
 on a pseudo-terminal, take the first write that shows the screen's title,
 and read that one write alone on a blank 80x24 screen.
 """
@@ -81,3 +83,10 @@ def test_the_staff_sign_in_arrives_whole(portal, tmp_path):
     for part in ("Client Portal · Staff", "Username", "Password", "Sign in"):
         assert part in text, text
     assert "^s Sign in" in lines[-1], text
+
+
+def test_the_mailbox_arrives_whole(portal, tmp_path):
+    lines = first_frame("mailbox", "No mail yet", portal, tmp_path)
+    text = "\n".join(lines)
+    assert "⭘" in lines[0] and "Mailbox" in lines[0], text  # the header, its icon included
+    assert lines[-1].split()[-4:] == "r Refresh q Quit".split(), text  # key hints

@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.message import Message
 
 from models.config import STAFF_SESSION_POLL_SECONDS
-from tui.textual_patches.first_frame import WholeFirstFrame
 from tui.shared.focus_keys import FOCUS_KEYS
 from tui.shared.runtime import session_source
 from tui.shared.workers import WorkerErrors, db_worker
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
     from .files import FileImport
 
 
-class StaffApp(WorkerErrors, WholeFirstFrame, App):
+class StaffApp(WorkerErrors, App):
     TITLE = "Client Portal · Staff"
     # The sign-in screen is the default screen, whose own CSS_PATH Textual does
     # not read, so the app loads it.

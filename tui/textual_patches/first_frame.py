@@ -18,9 +18,33 @@ and the updates that follow apply on top. Nothing is rendered twice. If the
 screen changed meanwhile (the kiosk opened with `--code`), nothing is
 replayed: that screen's first update is a full one anyway.
 
-Textual is pinned exactly; `tests/test_first_frame.py` checks the first
-frame of the kiosk and staff apps is whole, so an upgrade that changes this
-path fails there.
+What it patches: `App._display` and `App._end_batch` (private), mixed in
+before `App` by the apps that need it: the kiosk and the mailbox viewer.
+The staff app does without: its sign-in screen's first write is whole
+without the mixin (3 of 3 runs), so it does not carry it.
+
+Why (tests): `tests/test_first_frame.py::test_the_kiosk_welcome_arrives_whole`
+(fails without it every time: no box, no focused button, no key hints) and
+`::test_the_mailbox_arrives_whole` (without it, 1 run in 6 on a busy
+machine wrote a first frame without the header's icon). Textual is pinned
+exactly, so an upgrade that changes this path fails there.
+
+What it buys: the kiosk's first screen whole in its first write, ~20-30 ms
+(a frame tick or more) before Textual's next full refresh would complete it
+(BENCHMARKS.md, round 3 of the start-up work); nothing is rendered twice.
+
+Upstream issue text (Textualize/textual):
+    "The first frame rendered during start-up is dropped, and the next
+    update is partial. While the app starts, `App._display` drops frames
+    because a batch update is open (`_batch_count > 0`) until every mount
+    handler has run. The screen's compositor does not know its full frame
+    never reached the terminal, so the next update it sends is a partial
+    one (only the widgets changed since), and the rest of the screen
+    appears only at the next full refresh, a frame tick or more later: the
+    user first sees a torn screen (labels and buttons without their
+    container's border, no footer). Could a frame dropped during the
+    start-up batch be kept and written when the batch ends, or the
+    compositor be told to send a full update next?"
 """
 from __future__ import annotations
 
