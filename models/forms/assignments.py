@@ -25,6 +25,7 @@ from ..errors import InvalidInput, NotFound, StateConflict
 from ..outbox import enqueue
 from ..practice import get_practice
 from ..tables import ChartAccess, Form, FormAssignment, FormRecurrence, StaffUser
+from .fields import practice_today
 from .library import form_by_key, latest_version, package_forms
 
 MAX_INTERVAL_DAYS = 366
@@ -41,7 +42,7 @@ def _staff(by: Actor) -> StaffUser | None:
 
 
 def _due(due_on: dt.date | None) -> dt.date | None:
-    if due_on is not None and due_on < clock.today():
+    if due_on is not None and due_on < practice_today():
         raise InvalidInput("due_on", "The due date cannot be in the past.")
     return due_on
 
@@ -127,7 +128,7 @@ def start_recurrence(by: Actor, chart_id: int, form_key: str, *, every_days: int
         raise InvalidInput("every_days", f"Repeat every 1 to {MAX_INTERVAL_DAYS} days.")
     chart = get_chart(chart_id)
     form = form_by_key(form_key)
-    first = _due(first_due_on) or clock.today()
+    first = _due(first_due_on) or practice_today()
     with database.atomic():
         recurrence = FormRecurrence.create(
             client=chart.id, form=form, interval_days=every_days, next_due_on=first + dt.timedelta(days=every_days),
@@ -167,7 +168,7 @@ def run_due_recurrences(by: Actor = SYSTEM) -> int:
     Safe to run from several processes at once: each recurrence moves on by
     a conditional update, so only one run makes its assignment.
     """
-    today = clock.today()
+    today = practice_today()
     made: dict[int, int] = defaultdict(int)
     due = list(
         FormRecurrence.select(FormRecurrence, Form)

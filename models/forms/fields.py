@@ -19,6 +19,7 @@ from typing import Any
 from .. import clock
 from ..dates import FORMATS, parse_dob, short
 from ..charts import clean_phone
+from ..timefmt import practice_zone, to_local
 from ..text import InvalidInput, clean_email, clean_name, clean_text, spaced_lines
 from .definitions import Definition, Question
 
@@ -26,6 +27,11 @@ _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0"}
 _NUMBER = re.compile(r"^[+-]?\d{1,12}$")
 _DATE_SHAPE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$|^(\d{8})$")
+
+
+def practice_today() -> dt.date:
+    """Today by the practice's calendar (a form due today, a date "in the future")."""
+    return to_local(clock.now(), practice_zone()).date()
 
 
 def _empty(raw: Any) -> bool:
@@ -81,8 +87,8 @@ def parse_date(typed: str, q: Question) -> dt.date:
             raise InvalidInput(q.id, f"{q.label}: there is no month {int(value.split('/')[0])} (MM/DD/YYYY, the month first).")
         if shape:
             raise InvalidInput(q.id, f"{q.label}: that day does not exist in that month; check the day (MM/DD/YYYY).")
-        raise InvalidInput(q.id, f"{q.label}: enter a date as MM/DD/YYYY, for example {short(clock.today())}.")
-    today = clock.today()
+        raise InvalidInput(q.id, f"{q.label}: enter a date as MM/DD/YYYY, for example {short(practice_today())}.")
+    today = practice_today()
     if q.date_range == "past" and day > today:
         raise InvalidInput(q.id, f"{q.label} cannot be in the future.")
     if q.date_range == "future" and day < today:

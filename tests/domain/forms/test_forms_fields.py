@@ -48,7 +48,7 @@ def test_text_is_stored_under_the_text_rule(clock):
     assert clean_answer(Q["nickname"], "   ") is None  # empty clears; required is checked at submit
 
 
-def test_dates(clock):
+def test_dates(portal, clock):
     today = clock.now().date()
     assert today == dt.date(2026, 11, 20)
     assert clean_answer(Q["visit"], "04/13/2026") == "2026-04-13"
