@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
-from tui.shared.key_hints import KeyHints
+from tui.textual_patches.key_hints import KeyHints
 
 
 class CountingHints(KeyHints):

@@ -16,8 +16,13 @@ class PortalScreen(Screen):
     Textual restyles a screen's every widget each time the screen is
     resumed, in case the CSS changed while it was hidden. On the first
     resume, just after the widgets were composed and styled with the
-    current stylesheet, that pass repeats the same work (~4 ms on the
-    kiosk's Welcome, before its first frame); later resumes still restyle.
+    current stylesheet, that pass repeats the same work; later resumes
+    still restyle. This uses only Textual's public API (the documented
+    `ScreenResume.refresh_styles` flag, set by a handler that runs before
+    Screen's own, as handlers run from subclass to base), so it is no patch
+    of Textual's internals. It buys ~3-4 % of a minimal app's start-up
+    instructions on each app's first screen (BENCHMARKS.md, "Issue 15:
+    framework patches").
     """
 
     _resumed_before = False
