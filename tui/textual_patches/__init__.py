@@ -1,0 +1,15 @@
+"""Every reach into Textual's private names, in one place.
+
+Each module says what it patches, the test that shows why it exists, the
+figure it buys and an upstream issue text (a paragraph one could file on
+Textualize/textual): drop the patch once Textual does it itself.
+
+    css_cache       each stylesheet parsed once per process (Stylesheet._parse_rules)
+    first_frame     the first frame whole (App._display / App._end_batch), kiosk and mailbox
+    key_hints       footer keys in the first frame, no rebuild on every focus move (Footer)
+    terminal_input  bracketed pastes whole, non-UTF-8 bytes as U+FFFD (XTermParser, the driver)
+
+`tui.startup.run_app` installs css_cache and terminal_input; the other two
+are classes the apps use. tests/test_textual_patches.py fails on a private
+Textual name used anywhere else in tui/.
+"""

@@ -18,10 +18,34 @@
    terminal strictly, so two stray bytes (b"\\xff\\xfe") raised in its
    input thread and the app panicked: the kiosk quit with a traceback.
 
-`install()` applies both; `tui.startup` calls it before an app runs.
-Textual is pinned exactly; `tests/hardening/test_control_chars.py` feeds the
-parser the bytes of such a paste, and pastes and sends stray bytes to a real
-terminal running an app, so an upgrade that changes this path fails there.
+What it patches: `textual._xterm_parser.XTermParser` (a private module)
+as the Linux driver uses it, and the driver's strict UTF-8 decoding of the
+terminal. `install()` applies both; `tui.startup.run_app` calls it before
+an app runs.
+
+Why (tests), in `tests/hardening/test_control_chars.py`:
+`test_a_bracketed_paste_with_escapes_arrives_whole_and_in_order`,
+`test_a_bracketed_paste_in_a_real_terminal_reaches_the_form_in_order` and
+`test_bytes_that_are_not_utf8_do_not_end_the_kiosk`. Textual is pinned
+exactly, so an upgrade that changes this path fails there.
+
+What it buys: correctness, not speed: a pasted name is stored as pasted
+(not reordered with a literal "^[31m" in it), and two stray bytes no longer
+end a kiosk session with a traceback.
+
+Upstream issue text (Textualize/textual):
+    "1. An ESC inside a bracketed paste breaks the paste. XTermParser
+    collects a bracketed paste character by character, but an ESC in the
+    pasted text enters the escape-sequence reader, which does not add to
+    the paste: the rest comes out as key presses (the ESC as a '^' key)
+    before the Paste event, which then holds only the text before the
+    first ESC. Pasting 'Ana\\x1b[31m María' gives the keys '^[31m María'
+    and then a Paste('Ana'). Could the parser read a paste up to the end
+    marker ESC[201~ without interpreting what is inside?
+    2. Bytes that are not UTF-8 crash the Linux driver's input thread: it
+    decodes strictly, so b'\\xff\\xfe' from the terminal raises
+    UnicodeDecodeError there and the app exits. Could it decode with
+    errors='replace' (U+FFFD), as terminals themselves do?"
 """
 from __future__ import annotations
 
