@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from . import clock
 from .chart_owner import Action, Candidate, OwnerState, OwnerStatus, is_pending, owner_states
 from .charts import PAGE_SIZE, get_chart, search_charts
 from .tables import Client, Invitation, OutboxMessage
+from .timefmt import practice_zone
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class OwnerView:
     login_locked_until: dt.datetime | None = None
     invitation: InvitationView | None = None
     mail: "InvitationEmail | None" = None
+    zone: ZoneInfo | None = None  # the practice's time zone, to word the times in
 
     @property
     def has_owner(self) -> bool:
@@ -89,7 +92,7 @@ class OwnerView:
         return self.mail.label if self.mail is not None and self.mail.status else ""
 
     @classmethod
-    def of(cls, state: OwnerState, mail: "InvitationEmail | None" = None) -> "OwnerView":
+    def of(cls, state: OwnerState, mail: "InvitationEmail | None" = None, zone: ZoneInfo | None = None) -> "OwnerView":
         access, inv = state.access, state.invitation
         return cls(
             state.status,
@@ -103,6 +106,7 @@ class OwnerView:
             state.login_locked_until,
             InvitationView.of(inv, state.now) if inv is not None else None,
             mail,
+            zone,
         )
 
 
@@ -112,7 +116,7 @@ def owner_view(chart_id: int) -> OwnerView:
 
     state = owner_state(chart_id)
     inv = state.invitation
-    return OwnerView.of(state, invitation_email(inv.id) if inv is not None else NO_EMAIL)
+    return OwnerView.of(state, invitation_email(inv.id) if inv is not None else NO_EMAIL, practice_zone())
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ frozen view (models.staff_views) and ids, never a row.
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on
@@ -376,17 +377,19 @@ class DecideRequestScreen(SavesInWorker, ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="decide.cancel"),
     ]
 
-    def __init__(self, request: RequestRow, *, approve: bool) -> None:
+    def __init__(self, request: RequestRow, *, approve: bool, zone: ZoneInfo | None = None) -> None:
+        """`zone`: the practice's time zone, read with the request (None reads it)."""
         super().__init__()
         self.request = request
         self.approve = approve
+        self.zone = zone
 
     def compose(self) -> ComposeResult:
         req = self.request
         verb = "Approve" if self.approve else "Decline"
         with Vertical(id="dialog", classes="dialog"):
             yield Static(f"{verb} appointment request", id="dialog-title")
-            summary = f"{MODES.get(req.mode, req.mode)} · {when(req.preferred_at)}"
+            summary = f"{MODES.get(req.mode, req.mode)} · {when(req.preferred_at, self.zone)}"
             if req.reason:
                 summary += f"\nReason: {req.reason}"
             yield Static(plain(summary), id="dialog-body")

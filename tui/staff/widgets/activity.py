@@ -30,7 +30,7 @@ class ActivityTab(ChartTab):
         table.clear()
         for event in view:
             table.add_row(
-                when_short(event.at),
+                when_short(event.at, self.zone),
                 plain(event.actor),
                 plain(event.action),
                 plain(event.source),

@@ -48,8 +48,8 @@ class AppointmentsTab(ChartTab):
         table.clear()
         for req in view:
             table.add_row(
-                when_short(req.created_at),
-                when_short(req.preferred_at),
+                when_short(req.created_at, self.zone),
+                when_short(req.preferred_at, self.zone),
                 MODES.get(req.mode, req.mode),
                 STATUSES.get(req.status, req.status),
                 plain(" ".join(req.reason.split())[:60]),
@@ -88,4 +88,4 @@ class AppointmentsTab(ChartTab):
                 self.reload()
                 self.post_message(ChartChanged("appointments", self))
 
-        self.app.push_screen(DecideRequestScreen(req, approve=approve), done)
+        self.app.push_screen(DecideRequestScreen(req, approve=approve, zone=self.zone), done)

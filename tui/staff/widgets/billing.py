@@ -28,15 +28,14 @@ class BillingTab(ChartTab):
     ]
 
     class Added(Message):
-        """The worker's answer: the entry's words, or the rule it broke; and the ledger after."""
+        """The worker's answer: the entry's words, or the rule it broke (the ledger follows as a view)."""
 
         bubble = False
 
-        def __init__(self, words: str, error: str, view: LedgerView | None) -> None:
+        def __init__(self, words: str, error: str) -> None:
             super().__init__()
             self.words = words
             self.error = error
-            self.view = view
 
     def compose(self) -> ComposeResult:
         yield Static("", id="balance")
@@ -100,21 +99,19 @@ class BillingTab(ChartTab):
         try:
             entry = add_ledger_entry(actor, self.chart_id, kind=kind, amount=amount, description=description)
         except (InvalidInput, DomainError) as exc:
-            self.post_message(self.Added("", exc.message, None))
+            self.post_message(self.Added("", exc.message))
             return
         words = f"{entry.kind.capitalize()} of {format_cents(entry.amount_cents)} added."
-        self.post_message(self.Added(words, "", ledger_view(self.chart_id)))
+        self.post_message(self.Added(words, ""))
+        self.post_view(ledger_view(self.chart_id))
 
     @on(Added)
     def _added(self, event: Added) -> None:
         event.stop()
-        if event.error or event.view is None:
+        if event.error:
             set_error(self.query_one("#amount-error", Static), event.error)
             return
         self.query_one("#amount", Input).value = ""
         self.query_one("#description", Input).value = ""
         self.app.notify(event.words, title="Billing")
-        self._request += 1
-        self.view = event.view
-        self.draw(event.view)
         self.post_message(ChartChanged("billing", self))

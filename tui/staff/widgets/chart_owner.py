@@ -213,13 +213,13 @@ class ChartOwnerBox(Vertical, can_focus=True):
         self._line(name, f"{view.owner_name} ({relationship(view.relationship)})")
         self._line(address, view.email)
         if view.status is OwnerStatus.ACTIVE:
-            since = when(view.granted_at) if view.granted_at else ""
+            since = when(view.granted_at, view.zone) if view.granted_at else ""
             self._line(invite, f"Portal account active since {since}." if since else "Portal account active.")
             self._line(delivery, "")
             if view.login_locked_until is not None:
                 self._line(
                     advice,
-                    f"Portal login locked until {when(view.login_locked_until)} after too many wrong "
+                    f"Portal login locked until {when(view.login_locked_until, view.zone)} after too many wrong "
                     "passwords. ⋮ › Unlock Portal Login lifts it.",
                 )
             advice.set_class(view.login_locked_until is not None, "problem")
@@ -230,11 +230,11 @@ class ChartOwnerBox(Vertical, can_focus=True):
             return
         sender = inv.sender or "the system"
         verb = "expired" if view.status is OwnerStatus.EXPIRED and inv.locked_at is None else "expires"
-        lines = f"Invitation sent {when(inv.sent_at)} by {sender}"
+        lines = f"Invitation sent {when(inv.sent_at, view.zone)} by {sender}"
         if not mail_failed:  # a code no one was sent: its expiry is beside the point
-            lines += f"\n{verb.capitalize()} {when(inv.expires_at)}"
+            lines += f"\n{verb.capitalize()} {when(inv.expires_at, view.zone)}"
         if inv.locked_at is not None:
-            lines += f"\nLocked {when(inv.locked_at)} after too many wrong name/DOB entries; resend to unlock."
+            lines += f"\nLocked {when(inv.locked_at, view.zone)} after too many wrong name/DOB entries; resend to unlock."
         self._line(invite, lines)
         if mail_failed:
             self._line(delivery, email.headline)

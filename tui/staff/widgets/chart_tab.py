@@ -3,15 +3,19 @@
 A tab takes the chart's id, reads its view (a frozen dataclass from
 models.staff_views) in a worker thread, and draws it on the UI thread. The
 chart room asks it to `reload()` when something on the chart changed
-(ChartChanged); nothing it holds is a database row.
+(ChartChanged); nothing it holds is a database row. The practice's time
+zone comes with each view (read in the worker too), so drawing a time
+never queries.
 """
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from textual.containers import VerticalScroll
 from textual.message import Message
 
+from models.timefmt import practice_zone
 from tui.shared.workers import db_worker
 
 
@@ -21,15 +25,17 @@ class ChartTab(VerticalScroll):
 
         bubble = False
 
-        def __init__(self, request: int, view: Any) -> None:
+        def __init__(self, request: int, view: Any, zone: ZoneInfo) -> None:
             super().__init__()
             self.request = request
             self.view = view
+            self.zone = zone
 
     def __init__(self, chart_id: int, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.chart_id = chart_id
         self.view: Any = None
+        self.zone: ZoneInfo | None = None  # the practice's, read with the first view
         self._request = 0
 
     def on_mount(self) -> None:
@@ -43,8 +49,12 @@ class ChartTab(VerticalScroll):
     @db_worker("chart-tab")
     def load(self, request: int, chart_id: int) -> Any:
         view = self.read(chart_id)
-        self.post_message(self.Loaded(request, view))
+        self.post_message(self.Loaded(request, view, practice_zone()))
         return view
+
+    def post_view(self, view: Any) -> None:
+        """From a worker that changed the chart: show its fresh view (newer than any read on its way)."""
+        self.post_message(self.Loaded(-1, view, practice_zone()))
 
     def read(self, chart_id: int) -> Any:
         """The tab's view; runs in the worker thread (each tab names its domain call)."""
@@ -56,7 +66,10 @@ class ChartTab(VerticalScroll):
 
     def on_chart_tab_loaded(self, event: Loaded) -> None:
         event.stop()
-        if event.request != self._request:
+        if event.request == -1:
+            self._request += 1  # any read still on its way is older than this view
+        elif event.request != self._request:
             return  # an older read that finished late
         self.view = event.view
+        self.zone = event.zone
         self.draw(event.view)

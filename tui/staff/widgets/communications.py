@@ -30,6 +30,7 @@ from models.chart_owner import (
 from models.errors import DomainError
 from models.staff_views import CommunicationsView, communications_view
 from models.text import InvalidInput
+from models.timefmt import practice_zone
 from tui.shared.runtime import plain
 from tui.shared.workers import db_worker
 
@@ -60,15 +61,14 @@ class CommunicationsTab(ChartTab):
     """
 
     class Done(Message):
-        """An action ran: what to tell staff, and the tab's view after it."""
+        """An action ran: what to tell staff (the tab's view after it follows)."""
 
         bubble = False
 
-        def __init__(self, words: str, ok: bool, view: CommunicationsView) -> None:
+        def __init__(self, words: str, ok: bool) -> None:
             super().__init__()
             self.words = words
             self.ok = ok
-            self.view = view
 
     def compose(self) -> ComposeResult:
         with Collapsible(title="Client Portal", collapsed=False, id="portal-section"):
@@ -100,10 +100,10 @@ class CommunicationsTab(ChartTab):
         table.clear()
         for inv, delivery in view.history:
             table.add_row(
-                when_short(inv.sent_at),
+                when_short(inv.sent_at, self.zone),
                 plain(inv.sender or "system"),
                 plain(inv.email),
-                when_short(inv.expires_at),
+                when_short(inv.expires_at, self.zone),
                 inv.outcome,
                 plain(delivery),
                 key=str(inv.id),
@@ -147,7 +147,7 @@ class CommunicationsTab(ChartTab):
     @db_worker("owner-read")
     def read_fresh(self, request: int, chart_id: int) -> CommunicationsView:
         view = communications_view(chart_id)
-        self.post_message(self.Loaded(request, view))  # the box and history redraw too
+        self.post_message(self.Loaded(request, view, practice_zone()))  # the box and history redraw too
         return view
 
     @staticmethod
@@ -180,7 +180,8 @@ class CommunicationsTab(ChartTab):
             words, ok = exc.message, False
         else:
             words, ok = success, True
-        self.post_message(self.Done(words, ok, communications_view(self.chart_id)))
+        self.post_view(communications_view(self.chart_id))
+        self.post_message(self.Done(words, ok))
 
     @on(Done)
     def _done(self, event: Done) -> None:
@@ -189,9 +190,6 @@ class CommunicationsTab(ChartTab):
             self.app.notify(plain(event.words).plain, title="Client Portal", markup=False)
         else:
             self.app.notify(plain(event.words).plain, title="Not done", severity="error", markup=False)
-        self._request += 1  # any read still on its way is older than this view
-        self.view = event.view
-        self.draw(event.view)
         self.post_message(ChartChanged("owner", self))
 
     async def _resend(self, view: CommunicationsView) -> None:
@@ -199,7 +197,7 @@ class CommunicationsTab(ChartTab):
         if not owner.has_owner:
             return
         days = valid_days()
-        until = when(clock.now() + dt.timedelta(days=days))
+        until = when(clock.now() + dt.timedelta(days=days), self.zone)
         body = (
             f"A new invitation email goes to {owner.owner_name} at {owner.email}.\n\n"
             f"The previous code stops working at once. The new code lasts {days} days, until {until}."

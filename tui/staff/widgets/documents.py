@@ -41,16 +41,16 @@ class DocumentsTab(ChartTab):
     ]
 
     class Shared(Message):
-        """The worker's answer: the shared title, or the field and rule it broke; and the list after."""
+        """The worker's answer: the shared title, or the field and rule it broke (the list follows as a view)."""
 
         bubble = False
 
-        def __init__(self, title: str, field: str, error: str, view: tuple[DocumentRow, ...] | None) -> None:
+        def __init__(self, title: str, field: str, error: str, ok: bool) -> None:
             super().__init__()
             self.title = title
             self.field = field
             self.error = error
-            self.view = view
+            self.ok = ok
 
     @property
     def file_import(self) -> FileImport | None:
@@ -98,9 +98,9 @@ class DocumentsTab(ChartTab):
         for doc in docs:
             table.add_row(
                 plain(doc.title),
-                when_short(doc.shared_at),
+                when_short(doc.shared_at, self.zone),
                 plain(doc.shared_by),
-                f"Opened {when_short(doc.opened_at)}" if doc.opened_at else "Not opened yet",
+                f"Opened {when_short(doc.opened_at, self.zone)}" if doc.opened_at else "Not opened yet",
                 key=str(doc.id),
             )
         if not docs:
@@ -155,17 +155,18 @@ class DocumentsTab(ChartTab):
         try:
             doc = share_document(actor, self.chart_id, title, body)
         except InvalidInput as exc:
-            self.post_message(self.Shared("", exc.field, exc.message, None))
+            self.post_message(self.Shared("", exc.field, exc.message, False))
             return
         except DomainError as exc:
-            self.post_message(self.Shared("", "document", exc.message, None))
+            self.post_message(self.Shared("", "document", exc.message, False))
             return
-        self.post_message(self.Shared(doc.title, "", "", documents_view(self.chart_id)))
+        self.post_message(self.Shared(doc.title, "", "", True))
+        self.post_view(documents_view(self.chart_id))
 
     @on(Shared)
     def _shared(self, event: Shared) -> None:
         event.stop()
-        if event.view is None:
+        if not event.ok:
             errors = self._errors()
             set_error(errors.get(event.field, errors["document"]), event.error)
             return
@@ -174,7 +175,4 @@ class DocumentsTab(ChartTab):
         for path in self.query("#doc-path").results(Input):
             path.value = ""
         self.app.notify(plain(f"“{event.title}” is shared to the client's portal.").plain, title="Documents", markup=False)
-        self._request += 1
-        self.view = event.view
-        self.draw(event.view)
         self.post_message(ChartChanged("documents", self))
