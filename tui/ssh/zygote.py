@@ -67,7 +67,9 @@ log = logging.getLogger("portal.ssh")
 # a session then imports it itself, as a fresh process would.
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "tui.cli",
+    "tui.startup",
     "tui.shared.runtime",
+    "tui.textual_patches.*",  # imported by name only: the door itself uses none of them
     "tui.commands.kiosk",
     "tui.commands.staff",
     "tui.commands.mailbox",
@@ -75,8 +77,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "tui.staff.*",
     "tui.mailbox.*",
     "models.*",
-    "textual.drivers.linux_driver",
-    "textual._xterm_parser",
+    "textual.drivers.linux_driver",  # and the parser it imports
     "zxcvbn",
 )
 # Never preloaded by "models.*": migration files are loaded by their runner.
