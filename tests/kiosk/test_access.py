@@ -14,7 +14,7 @@ from tui.kiosk.dashboard import NOT_AVAILABLE, DashboardScreen
 from tui.kiosk.document import DocumentScreen
 from tui.kiosk.panes import AppointmentsPane
 
-from .helpers import PASSWORD, STAFF, charge, guardian, invite, kiosk, log_in, make_chart, note, registered_chart, share
+from .helpers import PASSWORD, STAFF, charge, guardian, invite, kiosk, log_in, make_chart, note, registered_chart, settle, share
 
 
 def titles(app) -> list[str]:
@@ -43,23 +43,23 @@ async def test_a_client_of_one_chart_cannot_reach_another_charts_data(portal, cl
 
         # Opening B's document by id is refused, and B's document stays unopened.
         screen.open_document(b_doc.id)
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen and not isinstance(app.screen, DocumentScreen)
         assert note(app, "documents-note") == NOT_AVAILABLE
         assert Document.get_by_id(b_doc.id).opened_at is None
 
         # Cancelling B's request through the appointments pane is refused.
         screen.query_one(TabbedContent).active = "appointments"
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#requests-table", DataTable).row_count == 0
         screen.query_one(AppointmentsPane).post_message(AppointmentsPane.Cancel(b_request.id))
-        await pilot.pause()
+        await settle(pilot)
         assert note(app, "appointment-error") == NOT_AVAILABLE
         assert AppointmentRequest.get_by_id(b_request.id).status == "pending"
 
         # The balance is A's own (none), not B's.
         screen.query_one(TabbedContent).active = "balance"
-        await pilot.pause()
+        await settle(pilot)
         assert str(screen.query_one("#balance-amount").render()) == "Current balance: $0.00"
 
         # The person switcher lists only A's chart, and F2 is off for a single chart.
@@ -67,7 +67,7 @@ async def test_a_client_of_one_chart_cannot_reach_another_charts_data(portal, cl
         await pilot.pause()
         assert app.screen is screen
         app.push_screen(ChooseChartScreen())
-        await pilot.pause()
+        await settle(pilot)
         options = app.screen.query_one(OptionList)
         assert options.option_count == 1 and options.get_option_at_index(0).id == str(a.id)
 
@@ -88,16 +88,16 @@ async def test_a_parent_with_two_childrens_charts_switches_between_them(portal):
         options = app.screen.query_one(OptionList)
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [str(first.id), str(second.id)]
         await pilot.press("enter")  # the first one is highlighted
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert titles(app) == ["Ava's plan"]
         assert "Ava Parent" in str(app.screen.query_one("#who-line").render())
 
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ChooseChartScreen)
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert app.session.chart_id == second.id
         assert titles(app) == ["Ben's plan"]

@@ -33,7 +33,7 @@ async def test_register_log_in_use_the_dashboard_and_log_out(portal):
 
         fill(app, code=code.lower().replace("-", " "))
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         last_name = app.screen.query_one("#last-name")
         assert last_name.has_focus
 
@@ -64,21 +64,21 @@ async def test_register_log_in_use_the_dashboard_and_log_out(portal):
 
         table.focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DocumentScreen)
         assert "Welcome to the practice." in str(app.screen.query_one("#doc-text").render())
         assert Document.get_by_id(doc.id).opened_at is not None
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert str(app.screen.query_one("#documents-table", DataTable).get_row_at(0)[2]) == "Opened"
 
         app.screen.query_one(TabbedContent).active = "appointments"
-        await pilot.pause()
+        await settle(pilot)
         await pilot.click("#mode-video")
         fill(app, preferred_date="11/25/2026", preferred_time="2:30 pm", reason="Follow-up")
         await pilot.click("#send-request")
-        await pilot.pause()
+        await settle(pilot)
         req = AppointmentRequest.get()
         assert (req.mode, req.preferred_at, req.reason) == ("video", dt.datetime(2026, 11, 25, 19, 30), "Follow-up")
         requests = app.screen.query_one("#requests-table", DataTable)
@@ -87,13 +87,13 @@ async def test_register_log_in_use_the_dashboard_and_log_out(portal):
         assert "sent" in note(app, "appointment-notice")
 
         app.screen.query_one(TabbedContent).active = "balance"
-        await pilot.pause()
+        await settle(pilot)
         assert str(app.screen.query_one("#balance-amount").render()) == "Current balance: $100.00"
         assert app.screen.query_one("#ledger-table", DataTable).row_count == 2
 
         session_id = app.session.session_id
         await pilot.press("ctrl+l")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
         assert app.session is None

@@ -5,7 +5,7 @@ from textual.widgets import Button, DataTable, Input, RadioSet, TabbedContent
 
 from tui.kiosk.dashboard import DashboardScreen
 
-from .helpers import kiosk, log_in, registered_chart
+from .helpers import kiosk, log_in, registered_chart, settle
 
 
 async def test_function_keys_switch_panes_and_tab_never_lands_on_log_out(portal):
@@ -17,7 +17,7 @@ async def test_function_keys_switch_panes_and_tab_never_lands_on_log_out(portal)
         tabs = app.screen.query_one("#tabs", TabbedContent)
         for key, pane in (("f4", "appointments"), ("f5", "balance"), ("f6", "account"), ("f3", "documents")):
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
             assert tabs.active == pane
             assert isinstance(app.focused, (RadioSet, Input, DataTable, Button))
         for _ in range(12):
@@ -35,7 +35,7 @@ async def test_request_an_appointment_with_the_keyboard_alone(portal):
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, email)
         await pilot.press("f4")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("right", "right", "enter")  # the RadioSet: choose Video
         await pilot.press("tab", *"12/03/2026", "tab", *"10:00 am", "tab", *"Check-in", "enter")
         await app.workers.wait_for_complete()

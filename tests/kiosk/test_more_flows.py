@@ -103,16 +103,16 @@ async def test_change_password_and_cancel_a_request_from_the_dashboard(portal, c
         tabs = app.screen.query_one(TabbedContent)
 
         tabs.active = "appointments"
-        await pilot.pause()
+        await settle(pilot)
         assert "Check-in" in str(app.screen.query_one("#request-detail").render())
         await pilot.click("#cancel-request")
-        await pilot.pause()
+        await settle(pilot)
         assert AppointmentRequest.get().status == "cancelled"
         assert str(app.screen.query_one("#requests-table", DataTable).get_row_at(0)[2]) == "Cancelled"
         assert app.screen.query_one("#cancel-request", Button).disabled
 
         tabs.active = "account"
-        await pilot.pause()
+        await settle(pilot)
         fill(app, current_password="not my password!!", new_password=NEW_PASSWORD, confirm_password=NEW_PASSWORD)
         await pilot.click("#change-password")
         await settle(pilot)
@@ -141,7 +141,7 @@ async def test_stored_text_is_shown_as_plain_text(portal):
         table = app.screen.query_one("#documents-table", DataTable)
         assert str(table.get_row_at(0)[0]) == "[link=app.quit]Click me[/link]"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert str(app.screen.query_one("#doc-text").render()) == "[reverse]body[/reverse]"
 
 

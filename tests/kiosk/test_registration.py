@@ -28,12 +28,12 @@ async def test_expired_replaced_and_unknown_codes_get_the_same_message(portal, c
     app = kiosk(portal)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.click("#register")
-        await pilot.pause()
+        await settle(pilot)
         messages = []
         for code in (expired, replaced, unknown, "not a code"):
             fill(app, code=code)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             assert step(app) == "step-code"
             messages.append(note(app, "code-error"))
             assert app.screen.query_one("#code", Input).value == code  # what they typed stays
@@ -45,7 +45,7 @@ async def test_a_prefilled_code_opens_at_the_details_step(portal):
     code = invite(make_chart())
     app = kiosk(portal, code=code)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
         assert step(app) == "step-details"
         assert app.screen.query_one("#last-name", Input).has_focus
@@ -56,7 +56,7 @@ async def test_three_wrong_dates_of_birth_lock_the_invitation(portal):
     code = invite(client)
     app = kiosk(portal, code=code)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         seen = []
         for wrong in ("04/14/2001", "2001-04-15", "04/16/2001"):
             fill(app, last_name="Rivera", dob=wrong, password=PASSWORD, confirm=PASSWORD)
@@ -82,7 +82,7 @@ async def test_three_wrong_dates_of_birth_lock_the_invitation(portal):
 async def test_an_error_about_a_field_goes_once_that_field_is_edited(portal):
     app = kiosk(portal, code=invite(make_chart()))
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         fill(app, last_name="Rivera", dob="13/45/2001", password=PASSWORD, confirm=PASSWORD)
         await pilot.click("#create")
         await settle(pilot)
@@ -90,11 +90,11 @@ async def test_an_error_about_a_field_goes_once_that_field_is_edited(portal):
         assert "MM/DD/YYYY" in note(app, "details-error") and error.has_class("shown")
         app.screen.query_one("#last-name", Input).focus()
         await pilot.press("x", "backspace")  # another field: the reason stays
-        await pilot.pause()
+        await settle(pilot)
         assert error.has_class("shown")
         app.screen.query_one("#dob", Input).focus()
         await pilot.press("backspace")  # the date itself: it goes
-        await pilot.pause()
+        await settle(pilot)
         assert not error.has_class("shown") and note(app, "details-error") == ""
 
 
@@ -112,7 +112,7 @@ async def test_each_password_rule_gives_its_reason(portal, password, confirm, re
     code = invite(make_chart())
     app = kiosk(portal, code=code)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert "15 to 128 characters" in str(app.screen.query_one("#rules").render())  # shown up front
         fill(app, last_name="Rivera", dob="04/13/2001", password=password, confirm=confirm)
         await pilot.click("#create")
@@ -130,12 +130,12 @@ async def test_too_many_bad_codes_from_the_kiosk_says_so_and_keeps_running(porta
     from models import throttle
     from tui.kiosk.register import RegisterScreen
 
-    from .helpers import kiosk, note
+    from .helpers import kiosk, note, settle
 
     app = kiosk(portal)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.click("#register")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
         # Enter in the code field: a button ignores clicks for 0.2 s after a
         # press, so clicking in a fast loop would test the timing, not the limit.
@@ -144,6 +144,6 @@ async def test_too_many_bad_codes_from_the_kiosk_says_so_and_keeps_running(porta
             field.value = "AAAA-BBBB-CCCC-DDDD"
             field.focus()
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
         assert app.is_running
         assert "Too many codes" in note(app, "code-error")
