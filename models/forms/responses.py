@@ -149,6 +149,8 @@ def _assignment(viewer: ClientViewer, assignment_id: int, *, lock: bool = False)
     assignment = (lock_rows(query) if lock else query).first()
     if assignment is None:
         raise NotAllowed()
+    if assignment.status == "cancelled":
+        raise StateConflict("The practice withdrew this form; there is nothing to fill in.")
     return assignment
 
 

@@ -12,7 +12,7 @@ from models.forms.assignments import (
     cancel_assignment, run_due_recurrences, send_package, start_recurrence, stop_recurrence,
 )
 from models.forms.library import sync_builtin_forms
-from models.forms.responses import client_forms, submit
+from models.forms.responses import client_forms, open_form, save_answer, submit
 from models.mail.render import render_parts
 from models.practice import update_practice
 from models.tables import FormAssignment, OutboxMessage
@@ -106,7 +106,11 @@ def test_a_recurrence_interval_is_checked(portal):
 def test_a_withdrawn_form_leaves_the_clients_list(portal):
     client, viewer = owner_with_library()
     [keep, withdraw] = send(client.id, "phq9", "gad7")
+    answer_all(viewer, withdraw, {f"gad7_{n}": 0 for n in range(1, 8)})
     cancel_assignment(STAFF, withdraw)
     assert [l.assignment_id for l in client_forms(viewer).to_do] == [keep]
+    for call in (lambda: open_form(viewer, withdraw), lambda: save_answer(viewer, withdraw, "gad7_1", 1), lambda: submit(viewer, withdraw)):
+        with pytest.raises(StateConflict, match="withdrew this form"):
+            call()
     with pytest.raises(StateConflict):
         cancel_assignment(STAFF, withdraw)
