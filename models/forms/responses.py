@@ -364,6 +364,12 @@ def client_forms(viewer: ClientViewer) -> FormsOverview:
     )
 
 
+def forms_waiting(viewer: ClientViewer) -> int:
+    """How many forms wait for the viewer on this chart (the dashboard shows them first)."""
+    viewer.check()
+    return sum(1 for line in _form_lines(viewer.chart_id, access_id=_access(viewer).id) if line.state in ("to_do", "in_progress"))
+
+
 def client_response(viewer: ClientViewer, response_id: int) -> ResponseView:
     """The client reads back what they submitted (without scores)."""
     viewer.check()
