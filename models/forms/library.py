@@ -15,13 +15,14 @@ from typing import Any
 
 from .. import clock
 from ..audit import SYSTEM, Actor, record
-from ..db import database, lock_rows
+from ..db import database, lock_rows, serialize_appends
 from ..errors import NotFound, StateConflict
 from ..tables import Form, FormPackage, FormVersion, StaffUser
 from ..text import clean_name
 from .definitions import DefinitionError, canonical, content_hash, load_definition, parse_definition
 
 BUILTIN_DIR = Path(__file__).with_name("builtin")
+PUBLISH_LOCK = 0x666F726D  # advisory lock id: publishers take turns (two apps starting at once)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def publish(by: Actor, raw: dict[str, Any], *, source: str = "staff") -> FormVer
     digest = content_hash(text)
     now = clock.now()
     with database.atomic():
+        serialize_appends(PUBLISH_LOCK)  # a form not yet created has no row to lock
         form = lock_rows(Form.select().where(Form.key == definition.key)).first()
         if form is None:
             form = Form.create(key=definition.key, title=definition.title, source=source, created_at=now)
@@ -134,6 +136,7 @@ def sync_builtin_forms(directory: Path = BUILTIN_DIR, by: Actor = SYSTEM) -> Syn
             forms.append(raw)
     published, unchanged, changed_packages = [], [], []
     with database.atomic():
+        serialize_appends(PUBLISH_LOCK)
         for raw in forms:
             before = latest_version(Form.get_or_none(Form.key == raw["key"]) or 0)
             version = publish(by, raw, source="builtin")

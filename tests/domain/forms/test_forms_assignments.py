@@ -114,3 +114,17 @@ def test_a_withdrawn_form_leaves_the_clients_list(portal):
             call()
     with pytest.raises(StateConflict):
         cancel_assignment(STAFF, withdraw)
+
+
+def test_due_runs_at_once_make_one_assignment(portal, clock):
+    from ..test_concurrent_limits import burst
+
+    client, viewer = owner_with_library()
+    recurrence = start_recurrence(STAFF, client.id, "phq9", every_days=7)
+    first = FormAssignment.get(FormAssignment.recurrence == recurrence)
+    answer_all(viewer, first.id, phq9([0] * 9))
+    submit(viewer, first.id)
+    clock.advance(days=7)
+    results = burst(8, lambda i: run_due_recurrences())
+    assert sorted(results) == [0] * 7 + [1], results
+    assert FormAssignment.select().count() == 2 and len(forms_mail()) == 2

@@ -97,3 +97,12 @@ def test_a_retired_form_is_not_sent(portal):
         send_forms(STAFF, client.id, ["telehealth_consent"])
     with pytest.raises(StateConflict):
         retire_form(STAFF, "telehealth_consent")
+
+
+def test_syncs_at_once_publish_each_form_once(portal):
+    from ..test_concurrent_limits import burst
+
+    results = burst(6, lambda i: sync_builtin_forms())
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(len(r.published) for r in results) == len(BUILTIN_KEYS)
+    assert FormVersion.select().count() == len(BUILTIN_KEYS) and FormPackage.select().count() == 1
