@@ -167,4 +167,4 @@ class KioskForm(KioskScreen):
         # A failure that is not a refusal: leave the busy state; the app says what happened.
         if event.state is WorkerState.ERROR and self._busy_step and self.is_mounted:
             self.set_busy(False, self._busy_step)
-        super().on_worker_state_changed(event)
+        # (Textual runs KioskScreen's handler too: it walks the MRO.)

@@ -344,7 +344,7 @@ class DashboardScreen(KioskScreen):
         if event.state is WorkerState.ERROR and self.is_mounted:
             for pane in self.query(AccountPane):
                 pane.set_busy(False)
-        super().on_worker_state_changed(event)
+        # (Textual runs KioskScreen's handler too, which tells the app.)
 
     # --- switching person, logging out -------------------------------------------------
 

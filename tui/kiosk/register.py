@@ -20,6 +20,11 @@ DETAIL_FIELDS = ["last-name", "dob", "password", "confirm"]
 ERROR_FIELDS = {"dob": "date_of_birth", "password": "password", "confirm": "password"}
 
 
+def checked_code(typed: str, source: str) -> str:
+    """In the worker: '' for a usable code, else what to tell the person."""
+    return "" if check_code(typed, source) else bad_code_message()
+
+
 class RegisterScreen(KioskForm):
     CSS_PATH = "register.tcss"
     BINDINGS = [Binding("escape", "back", "Back", id="register.back")]
@@ -97,15 +102,15 @@ class RegisterScreen(KioskForm):
             error.say("Type the code from your invitation email.")
             self.query_one("#code", Input).focus()
             return
-        self.send("code", check_code, typed, self.kiosk.source)
+        self.send("code", checked_code, typed, self.kiosk.source)
 
-    def answered_code(self, usable: bool) -> None:
-        if usable:
-            self.query_one("#code-error", Note).say("")
-            self.query_one("#steps", ContentSwitcher).current = "step-details"
-            self.query_one("#last-name", Input).focus()
-        else:
-            self.show_bad_code(bad_code_message())
+    def answered_code(self, refusal: str) -> None:
+        if refusal:
+            self.show_bad_code(refusal)
+            return
+        self.query_one("#code-error", Note).say("")
+        self.query_one("#steps", ContentSwitcher).current = "step-details"
+        self.query_one("#last-name", Input).focus()
 
     def refused_code(self, exc: Exception) -> None:
         self.show_bad_code(getattr(exc, "message", str(exc)))  # Throttled: this kiosk (or SSH address) guessed too often
