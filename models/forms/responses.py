@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import clock
 from ..audit import Actor, record
+from ..chart_owner import lock_chart
 from ..db import database, lock_rows
 from ..errors import NotAllowed, StateConflict
 from ..records import ClientViewer
@@ -134,8 +135,15 @@ class FormsOverview:
 # --- scoping ----------------------------------------------------------------
 
 
-def _access(viewer: ClientViewer) -> ChartAccess:
-    """The viewer's current ownership of the chart, or NotAllowed."""
+def _access(viewer: ClientViewer, *, lock: bool = False) -> ChartAccess:
+    """The viewer's current ownership of the chart, or NotAllowed.
+
+    With `lock` (every write), the chart's row is locked first, as Chart Owner
+    changes lock it: a revoke or change of owner at the same moment either
+    comes first, and the write is refused, or waits for the write to finish.
+    """
+    if lock:
+        lock_chart(viewer.chart_id)
     access = ChartAccess.get_or_none(
         (ChartAccess.account == viewer.account_id) & (ChartAccess.client == viewer.chart_id) & ChartAccess.ended_at.is_null()
     )
@@ -190,7 +198,7 @@ def open_form(viewer: ClientViewer, assignment_id: int) -> FormSession:
     """Start or resume the viewer's draft of a form sent to their chart."""
     viewer.check()
     with database.atomic():
-        access = _access(viewer)
+        access = _access(viewer, lock=True)
         assignment = _assignment(viewer, assignment_id, lock=True)  # one draft, even from two screens at once
         draft = _draft(assignment.id, access.id)
         if draft is None:
@@ -211,7 +219,7 @@ def save_answer(viewer: ClientViewer, assignment_id: int, question_id: str, valu
     """Check one answer and keep it in the draft; InvalidInput says why not (and nothing changes)."""
     viewer.check()
     with database.atomic():
-        access = _access(viewer)
+        access = _access(viewer, lock=True)
         _assignment(viewer, assignment_id)
         draft = _draft(assignment_id, access.id)
         if draft is None:
@@ -264,7 +272,7 @@ def submit(viewer: ClientViewer, assignment_id: int, signature: Signature | None
     """Make the draft the final response (atomic); returns the response's id."""
     viewer.check()
     with database.atomic():
-        access = _access(viewer)
+        access = _access(viewer, lock=True)
         assignment = _assignment(viewer, assignment_id, lock=True)  # a second submit waits here, then finds no draft
         draft = _draft(assignment.id, access.id)
         if draft is None:
@@ -327,7 +335,7 @@ def start_correction(viewer: ClientViewer, response_id: int) -> FormSession:
     """A new draft that corrects a submitted response (which stays as it was)."""
     viewer.check()
     with database.atomic():
-        access = _access(viewer)
+        access = _access(viewer, lock=True)
         original = FormResponse.get_or_none(
             (FormResponse.id == response_id) & (FormResponse.client == viewer.chart_id)
             & (FormResponse.access == access.id) & (FormResponse.status == "submitted")

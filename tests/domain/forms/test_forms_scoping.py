@@ -107,3 +107,26 @@ def test_a_case_worker_owner_cannot_sign(portal):
     answer_all(viewer, assignment, {"received": True})
     with pytest.raises(Exception, match="Only the client, a parent or a legal guardian"):
         submit(viewer, assignment, Signature("Casey Worker", agreed=True))
+
+
+def test_a_revoke_during_submits_either_comes_first_or_waits(portal):
+    from models.errors import StateConflict
+
+    from ..test_concurrent_limits import burst
+
+    client, viewer = owner_with_library()
+    [assignment] = send(client.id, "phq9")
+    answer_all(viewer, assignment, phq9([1] * 9))  # item 9: the submit also writes an alert
+
+    def attempt(i: int):
+        if i == 0:
+            return chart_owner.revoke_access(STAFF, client.id)
+        return submit(viewer, assignment) if i % 2 else save_answer(viewer, assignment, "phq9_1", 2)
+
+    results = burst(8, attempt)
+    unexpected = [r for r in results[1:] if isinstance(r, Exception) and not isinstance(r, (NotAllowed, StateConflict))]
+    assert not unexpected and not isinstance(results[0], Exception), results  # no deadlock, no error
+    submitted = FormResponse.select().where(FormResponse.status == "submitted").count()
+    assert submitted == sum(isinstance(r, int) for r in results[1:]) <= 1
+    with pytest.raises(NotAllowed):
+        save_answer(viewer, assignment, "phq9_1", 0)
