@@ -131,9 +131,8 @@ class ClientListScreen(PortalScreen):
 
     # --- events -------------------------------------------------------------
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "search":
-            return
+    @on(Input.Changed, "#search")
+    def _search_typed(self, event: Input.Changed) -> None:
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(self.DEBOUNCE_SECONDS, lambda: self.search(event.value))
@@ -143,22 +142,24 @@ class ClientListScreen(PortalScreen):
         self.page = 0
         self.load()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search":
-            if self._debounce is not None:
-                self._debounce.stop()
-            if event.value != self.term:
-                self.search(event.value)
-            self.action_focus_table()
+    @on(Input.Submitted, "#search")
+    def _search_entered(self, event: Input.Submitted) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        if event.value != self.term:
+            self.search(event.value)
+        self.action_focus_table()
 
-    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+    @on(Tabs.TabActivated, "#queues")
+    def _queue_chosen(self, event: Tabs.TabActivated) -> None:
         queue = (event.tab.id or "queue-all").removeprefix("queue-")
         if queue != self.queue:
             self.queue = queue
             self.page = 0
             self.load()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DataTable.RowSelected, "#clients")
+    def _chart_chosen(self, event: DataTable.RowSelected) -> None:
         from .chart_room import ChartRoomScreen
 
         self.app.push_screen(ChartRoomScreen(int(event.row_key.value)))

@@ -84,11 +84,13 @@ class StaffLoginScreen(PortalScreen):
         for field in self.query(Input):
             field.disabled = busy
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "username":
-            self.query_one("#password", Input).focus()
-        else:
-            self.action_sign_in()
+    @on(Input.Submitted, "#username")
+    def _username_entered(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    def _password_entered(self) -> None:
+        self.action_sign_in()
 
     @on(Button.Pressed, "#sign-in")
     def _sign_in_pressed(self) -> None:

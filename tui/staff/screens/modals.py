@@ -192,8 +192,8 @@ class Answered(Message):
         self.error = error
 
 
-class SavesInWorker:
-    """For modal forms: `write(actor, values)` runs `save` in a worker thread.
+class SavesInWorker(ModalScreen):
+    """A modal form whose `write(actor, values)` runs `save` in a worker thread.
 
     `save` (the domain call) must not touch widgets; a validation error comes
     back as an Answered message and shows next to its field.
@@ -202,16 +202,20 @@ class SavesInWorker:
     @db_worker("form-save")
     def write(self, actor: Actor, values: dict[str, str]) -> None:
         try:
-            result = self.save(actor, values)  # type: ignore[attr-defined]
+            result = self.save(actor, values)
         except InvalidInput as exc:
-            self.post_message(Answered(field=exc.field, error=exc.message))  # type: ignore[attr-defined]
+            self.post_message(Answered(field=exc.field, error=exc.message))
         except DomainError as exc:
-            self.post_message(Answered(field="form", error=exc.message))  # type: ignore[attr-defined]
+            self.post_message(Answered(field="form", error=exc.message))
         else:
-            self.post_message(Answered(result))  # type: ignore[attr-defined]
+            self.post_message(Answered(result))
+
+    def save(self, actor: Actor, values: dict[str, str]) -> Any:
+        """The domain call (in the worker thread); a non-None result dismisses the form."""
+        raise NotImplementedError(f"{type(self).__name__} saves nothing")
 
 
-class FormModal(SavesInWorker, FieldErrorsMixin, ModalScreen):
+class FormModal(FieldErrorsMixin, SavesInWorker):
     """A modal form whose inputs are named after the domain's fields."""
 
     CSS_PATH = "modals.tcss"
@@ -277,10 +281,6 @@ class FormModal(SavesInWorker, FieldErrorsMixin, ModalScreen):
             self.show_error(event.field, event.error)
         else:
             self.dismiss(event.result)
-
-    def save(self, actor: Actor, values: dict[str, str]) -> Any:
-        """The domain call (in the worker thread); a non-None result dismisses the form."""
-        raise NotImplementedError(f"{type(self).__name__} saves nothing")
 
 
 CONTACT_FIELDS = (
@@ -368,7 +368,7 @@ class EditChartScreen(FormModal):
         return self.chart.id
 
 
-class DecideRequestScreen(SavesInWorker, ModalScreen[str | None]):
+class DecideRequestScreen(SavesInWorker):
     """Approve or decline an appointment request with a message to the client."""
 
     CSS_PATH = "modals.tcss"
