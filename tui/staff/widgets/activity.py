@@ -12,6 +12,12 @@ from .chart_tab import ChartTab
 
 
 class ActivityTab(ChartTab):
+    DEFAULT_CSS = """
+    ActivityTab DataTable {
+        height: 1fr;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static("Who did what on this chart (the last 100 events)", classes="section-heading")
         table = DataTable(id="activity-list", cursor_type="row", zebra_stripes=True)

@@ -17,6 +17,12 @@ from .common import ChartChanged
 
 
 class AppointmentsTab(ChartTab):
+    DEFAULT_CSS = """
+    AppointmentsTab DataTable {
+        height: auto;
+        max-height: 12;
+    }
+    """
     BINDINGS = [
         Binding("y", "decide(True)", "Approve", id="appointments.approve"),
         Binding("x", "decide(False)", "Decline", id="appointments.decline"),

@@ -23,6 +23,38 @@ from .common import ChartChanged, set_error
 
 
 class BillingTab(ChartTab):
+    DEFAULT_CSS = """
+    BillingTab DataTable {
+        height: auto;
+        max-height: 12;
+    }
+
+    BillingTab #balance {
+        text-style: bold;
+        margin-top: 1;
+    }
+
+    BillingTab #ledger-form {
+        height: 3;
+        margin-top: 1;
+    }
+
+    BillingTab #kind {
+        width: 16;
+    }
+
+    BillingTab #amount {
+        width: 14;
+    }
+
+    BillingTab #description {
+        width: 1fr;
+    }
+
+    BillingTab #add-entry {
+        margin: 1 0 0 1;
+    }
+    """
     BINDINGS = [
         Binding("ctrl+s", "add_entry", "Add entry", id="billing.add_entry"),
     ]

@@ -20,6 +20,26 @@ from tui.shared.workers import db_worker
 
 
 class ChartTab(VerticalScroll):
+    DEFAULT_CSS = """
+    ChartTab {
+        padding: 0 1;
+    }
+
+    ChartTab .section-heading {
+        text-style: bold;
+        margin-top: 1;
+    }
+
+    ChartTab .tab-actions {
+        height: 1;
+        margin: 1 0;
+    }
+
+    ChartTab .tab-actions Button {
+        margin-right: 2;
+    }
+    """
+
     class Loaded(Message):
         """A fresh view of the tab, read by its worker; only the tab itself handles it."""
 

@@ -50,6 +50,11 @@ ACTIONS = {
 
 class CommunicationsTab(ChartTab):
     DEFAULT_CSS = """
+    CommunicationsTab DataTable {
+        height: auto;
+        max-height: 12;
+    }
+
     CommunicationsTab #mail-warning {
         color: $warning;
         display: none;

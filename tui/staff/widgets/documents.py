@@ -34,6 +34,19 @@ class DocumentsTab(ChartTab):
     DocumentsTab #file-import-off {
         color: $text-muted;
     }
+
+    DocumentsTab DataTable {
+        height: auto;
+        max-height: 10;
+    }
+
+    DocumentsTab #doc-body {
+        height: 6;
+    }
+
+    DocumentsTab #load-file {
+        margin: 1 0 0 1;
+    }
     """
     BINDINGS = [
         Binding("ctrl+s", "share", "Share document", id="documents.share"),

@@ -17,6 +17,16 @@ from .common import ChartChanged
 
 
 class OverviewTab(ChartTab):
+    DEFAULT_CSS = """
+    OverviewTab #demographics {
+        margin-top: 1;
+    }
+
+    OverviewTab DataTable {
+        height: auto;
+        max-height: 12;
+    }
+    """
     BINDINGS = [
         Binding("e", "edit_chart", "Edit details", id="overview.edit_chart"),
         Binding("a", "add_contact", "Add contact", id="overview.add_contact"),
