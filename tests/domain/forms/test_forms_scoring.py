@@ -123,3 +123,16 @@ def test_labels_keep_no_control_characters():
     raw["fields"][0]["items"][0]["label"] = "Little \x1b[31minterest\u202e or pleasure\x07"
     item = parse_definition(raw).question("phq9_1")
     assert item.label == "Little interest or pleasure"
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.lists(st.integers(0, 3), min_size=9, max_size=9))
+def test_any_phq9_total_lands_in_exactly_its_band_and_item9_decides_the_flag(values):
+    result = score(PHQ9, answers("phq9", values))
+    total = result.scores[0]
+    assert total.value == sum(values)
+    expected = next(b.label for b in PHQ9.scores[0].bands if b.low <= sum(values) <= b.high)
+    assert total.band == expected
+    assert bool(result.flags) == (values[8] > 0)
