@@ -84,8 +84,12 @@ def _assign(by: Actor, chart_id: int, form: Form, batch: str, due_on: dt.date | 
     return assignment
 
 
-def send_forms(by: Actor, chart_id: int, form_keys: list[str], *, due_on: dt.date | None = None) -> Sent:
-    """Send the named forms to a chart, together: one email."""
+def send_forms(by: Actor, chart_id: int, form_keys: list[str], *, due_on: dt.date | None = None, notify: bool = True) -> Sent:
+    """Send the named forms to a chart, together: one email.
+
+    `notify=False` sends no email, for a caller whose own email already says
+    there are forms (the invitation, when forms go out with a new chart).
+    """
     if not form_keys:
         raise InvalidInput("forms", "Choose at least one form to send.")
     chart = get_chart(chart_id)
@@ -94,12 +98,12 @@ def send_forms(by: Actor, chart_id: int, form_keys: list[str], *, due_on: dt.dat
     batch = secrets.token_hex(8)
     with database.atomic():
         made = tuple(_assign(by, chart.id, form, batch, due_on).id for form in forms)
-        emailed = notify_owner(chart.id)
+        emailed = notify_owner(chart.id) if notify else False
     return Sent(made, emailed)
 
 
-def send_package(by: Actor, chart_id: int, package_key: str, *, due_on: dt.date | None = None) -> Sent:
-    return send_forms(by, chart_id, package_forms(package_key), due_on=due_on)
+def send_package(by: Actor, chart_id: int, package_key: str, *, due_on: dt.date | None = None, notify: bool = True) -> Sent:
+    return send_forms(by, chart_id, package_forms(package_key), due_on=due_on, notify=notify)
 
 
 def cancel_assignment(by: Actor, assignment_id: int) -> None:

@@ -102,7 +102,7 @@ class ResponseView:
     form_key: str
     title: str
     version: int
-    submitted_at: dt.datetime
+    submitted_at: dt.datetime | None   # None: a draft (staff only)
     lines: tuple[ReviewLine, ...]
     results: Results | None        # None for the client's own view
     signature: SignatureLine | None
@@ -472,6 +472,15 @@ def response_for_staff(by: Actor, response_id: int) -> ResponseView:
         raise NotAllowed()
     record(by, "form.response.view", chart=response.client_id, detail=f"response {response_id}")
     return _view(response, with_results=True)
+
+
+def draft_for_staff(by: Actor, response_id: int) -> ResponseView:
+    """A draft not submitted (perhaps a former owner's), read-only; audited view."""
+    response = FormResponse.get_or_none((FormResponse.id == response_id) & (FormResponse.status == "draft"))
+    if response is None:
+        raise NotAllowed()
+    record(by, "form.draft.view", chart=response.client_id, detail=f"response {response_id}")
+    return _view(response, with_results=False)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,12 @@ def test_a_package_is_five_forms_and_one_email_with_nothing_clinical(portal, clo
     assert len(titles) == 5 and all(l.due_on == clock.now().date() + dt.timedelta(days=3) for l in client_forms(viewer).to_do)
 
 
+def test_forms_sent_with_an_email_of_their_own_send_no_second(portal):
+    client, _ = owner_with_library()
+    sent = send_package(STAFF, client.id, "new_client_intake", notify=False)
+    assert len(sent.assignment_ids) == 5 and not sent.emailed and forms_mail() == []
+
+
 def test_an_owner_still_invited_gets_no_second_email(portal):
     make_staff()
     client = make_chart()

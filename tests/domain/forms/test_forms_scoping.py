@@ -6,7 +6,7 @@ import pytest
 from models import chart_owner
 from models.errors import NotAllowed
 from models.forms.responses import (
-    Signature, chart_drafts, chart_forms, client_forms, client_response, open_form, review, save_answer,
+    Signature, chart_drafts, chart_forms, draft_for_staff, client_forms, client_response, open_form, review, save_answer,
     start_correction, submit,
 )
 from models.records import ClientViewer
@@ -63,6 +63,8 @@ def test_a_revoked_owner_loses_an_open_form_at_once_and_staff_keep_the_draft(por
     [(draft_id, draft_assignment, _)] = chart_drafts(client.id)
     assert draft_assignment == assignment
     assert FormResponse.get_by_id(draft_id).answers == '{"phq9_1":2}'
+    kept = draft_for_staff(STAFF, draft_id)
+    assert (kept.submitted_at, kept.lines[0].shown, kept.lines[1].shown) == (None, "2 · More than half the days", "(no answer)")
 
 
 def test_a_new_owner_does_not_see_the_old_owners_draft_or_responses(portal):
