@@ -80,6 +80,33 @@ def test_an_unexpected_parser_is_left_alone(monkeypatch):
     assert Stylesheet._parse_rules is _parse_rules
 
 
+@pytest.mark.parametrize("make_app", ["kiosk", "staff"])
+def test_prime_parses_what_an_app_start_needs(make_app, settings):
+    """What the SSH door's zygote does before it forks: afterwards an app's
+    start parses nothing (without prime it parses every source it uses)."""
+    from models.setup import open_portal
+    from tui.kiosk.app import KioskApp
+    from tui.ssh.zygote import preload
+    from tui.staff.app import StaffApp
+
+    open_portal(settings)
+    assert preload(["tui.kiosk.*", "tui.staff.*"]) == []  # as the zygote imports them
+    assert css_cache.prime() > 20
+
+    def parsed_sources() -> set:
+        return {key[1] for cache in css_cache._by_variables.values() for key in cache}
+
+    before = parsed_sources()
+    app = KioskApp(settings=settings, source="kiosk") if make_app == "kiosk" else StaffApp(source="test")
+
+    async def start() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+
+    asyncio.run(start())
+    assert parsed_sources() - before == set()
+
+
 def test_run_app_installs_it(monkeypatch):
     import contextlib
 

@@ -241,6 +241,7 @@ def test_the_door_forks_the_real_kiosk_from_its_own_zygote(settings):
             await wait_until(lambda: door.active_sessions == 0, 10, "session ended", on=door.changes)
             await wait_until(lambda: door.launcher.warmed, 20, "warm-up done", on=door.launcher.changes)
             assert (await door.launcher.ping())["threads"] == 1
+            assert door.launcher.info["prepared"]["tui.textual_patches.css_cache:prime"] > 20, "the apps' stylesheets are parsed in the zygote"
         finally:
             await door.close()
         await wait_until(lambda: pid_gone(zygote), 5, "the door stopped its zygote", on=door.launcher.changes)

@@ -31,9 +31,10 @@ when restarts keep failing (backing off).
 `ZygoteLauncher(warm_up=[argv, ...])` runs each app once on a private PTY
 when a zygote starts, so the files an app reads at start are in the page
 cache before the first session. The zygote's code imports no app module
-(`DEFAULT_PRELOAD` names them; `preload` imports them with importlib) and
-it holds no CSS state: each app parses its own stylesheets, once per
-process (`tui.startup.run_app` installs `tui.textual_patches.css_cache`).
+and no CSS machinery: `DEFAULT_PRELOAD` names the modules to import and
+`DEFAULT_PREPARE` the functions to call then (importlib, by name). The one
+it calls, `tui.textual_patches.css_cache.prime`, parses every stylesheet of
+the imported apps in the zygote, so each forked app starts with them parsed.
 """
 from __future__ import annotations
 
@@ -82,6 +83,11 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
 )
 # Never preloaded by "models.*": migration files are loaded by their runner.
 PRELOAD_SKIP = ("models.migrations",)
+# Called ("module:function", no arguments) once the preloads are imported,
+# before the heap is frozen: what they prepare, every fork inherits. Parsing
+# every stylesheet of the preloaded apps makes a forked app's first frame
+# ~30 ms sooner (BENCHMARKS.md).
+DEFAULT_PREPARE: tuple[str, ...] = ("tui.textual_patches.css_cache:prime",)
 
 MAX_MESSAGE = 1 << 20          # one control message (argv + environment)
 SPAWN_TIMEOUT = 10.0           # the zygote answers a spawn within this
@@ -126,6 +132,21 @@ def preload(names: Sequence[str]) -> list[str]:
                 continue
             load(info.name)
     return failed
+
+
+def prepare(names: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
+    """Call each "module:function"; returns {name: result} and failures."""
+    results: dict[str, Any] = {}
+    failed: list[str] = []
+    for name in names:
+        module, _, function = name.partition(":")
+        try:
+            result = getattr(importlib.import_module(module), function)()
+            json.dumps(result)
+            results[name] = result
+        except BaseException as exc:  # noqa: BLE001 - as for preloads: reported, never fatal
+            failed.append(f"{name}: {type(exc).__name__}: {exc}")
+    return results, failed
 
 
 def _set_process_name(name: str) -> None:
@@ -191,6 +212,8 @@ class _Zygote:
         signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
         _set_process_name("portal-zygote")
         failed = preload(self.config.get("preload", DEFAULT_PRELOAD))
+        prepared, not_prepared = prepare(self.config.get("prepare", DEFAULT_PREPARE))
+        failed += not_prepared
         gc.collect()
         gc.freeze()      # forked apps never touch the preloaded heap's GC links
         gc.disable()     # the zygote itself allocates little; apps re-enable it
@@ -200,6 +223,7 @@ class _Zygote:
             "seconds": round(time.monotonic() - started, 3),
             "modules": len(sys.modules),
             "failed": failed,
+            "prepared": prepared,
             "threads": _thread_count(),
         })
         sel = self.selector = selectors.DefaultSelector()
@@ -602,7 +626,7 @@ class _ZygoteProcess:
         self._ids = itertools.count(1)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            config = json.dumps({"preload": list(launcher.preload)})
+            config = json.dumps({"preload": list(launcher.preload), "prepare": list(launcher.prepare)})
             self.proc = subprocess.Popen(
                 [launcher.python, "-c", BOOT, "--fd", str(theirs.fileno()), "--config", config],
                 pass_fds=[theirs.fileno()],
@@ -772,6 +796,7 @@ class ZygoteLauncher:
                 `request.env`.
     rewrite     maps the app's argv to what is run (tests: the echo app).
     preload     modules the zygote imports ("pkg.*" for a whole package).
+    prepare     "module:function"s the zygote calls after importing them.
     warm_up     argvs run once on a private PTY when a zygote has started,
                 so what they read at start is warm before the first session.
     fallback    used when the argv cannot run in the zygote, or no zygote
@@ -785,6 +810,7 @@ class ZygoteLauncher:
         env: Mapping[str, str] | None = None,
         rewrite: Callable[[Sequence[str]], Sequence[str]] | None = None,
         preload: Sequence[str] = DEFAULT_PRELOAD,
+        prepare: Sequence[str] = DEFAULT_PREPARE,
         warm_up: Sequence[Sequence[str]] = (),
         fallback: Any = None,
         start_timeout: float = 15.0,
@@ -793,6 +819,7 @@ class ZygoteLauncher:
         self.env = dict(os.environ if env is None else env)
         self.rewrite = rewrite
         self.preload = tuple(preload)
+        self.prepare = tuple(prepare)
         self.warm_up = [list(a) for a in warm_up]
         self.fallback = fallback or ProcessLauncher(rewrite=rewrite)
         self.start_timeout = start_timeout
@@ -814,6 +841,12 @@ class ZygoteLauncher:
     def pid(self) -> int | None:
         z = self._zygote
         return z.pid if z is not None and not z.dead else None
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """The running zygote's "ready" report (modules, failures, what `prepare` returned)."""
+        z = self._zygote
+        return dict(z.info) if z is not None and not z.dead else {}
 
     @property
     def ready(self) -> bool:

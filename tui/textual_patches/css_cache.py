@@ -37,7 +37,7 @@ Upstream issue text (Textualize/textual):
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 EXPECTED_PARAMS = ["self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"]
 MAX_THEMES = 32         # distinct sets of CSS variables kept
@@ -101,6 +101,73 @@ def install() -> bool:
     Stylesheet._parse_rules = _cached(current)
     _original = current
     return True
+
+
+def _sources() -> Iterator[tuple]:
+    """Every stylesheet source the loaded App, Screen and widget classes can
+    bring, as `_parse_rules` keys: each class's DEFAULT_CSS (with the tie
+    breaker and scope it has for that class), the CSS_PATH files of apps and
+    screens, and their CSS."""
+    import os
+
+    from textual._path import _css_path_type_as_list, _make_path_object_relative
+    from textual.app import App
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+
+    def subclasses(cls: type) -> Iterator[type]:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    for cls in {DOMNode, *subclasses(DOMNode)}:
+        node = cls.__new__(cls)  # never initialised: only its class is read
+        for read_from, css, tie_breaker, scope in node._get_default_css():
+            yield css, read_from, True, tie_breaker, scope
+        if not issubclass(cls, (App, Screen)):
+            continue
+        for path in _css_path_type_as_list(cls.CSS_PATH or []):
+            resolved = os.path.abspath(_make_path_object_relative(path, node))
+            try:
+                with open(resolved, encoding="utf-8") as file:
+                    yield file.read(), (resolved, ""), False, 0, ""
+            except OSError:
+                continue
+        if cls.__dict__.get("CSS"):
+            try:
+                where = inspect.getfile(cls)
+            except (TypeError, OSError):
+                where = ""
+            scope = cls._css_type_name if issubclass(cls, Screen) and cls.SCOPED_CSS else ""
+            yield cls.CSS, (where, f"{cls.__name__}.CSS"), False, 0, scope
+
+
+def prime() -> int:
+    """Parse, now, every source `_sources()` finds, with the default theme's
+    variables; returns how many were parsed. The SSH door's zygote calls it
+    (by name) after importing the apps, so every app it forks finds its
+    stylesheets parsed. Sources that do not parse are left for the app to
+    report as it would."""
+    if not install():
+        return 0
+    from textual.app import App
+    from textual.css.stylesheet import Stylesheet
+
+    variables = App().get_css_variables()
+    cache = _rules_for(variables)
+    if cache is None or _original is None:
+        return 0
+    sheet = Stylesheet(variables=variables)
+    parsed = 0
+    for key in _sources():
+        if key in cache or len(cache) >= MAX_SOURCES:
+            continue
+        try:
+            cache[key] = _original(sheet, *key)
+        except Exception:  # invalid CSS: the app shows the error when it reads it
+            continue
+        parsed += 1
+    return parsed
 
 
 def uninstall() -> None:
