@@ -65,7 +65,7 @@ class FormSession:
 
 @dataclass(frozen=True)
 class Saved:
-    question_id: int | str
+    question_id: str
     shown: str                     # the answer as the review page shows it
     answered: int
     total: int
