@@ -9,6 +9,24 @@ carry a control character or an escape sequence.
 Field kinds: short_text, long_text, date, number (with a range),
 single_choice, multiple_choice, yes_no, item_group (questions sharing one
 answer scale, each answered on its own), info (read-only text), signature.
+
+The JSON (see builtin/phq9.json for a whole one):
+
+    {"key": "phq9", "title": "...", "kind": "questionnaire" | "form",
+     "intro": "...", "review_note": "who wrote it, who must review it",
+     "fields": [{"id": "...", "kind": "...", "label": "...", "help": "...",
+                 "required": true, ...kind's own keys...}],
+     "scoring": {"scores": [{"id": "total", "label": "...", "sum": [item ids],
+                             "bands": [{"from": 0, "to": 4, "label": "Minimal"}, ...]}],
+                 "flags": [{"id": "item9", "label": "...", "item": "phq9_9", "above": 0}]}}
+
+Kinds' own keys: max_length (text), range any/past/future (date), min and
+max (number), options [{value, label}] (choices), min_choices and
+max_choices (multiple), scale [{value: int, label}] and items [{id, label}]
+(item_group), text (info; for a signature, the statement signed), and
+chart (an answer staff may copy to the chart, see chart_changes.py). Bands
+must cover every possible total exactly once; a flag names one item or one
+score with `above` or `at_least`.
 """
 from __future__ import annotations
 
