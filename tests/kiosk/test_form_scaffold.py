@@ -61,3 +61,21 @@ async def test_a_login_that_finishes_after_the_kiosk_was_cleared_is_ended(portal
         assert isinstance(app.screen, WelcomeScreen) and app.session is None
     session = LoginSession.get(LoginSession.kind == "client")
     assert session.ended_at is not None and session.end_reason == "abandoned"
+
+
+async def test_a_renamed_practice_shows_from_the_next_visit(portal):
+    """The practice is read before the loop runs, then again (in a worker) as each visit ends."""
+    from models.practice import update_practice
+
+    update_practice(name="Harbor Light Counseling")
+    app = kiosk(portal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#login")
+        await settle(pilot)
+        assert "Harbor Light Counseling" in str(app.screen.query_one(".banner").render())
+        update_practice(name="Maple Street Counseling")
+        await app.reset_to_welcome()
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert "Maple Street Counseling" in str(app.screen.query_one(".banner").render())
+        assert "Maple Street Counseling" in str(app.screen.query_one("#practice-name").render())

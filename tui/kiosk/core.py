@@ -110,8 +110,9 @@ class KioskBase(WorkerErrors, App, inherit_bindings=False):
                 settings = setup.settings()
             except RuntimeError:
                 settings = None
-        # Read once, here, before the event loop runs: every screen's banner
-        # shows the name, and the first frame must have it.
+        # Read here, before the event loop runs (every screen's banner shows
+        # the name, and the first frame must have it), then again in a worker
+        # as each visit ends, so a renamed practice shows from the next visit.
         self.practice = practice or practice_view()
         self.idle_seconds = settings.kiosk_idle_seconds if settings else 120
         self.warning_seconds = settings.kiosk_warning_seconds if settings else 30
@@ -205,6 +206,23 @@ class KioskBase(WorkerErrors, App, inherit_bindings=False):
         if not ended:
             self.log.error("could not end the session")
 
+    @db_worker("kiosk-practice")
+    def practice_worker(self) -> PracticeView | None:
+        try:
+            return practice_view()
+        except Exception:  # keep the one we have: a visit must end even if the database is unwell
+            return None
+
+    async def _refresh_practice(self) -> None:
+        try:
+            fresh = await self.practice_worker().wait()
+        except Exception:
+            fresh = None
+        if fresh is None:
+            self.log.error("could not read the practice")
+        else:
+            self.practice = fresh
+
     async def hang_up(self) -> None:
         """The terminal went away (SSH disconnect, tty hang-up): end the session, then stop."""
         session, self.session = self.session, None
@@ -238,6 +256,7 @@ class KioskBase(WorkerErrors, App, inherit_bindings=False):
             session, self.session = self.session, None
             if session is not None:
                 await self.end_session(session.session_id, end_reason)
+            await self._refresh_practice()
             await self._new_visit(message)
         finally:
             self._resetting = False
