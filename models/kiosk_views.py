@@ -2,6 +2,8 @@
 
 Times are stored as naive UTC; the kiosk shows them in the practice's time
 zone and reads the times clients type in that zone too. Nothing here writes.
+The kiosk imports this module before its first frame (PracticeView), so the
+heavier domain modules are imported where they are used.
 """
 from __future__ import annotations
 
@@ -11,8 +13,6 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from . import clock
-from .chart_owner import charts_of_account
-from .audit import recent_for_actor
 from .dates import readable
 from .tables import PortalAccount
 from .text import InvalidInput
@@ -174,6 +174,8 @@ class ChartChoice:
 
 
 def chart_choices(account_id: int) -> list[ChartChoice]:
+    from .chart_owner import charts_of_account  # not needed for the kiosk's first frame
+
     return [
         ChartChoice(c.id, f"{c.first_name} {c.last_name}", readable(c.date_of_birth))
         for c in charts_of_account(account_id)
@@ -218,6 +220,8 @@ class ActivityLine:
 
 def recent_activity(account_id: int, limit: int = 20) -> list[ActivityLine]:
     """The account's own recent actions, newest first, in words."""
+    from .audit import recent_for_actor  # not needed for the kiosk's first frame
+
     zone = practice_zone()
     lines = []
     for event in recent_for_actor(f"client:{account_id}", limit=limit * 3):
