@@ -34,6 +34,10 @@ def configure_logging(settings: Settings, *, stderr: bool = True, level: int = l
         logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
+    # A dictConfig run earlier in the process (import-linter's, say, in the
+    # test suite) disables every logger that existed then: the door's log
+    # must not go silent because of it.
+    logger.disabled = False
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     return handlers
 
