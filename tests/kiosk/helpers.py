@@ -67,9 +67,19 @@ def note(app: KioskApp, note_id: str) -> str:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let workers finish and the screen they lead to appear."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let workers finish and the screen they lead to appear.
+
+    A worker may be started by a message still queued, and its answer may
+    start another (a log-out ends the session, then reads the practice):
+    wait until a pause finds none left running.
+    """
+    app = pilot.app
+    for _ in range(20):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            break
     await pilot.pause()
 
 
