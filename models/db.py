@@ -90,6 +90,20 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+def _enable_psycopg() -> None:
+    """Hand peewee the PostgreSQL driver that models/__init__ kept it from importing."""
+    import peewee
+
+    if peewee.psycopg is not None or peewee.psycopg2 is not None:
+        return
+    import psycopg
+    from psycopg.pq import TransactionStatus
+    from psycopg.types.json import Json, Jsonb
+
+    peewee.psycopg, peewee.TransactionStatus = psycopg, TransactionStatus
+    peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
+
+
 def connect(url: str):
     """Open the database named by `url` and bind the proxy to it."""
     if url.startswith("sqlite:"):
@@ -98,6 +112,7 @@ def connect(url: str):
             private_sqlite_file(path)  # 0600 (and so its -wal/-shm), in 0700 dirs it makes
         db = PortalSqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     else:
+        _enable_psycopg()
         from playhouse.db_url import connect as connect_url  # loads the PostgreSQL extensions
 
         db = connect_url(url, unquote_password=True)
