@@ -51,9 +51,12 @@ class WorkerErrors:
     """App mixin: the one place a failed worker is shown.
 
     A DomainError says what went wrong in words meant for the person; anything
-    else is our fault, logged and shown as SOMETHING_WRONG. Screens that must
-    also react (a busy state to clear) handle Worker.StateChanged themselves
-    and let it bubble on.
+    else is our fault, logged and shown as SOMETHING_WRONG. Textual posts
+    Worker.StateChanged to the worker's own node only (it does not bubble),
+    so screens and widgets that run workers hand failures on with
+    `ForwardsWorkerErrors`. One that must also react (a busy state to clear)
+    defines its own handler without calling super(): Textual already runs
+    each class's handler along the MRO, and a super() call shows it twice.
     """
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -65,3 +68,11 @@ class WorkerErrors:
         else:
             self.log.error(f"worker {event.worker.name!r} failed: {error!r}")  # type: ignore[attr-defined]
             self.notify(SOMETHING_WRONG, severity="error", markup=False)  # type: ignore[attr-defined]
+
+
+class ForwardsWorkerErrors:
+    """Screen/widget mixin: a failed worker of this node is shown by the app (WorkerErrors)."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.app.post_message(Worker.StateChanged(event.worker, event.state))  # type: ignore[attr-defined]
