@@ -256,3 +256,25 @@ def test_tab_keys_pressed_while_the_chart_is_still_opening(portal, clock):
             assert room.tab_widget("communications") is not None
 
     drive(scenario)
+
+
+def test_a_chart_that_does_not_exist_is_said_once_and_the_room_closes(portal, clock, monkeypatch):
+    """A stale chart id (the chart opened at start, or a row from an old page)
+    ended the app with NotFound from ChartRoomScreen.__init__; now the room's
+    worker says so once and the room closes."""
+    from tui.staff.screens.clients import ClientListScreen
+
+    login = signed_in()
+
+    notes = []
+    monkeypatch.setattr(StaffApp, "notify", lambda self, message, **kw: notes.append(message))
+
+    async def scenario():
+        app = StaffApp(session=login, open_chart=4242)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert app.is_running
+            assert isinstance(app.screen, ClientListScreen)
+            assert notes == ["That chart does not exist."]
+
+    drive(scenario)

@@ -1,7 +1,8 @@
 """ChartRoomScreen: one client's chart, in tabs.
 
 The screen holds the chart's id; its header is a ChartView read in a worker
-when the screen mounts and again whenever a tab changes the chart.
+when the screen mounts and again whenever a tab changes the chart. A chart
+that does not exist (a stale id) is said once, and the screen closes.
 """
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import AwaitMount
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
 from models.dates import readable
+from models.errors import NotFound
 from models.staff_views import ChartView, chart_view
 from tui.shared.key_hints import KeyHints
 from tui.shared.runtime import plain
@@ -22,7 +25,7 @@ from tui.shared.workers import db_worker
 from ..widgets.activity import ActivityTab
 from ..widgets.appointments import AppointmentsTab
 from ..widgets.billing import BillingTab
-from ..widgets.common import ChartChanged
+from ..widgets.common import ChartChanged, ForwardsWorkerErrors
 from ..widgets.communications import CommunicationsTab
 from ..widgets.documents import DocumentsTab
 from ..widgets.overview import OverviewTab
@@ -37,7 +40,7 @@ TAB_WIDGETS = {
 }
 
 
-class ChartRoomScreen(PortalScreen):
+class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
     CSS_PATH = "chart_room.tcss"
 
     BINDINGS = [
@@ -98,6 +101,14 @@ class ChartRoomScreen(PortalScreen):
         self.query_one("#chart-header", Static).update(
             plain(f"{c.first_name} {c.last_name}  ·  DOB {readable(c.date_of_birth)}  ·  Chart #{c.chart_number}")
         )
+
+    @on(Worker.StateChanged)
+    def _header_failed(self, event: Worker.StateChanged) -> None:
+        """No such chart: back to where staff came from (the app shows the message)."""
+        worker = event.worker
+        if worker.group == "chart-header" and event.state is WorkerState.ERROR and isinstance(worker.error, NotFound):
+            if self.is_current:  # after this event has bubbled on to the app, which shows why
+                self.app.call_later(self.app.pop_screen)
 
     def on_chart_changed(self, event: ChartChanged) -> None:
         """A tab changed the chart: redraw everything that shows it."""

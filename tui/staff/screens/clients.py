@@ -18,6 +18,7 @@ from tui.shared.screen_base import PortalScreen
 from tui.shared.workers import db_worker
 
 from ..formatting import STATE_CELL_STYLE, day
+from ..widgets.common import ForwardsWorkerErrors
 
 QUEUES = {
     "all": "All charts",
@@ -26,7 +27,7 @@ QUEUES = {
 }
 
 
-class ClientListScreen(PortalScreen):
+class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
     CSS_PATH = "clients.tcss"
     AUTO_FOCUS = "#search"
     PAGE_SIZE = 25

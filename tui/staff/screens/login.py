@@ -16,12 +16,14 @@ from tui.shared.plain_input import PlainInput
 from tui.shared.screen_base import PortalScreen
 from tui.shared.workers import db_worker
 
+from ..widgets.common import ForwardsWorkerErrors
+
 if TYPE_CHECKING:
     from models.auth import LoginResult
     from models.staff_views import StaffView
 
 
-class StaffLoginScreen(PortalScreen):
+class StaffLoginScreen(ForwardsWorkerErrors, PortalScreen):
     CSS_PATH = "login.tcss"
     AUTO_FOCUS = "#username"
 

@@ -33,7 +33,7 @@ from tui.shared.runtime import plain
 from tui.shared.workers import db_worker
 
 from ..formatting import relationship, when
-from ..widgets.common import FieldErrorsMixin, set_error
+from ..widgets.common import FieldErrorsMixin, ForwardsWorkerErrors, set_error
 
 
 class OwnerActionsMenu(ModalScreen[Action | None]):
@@ -192,7 +192,7 @@ class Answered(Message):
         self.error = error
 
 
-class SavesInWorker(ModalScreen):
+class SavesInWorker(ForwardsWorkerErrors, ModalScreen):
     """A modal form whose `write(actor, values)` runs `save` in a worker thread.
 
     `save` (the domain call) must not touch widgets; a validation error comes

@@ -19,7 +19,7 @@ from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
 from tui.shared.workers import db_worker
 
-from ..widgets.common import FieldErrorsMixin, set_error
+from ..widgets.common import FieldErrorsMixin, ForwardsWorkerErrors, set_error
 
 FIELDS = (
     ("first_name", "First name", ""),
@@ -30,7 +30,7 @@ FIELDS = (
 )
 
 
-class NewChartScreen(FieldErrorsMixin, PortalScreen):
+class NewChartScreen(ForwardsWorkerErrors, FieldErrorsMixin, PortalScreen):
     CSS_PATH = "new_chart.tcss"
     AUTO_FOCUS = "#first_name"
 

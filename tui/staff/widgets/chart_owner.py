@@ -21,9 +21,10 @@ from tui.shared.runtime import plain
 from tui.shared.workers import db_worker
 
 from ..formatting import STATE_CLASS, relationship, when
+from .common import ForwardsWorkerErrors
 
 
-class ChartOwnerBox(Vertical, can_focus=True):
+class ChartOwnerBox(ForwardsWorkerErrors, Vertical, can_focus=True):
     """Shows one chart's owner state; the ⋮ button asks for the actions menu.
 
     Down: `view` (set by the Communications tab, or by the box's own refresh

@@ -15,11 +15,14 @@ from zoneinfo import ZoneInfo
 from textual.containers import VerticalScroll
 from textual.message import Message
 
+from models.errors import NotFound
 from models.timefmt import practice_zone
 from tui.shared.workers import db_worker
 
+from .common import ForwardsWorkerErrors
 
-class ChartTab(VerticalScroll):
+
+class ChartTab(ForwardsWorkerErrors, VerticalScroll):
     DEFAULT_CSS = """
     ChartTab {
         padding: 0 1;
@@ -68,7 +71,10 @@ class ChartTab(VerticalScroll):
 
     @db_worker("chart-tab")
     def load(self, request: int, chart_id: int) -> Any:
-        view = self.read(chart_id)
+        try:
+            view = self.read(chart_id)
+        except NotFound:
+            return None  # the chart is gone: the chart room says so once, and closes
         self.post_message(self.Loaded(request, view, practice_zone()))
         return view
 
