@@ -15,7 +15,7 @@ from models.text import InvalidInput
 from tui.shared.key_hints import KeyHints
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
-from tui.shared.workers import SOMETHING_WRONG, db_worker
+from tui.shared.workers import SOMETHING_WRONG, ForwardsWorkerErrors, db_worker
 
 from .core import KioskBase
 
@@ -51,7 +51,7 @@ def field_row(label: str, field: Input, *extra: Static, id: str | None = None) -
     return Horizontal(Label(label, classes="field-label"), field, *extra, classes="field-row", id=id)
 
 
-class KioskScreen(PortalScreen):
+class KioskScreen(ForwardsWorkerErrors, PortalScreen):
     """A screen of the kiosk app."""
 
     kiosk = getters.app(KioskBase)
@@ -81,10 +81,6 @@ class KioskScreen(PortalScreen):
     def compose_footer(self) -> ComposeResult:
         yield KeyHints(show_command_palette=False)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker.StateChanged does not bubble: hand it to the app, the one
-        # place a failed worker is shown (WorkerErrors).
-        self.kiosk.on_worker_state_changed(event)
 
 
 class KioskForm(KioskScreen):
