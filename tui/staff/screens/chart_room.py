@@ -20,12 +20,12 @@ from models.staff_views import ChartView, chart_view
 from tui.shared.key_hints import KeyHints
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
-from tui.shared.workers import db_worker
+from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 from ..widgets.activity import ActivityTab
 from ..widgets.appointments import AppointmentsTab
 from ..widgets.billing import BillingTab
-from ..widgets.common import ChartChanged, ForwardsWorkerErrors
+from ..widgets.common import ChartChanged
 from ..widgets.communications import CommunicationsTab
 from ..widgets.documents import DocumentsTab
 from ..widgets.overview import OverviewTab

@@ -15,10 +15,9 @@ from tui.shared.key_hints import KeyHints
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
-from tui.shared.workers import db_worker
+from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 from ..formatting import STATE_CELL_STYLE, day
-from ..widgets.common import ForwardsWorkerErrors
 
 QUEUES = {
     "all": "All charts",

@@ -14,9 +14,7 @@ from textual.worker import Worker, WorkerState
 from tui.shared.key_hints import KeyHints
 from tui.shared.plain_input import PlainInput
 from tui.shared.screen_base import PortalScreen
-from tui.shared.workers import db_worker
-
-from ..widgets.common import ForwardsWorkerErrors
+from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 if TYPE_CHECKING:
     from models.auth import LoginResult

@@ -30,10 +30,10 @@ from models.staff_views import ChartView, ContactView, RequestRow
 from models.text import InvalidInput, clean_email
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
-from tui.shared.workers import db_worker
+from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 from ..formatting import relationship, when
-from ..widgets.common import FieldErrorsMixin, ForwardsWorkerErrors, set_error
+from ..widgets.common import FieldErrorsMixin, set_error
 
 
 class OwnerActionsMenu(ModalScreen[Action | None]):

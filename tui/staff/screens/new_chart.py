@@ -17,9 +17,9 @@ from tui.shared.key_hints import KeyHints
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
-from tui.shared.workers import db_worker
+from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
-from ..widgets.common import FieldErrorsMixin, ForwardsWorkerErrors, set_error
+from ..widgets.common import FieldErrorsMixin, set_error
 
 FIELDS = (
     ("first_name", "First name", ""),

@@ -18,10 +18,9 @@ from models.chart_owner import OwnerStatus
 from models.config import OWNER_BOX_REFRESH_SECONDS
 from models.staff_views import NO_EMAIL, OwnerView, owner_view
 from tui.shared.runtime import plain
-from tui.shared.workers import db_worker
+from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 from ..formatting import STATE_CLASS, relationship, when
-from .common import ForwardsWorkerErrors
 
 
 class ChartOwnerBox(ForwardsWorkerErrors, Vertical, can_focus=True):

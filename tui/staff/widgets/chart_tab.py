@@ -17,9 +17,7 @@ from textual.message import Message
 
 from models.errors import NotFound
 from models.timefmt import practice_zone
-from tui.shared.workers import db_worker
-
-from .common import ForwardsWorkerErrors
+from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 
 class ChartTab(ForwardsWorkerErrors, VerticalScroll):

@@ -1,11 +1,8 @@
 """Small pieces the staff screens share."""
 from __future__ import annotations
 
-from typing import cast
-
 from textual.message import Message
 from textual.widget import Widget
-from textual.worker import Worker, WorkerState
 from textual.widgets import Input, Static
 
 from tui.shared.runtime import plain
@@ -15,19 +12,6 @@ def set_error(target: Static, message: str = "") -> None:
     """Show `message` (plain text) in an error line; an empty message hides it."""
     target.update(plain(message))
     target.set_class(bool(message), "shown")
-
-
-class ForwardsWorkerErrors:
-    """For staff screens and widgets that run workers: a failed one is shown by the app.
-
-    Textual posts Worker.StateChanged to the worker's own node only (it does
-    not bubble), so the app's WorkerErrors, the one place failures show,
-    would never hear of a screen's or a widget's worker. This hands it on.
-    """
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            cast(Widget, self).app.post_message(Worker.StateChanged(event.worker, event.state))
 
 
 class ChartChanged(Message):
