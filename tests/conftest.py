@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 
 import argon2
@@ -67,3 +68,22 @@ def portal(settings: Settings, clock):
     from models.db import database
 
     database.obj.close()
+
+
+@pytest.fixture
+def loop_queries(monkeypatch):
+    """(statements, recording): the SQL run on the event loop's thread while
+    `recording` is set, for the tests that no query runs on the loop."""
+    from models.db import database
+
+    on_loop: list[str] = []
+    recording = threading.Event()
+    run = database.obj.execute_sql
+
+    def execute_sql(sql, params=None, *args, **kwargs):
+        if recording.is_set() and threading.current_thread() is threading.main_thread():
+            on_loop.append(sql)
+        return run(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(database.obj, "execute_sql", execute_sql)
+    return on_loop, recording

@@ -10,34 +10,15 @@ did (0.2-0.5 s each).
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
-import pytest
 from textual.widgets import DataTable
 
-from models.db import database
 from tui.kiosk.dashboard import DashboardScreen
 from tui.kiosk.document import DocumentScreen
 from tui.kiosk.registered import RegisteredScreen
 from tui.kiosk.welcome import WelcomeScreen
 
 from .helpers import PASSWORD, charge, fill, invite, kiosk, log_in, make_chart, note, settle, share
-
-
-@pytest.fixture
-def loop_queries(monkeypatch):
-    """The SQL statements run on the event loop's thread while recording is on."""
-    on_loop: list[str] = []
-    recording = threading.Event()
-    run = database.obj.execute_sql
-
-    def execute_sql(sql, params=None, *args, **kwargs):
-        if recording.is_set() and threading.current_thread() is threading.main_thread():
-            on_loop.append(sql)
-        return run(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(database.obj, "execute_sql", execute_sql)
-    return on_loop, recording
 
 
 async def test_a_whole_visit_runs_no_query_on_the_event_loop(portal, clock, loop_queries):

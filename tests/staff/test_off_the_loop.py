@@ -10,12 +10,9 @@ the session poll each froze every keystroke.
 """
 from __future__ import annotations
 
-import threading
 
-import pytest
 from textual.widgets import DataTable, Input, TextArea
 
-from models.db import database
 from models.records import ClientViewer, request_appointment
 from tui.staff.app import StaffApp
 from tui.staff.screens.chart_room import ChartRoomScreen
@@ -25,22 +22,6 @@ from tui.staff.widgets.chart_owner import ChartOwnerBox
 
 from .conftest import SIZE, drive, settle
 from .helpers import PASSWORD, USERNAME, guardian_of, invite, make_chart, make_staff, registered
-
-
-@pytest.fixture
-def loop_queries(monkeypatch):
-    """The SQL statements run on the event loop's thread while recording is on."""
-    on_loop: list[str] = []
-    recording = threading.Event()
-    run = database.obj.execute_sql
-
-    def execute_sql(sql, params=None, *args, **kwargs):
-        if recording.is_set() and threading.current_thread() is threading.main_thread():
-            on_loop.append(sql)
-        return run(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(database.obj, "execute_sql", execute_sql)
-    return on_loop, recording
 
 
 def test_a_whole_shift_runs_no_query_on_the_event_loop(portal, clock, loop_queries):
