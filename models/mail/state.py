@@ -79,8 +79,9 @@ def mail_in_force(settings: Settings | None) -> str:
 def server_label(settings: Settings) -> str:
     """The mail server in words for people and the heartbeat: never a password."""
     smtp = settings.smtp
-    login = f" as {smtp.user}" if smtp.user else " without login"
-    return f"{smtp.host}:{smtp.port} ({smtp.security}{login})"
+    security = {"starttls": "STARTTLS", "ssl": "TLS"}.get(smtp.security, "no encryption")
+    login = f"login as {smtp.user}" if smtp.user else "no login"
+    return f"{smtp.host}:{smtp.port} ({security}, {login})"
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def test_mail_status_reports_the_delivery_in_force_not_this_shells_settings(prac
     from models.staff_views import mail_warning
 
     enqueue_invitation()
-    workers.beat("door-host-1", f"127.0.0.1:{mail_server.port} (none without login)")  # another process's round
+    workers.beat("door-host-1", f"127.0.0.1:{mail_server.port} (no encryption, no login)")  # another process's round
     assert main(["mail", "status"]) == 0
     out = capsys.readouterr().out
     assert f"Being delivered now through 127.0.0.1:{mail_server.port}" in out
