@@ -29,7 +29,7 @@ from .charts import get_chart
 from .errors import NotFound, StateConflict
 from .outbox import enqueue
 from .practice import get_practice
-from .tables import ChartAccess, Client, Invitation, LoginSession, PortalAccount, RelatedContact, StaffUser
+from .tables import ChartAccess, Client, FormAssignment, Invitation, LoginSession, PortalAccount, RelatedContact, StaffUser
 from .text import clean_email, email_key
 
 
@@ -262,6 +262,12 @@ def _staff(by: Actor) -> StaffUser | None:
     return StaffUser.get_or_none(StaffUser.username == by.ref) if by.kind == "staff" else None
 
 
+def _forms_waiting(client: Client) -> bool:
+    """Whether the chart has forms to complete: the invitation (or access
+    email) then says so, so forms sent with a new chart make one email, not two."""
+    return FormAssignment.select().where((FormAssignment.client == client) & (FormAssignment.status == "open")).exists()
+
+
 def _mail_context(client: Client, to_name: str) -> dict:
     practice = get_practice()
     return {
@@ -308,6 +314,7 @@ def _issue_invitation(by: Actor, client: Client, access: ChartAccess, *, is_rese
         "code": codes.grouped(code),
         "expires_at": invitation.expires_at.isoformat(),
         "is_resend": is_resend,
+        "forms_waiting": _forms_waiting(client),
     }
     enqueue("invitation", access.email, access.owner_name, context, client=client, invitation=invitation)
     record(by, "invite.resend" if is_resend else "invite.send", chart=client.id, detail=f"invitation {invitation.id}")
@@ -331,7 +338,10 @@ def _start_access(by: Actor, client: Client, cand: Candidate, email: str) -> Cha
     )
     if account:
         staff = _staff(by)
-        context = _mail_context(client, cand.name) | {"granted_by": staff.full_name if staff else "Your care team"}
+        context = _mail_context(client, cand.name) | {
+            "granted_by": staff.full_name if staff else "Your care team",
+            "forms_waiting": _forms_waiting(client),
+        }
         enqueue("access_granted", email, cand.name, context, client=client)
         record(by, "access.grant", chart=client.id, detail=f"account {account.id}")
     else:

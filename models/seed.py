@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from . import chart_owner, clock
+from . import chart_owner, clock, seed_forms
 from .audit import Actor
 from .auth import add_staff_user
 from .charts import add_contact, create_chart
@@ -29,7 +29,7 @@ CHARTS = [
     ("Jordan", "Avery", "03/14/1991", "jordan.avery@example.com", "expired"),
     ("Mia", "Chen", "06/02/2014", "", "minor"),
     ("Leo", "Chen", "02/11/2017", "", "sibling"),
-    ("Riley", "Brooks", "11/23/1987", "riley.brooks@example.com", "active"),
+    ("Riley", "Brooks", "11/23/1987", "riley.brooks@example.com", "active_history"),
     ("Sofia", "Martinez", "01/30/1995", "sofia.m@example.com", "invited"),
     ("Noah", "Patel", "07/19/1979", "noah.patel@example.com", "none"),
     ("Emma", "Johnson", "09/09/2001", "emma.j@example.com", "invited_old"),
@@ -86,7 +86,7 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
         portal_port=portal_port,
         time_zone="America/New_York",
     )
-    past = FrozenClock(real_now - dt.timedelta(days=30))
+    past = FrozenClock(real_now - dt.timedelta(days=400))
     with clock.use(past):
         for username, name, role in STAFF:
             add_staff_user(username, name, role, STAFF_PASSWORD)
@@ -98,11 +98,16 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
         past.set(real_now - dt.timedelta(days=days_ago))
         return clock.use(past)
 
+    with at(30):
+        seed_forms.sync_library()
     for first, last, dob, email, story in CHARTS:
-        with at(30):
+        history = story == "active_history"     # months of questionnaires before today
+        with at(200 if history else 30):
             client = create_chart(desk, first_name=first, last_name=last, date_of_birth=dob, email=email)
         if story == "expired":
             with at(9):
+                if first == "Jordan":           # the intake forms went with the invitation
+                    seed_forms.send_intake_with_invitation(desk, client.id, (real_now - dt.timedelta(days=9)).date())
                 chart_owner.activate_access(desk, client)
         elif story == "invited":
             with at(1):
@@ -110,8 +115,8 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
         elif story == "invited_old":
             with at(6):
                 chart_owner.activate_access(desk, client)
-        elif story in ("active", "revoked"):
-            with at(20):
+        elif story in ("active", "active_history", "revoked"):
+            with at(190 if history else 20):
                 chart_owner.activate_access(desk, client)
                 account = _register_latest(last, dob)
                 report.logins.append((email, f"{first} {last}"))
@@ -125,6 +130,8 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
                 req = request_appointment(viewer, mode="video", preferred_at=real_now + dt.timedelta(days=5), reason="Follow-up after the holidays")
                 decide_request(desk, req, approve=True, message="Booked for the requested time. A video link will follow.")
                 request_appointment(viewer, mode="in_person", preferred_at=real_now + dt.timedelta(days=12), reason="Monthly session")
+            if history:
+                seed_forms.questionnaire_history(at, desk, doctor, client.id, account)
             if story == "revoked":
                 with at(2):
                     chart_owner.revoke_access(desk, client)

@@ -15,13 +15,36 @@ def test_seed_covers_every_state(portal):
     assert verify_chain().ok
 
 
+def test_seed_has_forms_to_show(portal):
+    """Jordan Avery's intake forms went with the invitation; Riley Brooks has six
+    months of PHQ-9 and GAD-7, an acknowledged alert, an open one, and a PHQ-9 due."""
+    import json
+
+    from models.forms.alerts import alert_queue
+    from models.forms.responses import chart_forms, score_trend
+    from models.tables import OutboxMessage
+
+    seed_demo()
+    jordan = Client.get(Client.last_name == "Avery")
+    riley = Client.get(Client.last_name == "Brooks")
+    assert len([f for f in chart_forms(jordan.id) if f.state == "to_do"]) == 5
+    invitation = OutboxMessage.select().where((OutboxMessage.client == jordan) & (OutboxMessage.kind == "invitation")).get()
+    assert json.loads(invitation.context)["forms_waiting"] is True
+    phq9 = score_trend(riley.id, "phq9")
+    assert len(phq9) == 13 and phq9[0].value > phq9[-1].value and len(score_trend(riley.id, "gad7")) == 13
+    alerts = [a for a in alert_queue() if a.chart_id == riley.id]
+    assert sorted(a.open for a in alerts) == [False, True]
+    assert [f.title for f in chart_forms(riley.id) if f.state == "to_do"] == ["PHQ-9 Patient Health Questionnaire"]
+
+
 def test_cli_db_upgrade_and_audit_verify(tmp_path):
     env = {"PORTAL_DATA_DIR": str(tmp_path / "d"), "PATH": "/usr/bin:/bin", "PORTAL_CONFIG": str(tmp_path / "none.toml")}
     up = subprocess.run([sys.executable, "-m", "tui", "db", "upgrade"], env=env, capture_output=True, text=True)
     assert up.returncode == 0, up.stderr
     assert "0001_initial" in up.stdout
+    assert "Built-in forms: 7 published" in up.stdout  # a fresh install has the library
     again = subprocess.run([sys.executable, "-m", "tui", "db", "upgrade"], env=env, capture_output=True, text=True)
-    assert "up to date" in again.stdout
+    assert "up to date" in again.stdout and "0 published, 7 unchanged" in again.stdout
     verify = subprocess.run([sys.executable, "-m", "tui", "audit", "verify"], env=env, capture_output=True, text=True)
     assert verify.returncode == 0 and "intact" in verify.stdout
     helped = subprocess.run([sys.executable, "-m", "tui", "audit", "--help"], env=env, capture_output=True, text=True)

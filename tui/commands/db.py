@@ -6,7 +6,7 @@ import argparse
 
 def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    up = sub.add_parser("upgrade", help="create the schema or apply pending migrations")
+    up = sub.add_parser("upgrade", help="create the schema or apply pending migrations, and load the built-in forms")
     up.set_defaults(run=upgrade)
     st = sub.add_parser("status", help="list migrations and whether each is applied")
     st.set_defaults(run=status)
@@ -21,10 +21,15 @@ def upgrade(args: argparse.Namespace) -> int:
     from models.config import load_settings
     from models.setup import open_portal, upgrade_schema
 
+    from models.forms.library import sync_builtin_forms
+
     settings = open_portal(load_settings(), migrate=False)
     applied = upgrade_schema()
     print(f"Database: {settings.db_url}")
     print("Applied: " + ", ".join(applied) if applied else "Already up to date.")
+    # The built-in forms ship with the code: an upgrade brings their new versions too.
+    report = sync_builtin_forms()
+    print(f"Built-in forms: {len(report.published)} published, {len(report.unchanged)} unchanged.")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""NewChartScreen: a new client's chart, optionally inviting them to the portal at once."""
+"""NewChartScreen: a new client's chart, optionally with forms and the portal invitation at once."""
 from __future__ import annotations
 
 from textual import on
@@ -6,12 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from models.audit import Actor
-from models.chart_owner import activate_access
-from models.charts import create_chart
 from models.errors import DomainError
+from models.new_chart import PackageChoice, open_new_chart, package_choices
 from models.text import InvalidInput
 from tui.shared.key_hints import KeyHints
 from tui.shared.plain_input import PlainInput
@@ -49,6 +48,11 @@ class NewChartScreen(ForwardsWorkerErrors, FieldErrorsMixin, PortalScreen):
             self.severity = severity
             self.field = field
 
+    class PackagesLoaded(Message):
+        def __init__(self, choices: tuple[PackageChoice, ...]) -> None:
+            super().__init__()
+            self.choices = choices
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="new-chart-form"):
@@ -60,10 +64,27 @@ class NewChartScreen(ForwardsWorkerErrors, FieldErrorsMixin, PortalScreen):
                 yield Static("", id=f"{name}-error", classes="field-error", markup=False)
             yield Checkbox("Send client an email to set up their portal account", id="invite")
             yield Static("", id="invite-error", classes="field-error", markup=False)
+            with Horizontal(classes="field-row", id="forms-row"):
+                yield Label("Forms", classes="field-label")
+                yield Select[str]([], prompt="No forms", id="package")
             with Horizontal(id="form-actions"):
                 yield Button("Create chart", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
         yield KeyHints()
+
+    def on_mount(self) -> None:
+        self.query_one("#forms-row").display = False
+        self.load_packages()
+
+    @db_worker("new-chart-packages")
+    def load_packages(self) -> None:
+        self.post_message(self.PackagesLoaded(package_choices()))
+
+    @on(PackagesLoaded)
+    def _packages_loaded(self, event: PackagesLoaded) -> None:
+        options = [(f"{c.title} ({c.form_count} forms)", c.key) for c in event.choices]
+        self.query_one("#package", Select).set_options(options)
+        self.query_one("#forms-row").display = bool(options)
 
     def values(self) -> dict[str, str]:
         return {name: self.query_one(f"#{name}", Input).value for name, _, _ in FIELDS}
@@ -89,25 +110,25 @@ class NewChartScreen(ForwardsWorkerErrors, FieldErrorsMixin, PortalScreen):
         if invite and not values["email"].strip():
             self.show_error("email", "An email address is needed to send the portal invitation.")
             return
-        self.create(self.app.actor, values, invite)
+        package = self.query_one("#package", Select).value
+        self.create(self.app.actor, values, invite, package if isinstance(package, str) else None)
 
     @db_worker("new-chart")
-    def create(self, actor: Actor, values: dict[str, str], invite: bool) -> None:
+    def create(self, actor: Actor, values: dict[str, str], invite: bool, package: str | None) -> None:
         try:
-            client = create_chart(actor, **values)
+            made = open_new_chart(actor, values, invite=invite, package_key=package)
         except InvalidInput as exc:
             self.post_message(self.Created(None, exc.message, field=exc.field))
             return
-        note = f"Chart {client.chart_number} created for {client.full_name}."
-        severity = "information"
-        if invite:
-            try:
-                activate_access(actor, client.id)
-                note += f" Portal invitation queued to {client.email}."
-            except (DomainError, InvalidInput) as exc:
-                note += f" The portal invitation was not sent: {exc.message}"
-                severity = "warning"
-        self.post_message(self.Created(client.id, note, severity))
+        except DomainError as exc:  # nothing was stored: say why, keep what was typed
+            self.post_message(self.Created(None, exc.message, field="invite"))
+            return
+        note = f"Chart {made.chart_number} created for {made.full_name}."
+        if made.forms_sent:
+            note += f" {made.forms_sent} forms sent."
+        if made.invited:
+            note += f" Portal invitation queued to {made.email}" + (", saying forms are waiting." if made.forms_sent else ".")
+        self.post_message(self.Created(made.chart_id, note))
 
     @on(Created)
     def _created(self, event: Created) -> None:
