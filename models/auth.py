@@ -49,6 +49,7 @@ class LoginResult:
     session_id: int | None = None
     account_id: int | None = None
     staff_id: int | None = None
+    must_change_password: bool = False    # staff: a temporary password an admin set
 
 
 def _claim_attempt(model, row_id: int, now: dt.datetime) -> int | None:
@@ -186,8 +187,9 @@ def staff_login(username: str, password: str, source: str = "") -> LoginResult:
     now = clock.now()
     with database.atomic():
         session = LoginSession.create(kind="staff", staff=staff, source=source, created_at=now, last_seen_at=now)
+        StaffUser.update(last_login_at=now).where(StaffUser.id == staff.id).execute()
         record(actor, "login")
-    return LoginResult(True, session_id=session.id, staff_id=staff.id)
+    return LoginResult(True, session_id=session.id, staff_id=staff.id, must_change_password=staff.must_change_password)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ class StaffUser(BaseModel):
     locked_until = DateTimeField(null=True)
     active = BooleanField(default=True)
     created_at = DateTimeField()
+    must_change_password = BooleanField(default=False)  # a temporary password an admin set
+    last_login_at = DateTimeField(null=True)
+    deactivated_at = DateTimeField(null=True)
 
 
 class Client(BaseModel):

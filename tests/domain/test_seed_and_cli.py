@@ -49,3 +49,28 @@ def test_cli_db_upgrade_and_audit_verify(tmp_path):
     assert verify.returncode == 0 and "intact" in verify.stdout
     helped = subprocess.run([sys.executable, "-m", "tui", "audit", "--help"], env=env, capture_output=True, text=True)
     assert helped.returncode == 0 and "verify" in helped.stdout
+
+
+def test_cli_manages_staff_when_no_admin_can_sign_in(tmp_path):
+    env = {"PORTAL_DATA_DIR": str(tmp_path / "d"), "PATH": "/usr/bin:/bin", "PORTAL_CONFIG": str(tmp_path / "none.toml")}
+
+    def portal(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "tui", "staff", *args], env=env, capture_output=True, text=True)
+
+    from models.auth import add_staff_user
+    from models.config import Settings
+    from models.setup import open_portal
+
+    open_portal(Settings(data_dir=tmp_path / "d"))
+    add_staff_user("ada", "Ada Admin", "admin", "a long staff passphrase here")
+    add_staff_user("dana", "Dana Desk", "front_desk", "a long staff passphrase here")
+
+    demote = portal("role", "ada", "front_desk")
+    assert demote.returncode == 1 and "last active administrator" in demote.stderr
+    reset = portal("reset", "dana")
+    assert reset.returncode == 0 and "Temporary password for Dana Desk: " in reset.stdout
+    listed = portal("list").stdout
+    assert "temporary password" in listed and "Administrator" in listed
+    assert portal("deactivate", "dana").returncode == 0
+    assert "deactivated" in portal("list").stdout
+    assert portal("unlock", "nobody").returncode == 1

@@ -1,6 +1,8 @@
-"""`portal staff`: the staff workstation app; `portal staff add` adds a staff user.
+"""`portal staff`: the staff workstation app; `portal staff add|list|role|
+deactivate|reactivate|unlock|reset` manage staff accounts from the server, for
+when no administrator can sign in (they act as the system, and are audited).
 
-Textual is imported only when the app runs, so `portal staff add` starts fast.
+Textual is imported only when the app runs, so these start fast.
 """
 from __future__ import annotations
 
@@ -35,6 +37,20 @@ def register(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--full-name", dest="full_name", help="the name shown to colleagues and clients")
     add.add_argument("--role", choices=ROLES, help="admin, clinician or front_desk")
     add.set_defaults(run=run_add)
+    sub.add_parser("list", help="staff users: role, last sign-in, failed attempts, lock").set_defaults(run=run_list)
+    role = sub.add_parser("role", help="change a staff user's role (the last active admin stays admin)")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLES)
+    role.set_defaults(run=run_account, action="role")
+    for name, text in (
+        ("deactivate", "deactivate a staff user: their open sessions end at once"),
+        ("reactivate", "let a deactivated staff user sign in again"),
+        ("unlock", "lift a staff user's lockout"),
+        ("reset", "set a one-time temporary password, to be changed at the next sign-in"),
+    ):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("username")
+        cmd.set_defaults(run=run_account, action=name)
 
 
 def file_import_for(args: argparse.Namespace, settings, environ: Mapping[str, str]) -> FileImport | None:
@@ -95,4 +111,58 @@ def run_add(args: argparse.Namespace) -> int:
         print(f"{exc.field.replace('_', ' ').capitalize()}: {exc.message} Nothing was added.", file=sys.stderr)
         return 1
     print(f"Added {staff.full_name} ({staff.username}, {staff.role}).")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from models import clock
+    from models.audit import SYSTEM
+    from models.staff_accounts import staff_list
+    from tui.shared.runtime import open_app_storage
+
+    open_app_storage()
+    now = clock.now()
+    print(f"{'username':<16} {'name':<24} {'role':<14} {'state':<22} last sign-in (UTC)")
+    for line in staff_list(SYSTEM):
+        if not line.active:
+            state = "deactivated"
+        elif line.locked(now):
+            state = f"locked until {line.locked_until:%H:%M}"
+        elif line.must_change_password:
+            state = "temporary password"
+        else:
+            state = f"active ({line.failed_logins} failed)" if line.failed_logins else "active"
+        last = f"{line.last_login_at:%Y-%m-%d %H:%M}" if line.last_login_at else "never"
+        print(f"{line.username:<16} {line.full_name[:24]:<24} {line.role_name:<14} {state:<22} {last}")
+    return 0
+
+
+def run_account(args: argparse.Namespace) -> int:
+    from models import staff_accounts
+    from models.audit import SYSTEM
+    from models.errors import DomainError
+    from tui.shared.runtime import open_app_storage
+
+    open_app_storage()
+    try:
+        who = staff_accounts.staff_by_username(args.username)
+        if args.action == "role":
+            line = staff_accounts.change_role(SYSTEM, who.staff_id, args.role)
+            print(f"{line.full_name} is now {line.role_name}.")
+        elif args.action == "deactivate":
+            ended = staff_accounts.deactivate(SYSTEM, who.staff_id)
+            print(f"{who.full_name} is deactivated; {ended} open session(s) ended.")
+        elif args.action == "reactivate":
+            staff_accounts.reactivate(SYSTEM, who.staff_id)
+            print(f"{who.full_name} can sign in again.")
+        elif args.action == "unlock":
+            lifted = staff_accounts.unlock(SYSTEM, who.staff_id)
+            print(f"{who.full_name}'s lock is lifted." if lifted else f"{who.full_name} was not locked.")
+        elif args.action == "reset":
+            temporary = staff_accounts.reset_password(SYSTEM, who.staff_id)
+            print(f"Temporary password for {who.full_name}: {temporary}")
+            print("Give it to them in person or by phone; they must choose a new password when they sign in.")
+    except DomainError as exc:
+        print(f"{exc.message} Nothing was changed.", file=sys.stderr)
+        return 1
     return 0

@@ -122,6 +122,17 @@ class StaffApp(WorkerErrors, App):
         self.session_id = result.session_id
         self.staff = staff
         self.sub_title = staff.full_name
+        if result.must_change_password:
+            from .screens.new_password import NewPasswordScreen
+
+            def chosen(saved: bool | None) -> None:
+                if saved:
+                    self.push_screen(ClientListScreen())
+                else:
+                    self.action_sign_out()
+
+            self.push_screen(NewPasswordScreen(staff.id), chosen)
+            return
         self.push_screen(ClientListScreen())
 
     def check_session(self) -> None:
@@ -144,6 +155,7 @@ class StaffApp(WorkerErrors, App):
             return  # an answer about a session that is already over here
         reason = {
             "lockout": "Your account was locked, so you were signed out.",
+            "deactivated": "Your account was deactivated, so you were signed out.",
             "logout": "You were signed out.",
         }.get(event.reason, "Your session ended. Please sign in again.")
         self.return_to_login(reason)

@@ -1,0 +1,177 @@
+"""Staff accounts: who may manage them, and the rules that keep a practice
+able to sign in.
+
+- Only an active admin (or the `portal staff` CLI on the server, as SYSTEM)
+  manages staff; every refusal is a clear message and an audit row.
+- The last active admin can be neither deactivated nor demoted, even when two
+  admins act on each other at once: the active admins' rows are locked before
+  they are counted (SQLite's IMMEDIATE transactions take turns already).
+- Deactivating ends the person's open sessions at once (the apps poll
+  `session_status`); their name stays on everything they did.
+- A reset gives a one-time temporary password that must be changed at the
+  next sign-in: the admin passes it on but never learns the new password.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from . import clock, passwords
+from .audit import Actor, record
+from .auth import unlock_staff_user
+from .db import database, lock_rows
+from .errors import NotAllowed, NotFound, StateConflict
+from .tables import LoginSession, StaffUser
+from .text import InvalidInput
+
+ROLES = {"admin": "Administrator", "clinician": "Clinician", "front_desk": "Front desk"}
+# Temporary passwords: five groups of four from an alphabet without look-alikes
+# (~100 bits), easy to read out over the phone.
+TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+LAST_ADMIN = "{name} is the last active administrator: make another administrator first."
+
+
+@dataclass(frozen=True)
+class StaffLine:
+    staff_id: int
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    last_login_at: dt.datetime | None
+    failed_logins: int
+    locked_until: dt.datetime | None
+    must_change_password: bool
+
+    @property
+    def role_name(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    def locked(self, now: dt.datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+
+def _line(s: StaffUser) -> StaffLine:
+    return StaffLine(s.id, s.username, s.full_name, s.role, s.active, s.last_login_at,
+                     s.failed_logins, s.locked_until, s.must_change_password)
+
+
+def _require_admin(by: Actor, action: str) -> None:
+    """SYSTEM is the CLI on the server (someone with the server's files); staff must be an active admin."""
+    if by.kind == "system":
+        return
+    if by.kind == "staff" and StaffUser.select().where(
+        (StaffUser.username == by.ref) & (StaffUser.role == "admin") & (StaffUser.active == True)  # noqa: E712
+    ).exists():
+        return
+    record(by, action, outcome="refused", detail="not an administrator")
+    raise NotAllowed("Only an administrator can manage staff accounts.")
+
+
+def _target(staff_id: int) -> StaffUser:
+    staff = StaffUser.get_or_none(StaffUser.id == staff_id)
+    if staff is None:
+        raise NotFound("There is no such staff user.")
+    return staff
+
+
+def _keep_an_admin(target: StaffUser) -> None:
+    """Refuse a change that would leave no active admin; call inside the transaction."""
+    admins = list(lock_rows(StaffUser.select(StaffUser.id).where(
+        (StaffUser.role == "admin") & (StaffUser.active == True)  # noqa: E712
+    ).order_by(StaffUser.id)))
+    if target.id in {a.id for a in admins} and len(admins) <= 1:
+        raise StateConflict(LAST_ADMIN.format(name=target.full_name))
+
+
+def staff_by_username(username: str) -> StaffLine:
+    staff = StaffUser.get_or_none(StaffUser.username == (username or "").strip().lower())
+    if staff is None:
+        raise NotFound(f"There is no staff user {username!r}.")
+    return _line(staff)
+
+
+def staff_list(by: Actor) -> list[StaffLine]:
+    _require_admin(by, "staff.list")
+    return [_line(s) for s in StaffUser.select().order_by(StaffUser.active.desc(), StaffUser.full_name)]
+
+
+def change_role(by: Actor, staff_id: int, role: str) -> StaffLine:
+    if role not in ROLES:
+        raise InvalidInput("role", f"Role is one of: {', '.join(ROLES)}.")
+    _require_admin(by, "staff.role")
+    with database.atomic():
+        target = _target(staff_id)
+        if role != "admin":
+            _keep_an_admin(target)
+        StaffUser.update(role=role).where(StaffUser.id == target.id).execute()
+        record(by, "staff.role", detail=f"{target.username} {target.role} -> {role}")
+    return _line(_target(staff_id))
+
+
+def deactivate(by: Actor, staff_id: int) -> int:
+    """Deactivate a staff user and end their open sessions; returns how many ended."""
+    _require_admin(by, "staff.deactivate")
+    now = clock.now()
+    with database.atomic():
+        target = _target(staff_id)
+        if not target.active:
+            return 0
+        _keep_an_admin(target)
+        StaffUser.update(active=False, deactivated_at=now).where(StaffUser.id == target.id).execute()
+        ended = (
+            LoginSession.update(ended_at=now, end_reason="deactivated")
+            .where((LoginSession.staff == target.id) & LoginSession.ended_at.is_null())
+            .execute()
+        )
+        record(by, "staff.deactivate", detail=f"{target.username}; {ended} open session(s) ended")
+    return ended
+
+
+def reactivate(by: Actor, staff_id: int) -> StaffLine:
+    _require_admin(by, "staff.reactivate")
+    with database.atomic():
+        target = _target(staff_id)
+        StaffUser.update(active=True, deactivated_at=None).where(StaffUser.id == target.id).execute()
+        record(by, "staff.reactivate", detail=target.username)
+    return _line(_target(staff_id))
+
+
+def new_temporary_password() -> str:
+    return "-".join("".join(secrets.choice(TEMP_ALPHABET) for _ in range(4)) for _ in range(5))
+
+
+def reset_password(by: Actor, staff_id: int) -> str:
+    """Set a one-time temporary password (returned once, to be passed on) that
+    must be changed at the next sign-in; the lock, if any, is lifted."""
+    _require_admin(by, "staff.reset")
+    temporary = new_temporary_password()
+    digest = passwords.hash_password(temporary)
+    with database.atomic():
+        target = _target(staff_id)
+        StaffUser.update(password_hash=digest, must_change_password=True, failed_logins=0, locked_until=None).where(
+            StaffUser.id == target.id
+        ).execute()
+        record(by, "staff.reset", detail=target.username)
+    return temporary
+
+
+def unlock(by: Actor, staff_id: int) -> bool:
+    _require_admin(by, "staff.unlock")
+    _target(staff_id)
+    return unlock_staff_user(by, staff_id)
+
+
+def change_own_password(staff_id: int, new: str, confirm: str, source: str = "") -> None:
+    """A signed-in staff user's new password (after a reset, or by choice)."""
+    staff = _target(staff_id)
+    verdict = passwords.check_policy(new, confirm, personal=(staff.username, staff.full_name))
+    if not verdict.ok:
+        raise InvalidInput("password", verdict.reason)
+    with database.atomic():
+        StaffUser.update(password_hash=passwords.hash_password(new), must_change_password=False).where(
+            StaffUser.id == staff.id
+        ).execute()
+        record(Actor("staff", staff.username, source), "password.change")
+

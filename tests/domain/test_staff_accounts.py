@@ -1,0 +1,104 @@
+"""Staff accounts: who may manage them, the last admin, deactivation ending
+sessions, one-time temporary passwords, unlocking; on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models import auth
+from models.audit import SYSTEM, Actor
+from models.auth import add_staff_user, session_status, staff_login
+from models.errors import NotAllowed, StateConflict
+from models.staff_accounts import (
+    change_own_password, change_role, deactivate, reactivate, reset_password, staff_by_username, staff_list, unlock,
+)
+from models.tables import AuditEvent, StaffUser
+from models.text import InvalidInput
+
+from .test_concurrent_limits import burst
+
+PASSWORD = "a long staff passphrase here"
+ADMIN = Actor("staff", "ada", "workstation")
+DESK = Actor("staff", "dana", "workstation")
+
+
+def people():
+    ada = add_staff_user("ada", "Ada Admin", "admin", PASSWORD)
+    dana = add_staff_user("dana", "Dana Desk", "front_desk", PASSWORD)
+    return ada.id, dana.id
+
+
+def test_only_an_admin_or_the_cli_manages_staff_and_a_refusal_is_audited(portal):
+    ada, dana = people()
+    with pytest.raises(NotAllowed, match="Only an administrator"):
+        change_role(DESK, dana, "admin")
+    refused = AuditEvent.get(AuditEvent.action == "staff.role")
+    assert (refused.actor, refused.outcome) == ("staff:dana", "refused")
+    assert StaffUser.get_by_id(dana).role == "front_desk"
+    assert [l.username for l in staff_list(ADMIN)] == ["ada", "dana"]
+    assert change_role(SYSTEM, dana, "clinician").role == "clinician"
+
+
+def test_the_last_active_admin_is_neither_demoted_nor_deactivated(portal):
+    ada, dana = people()
+    with pytest.raises(StateConflict, match="last active administrator"):
+        change_role(ADMIN, ada, "front_desk")
+    with pytest.raises(StateConflict, match="last active administrator"):
+        deactivate(SYSTEM, ada)
+    change_role(ADMIN, dana, "admin")
+    deactivate(ADMIN, ada)           # now there is another
+    assert not StaffUser.get_by_id(ada).active
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one(portal):
+    ada, dana = people()
+    change_role(SYSTEM, dana, "admin")
+    pairs = [(ADMIN, dana), (DESK, ada)] * 6
+
+    results = burst(len(pairs), lambda i: change_role(pairs[i][0], pairs[i][1], "front_desk"))
+    admins = StaffUser.select().where((StaffUser.role == "admin") & (StaffUser.active == True)).count()  # noqa: E712
+    assert admins == 1, results
+    assert any(isinstance(r, StateConflict) for r in results)
+
+
+def test_deactivating_ends_open_sessions_and_sign_in(portal):
+    ada, dana = people()
+    session = staff_login("dana", PASSWORD, "ssh:203.0.113.9")
+    assert session_status(session.session_id).alive
+    assert deactivate(ADMIN, dana) == 1
+    assert session_status(session.session_id) == auth.SessionStatus(False, "deactivated")
+    assert not staff_login("dana", PASSWORD).ok
+    assert staff_by_username("dana").active is False
+    reactivate(ADMIN, dana)
+    assert staff_login("dana", PASSWORD).ok
+
+
+def test_a_reset_gives_a_one_time_password_that_must_be_changed(portal, clock):
+    ada, dana = people()
+    temporary = reset_password(ADMIN, dana)
+    assert len(temporary) == 24 and temporary.count("-") == 4
+    assert not staff_login("dana", PASSWORD).ok
+    first = staff_login("dana", temporary, "workstation")
+    assert first.ok and first.must_change_password
+    assert staff_by_username("dana").last_login_at == clock.now()
+    with pytest.raises(InvalidInput):
+        change_own_password(dana, "short", "short")
+    change_own_password(dana, "violet kettle drums at midnight", "violet kettle drums at midnight")
+    assert not staff_login("dana", temporary).ok
+    again = staff_login("dana", "violet kettle drums at midnight")
+    assert again.ok and not again.must_change_password
+    assert "violet" not in " ".join(e.detail for e in AuditEvent.select())
+
+
+def test_an_admin_lifts_a_staff_lock(portal, clock):
+    ada, dana = people()
+    for _ in range(auth.MAX_FAILURES):
+        staff_login("dana", "wrong wrong wrong wrong")
+    line = staff_by_username("dana")
+    assert line.locked(clock.now()) and not staff_login("dana", PASSWORD).ok
+    with pytest.raises(NotAllowed):
+        unlock(DESK, dana)
+    assert unlock(ADMIN, dana)
+    assert staff_login("dana", PASSWORD).ok
+    assert not staff_by_username("dana").locked(clock.now() + dt.timedelta(seconds=1))
