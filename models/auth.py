@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from . import clock, codes, passwords, throttle
 from .chart_owner import charts_of_account, has_access
@@ -50,6 +51,8 @@ class LoginResult:
     account_id: int | None = None
     staff_id: int | None = None
     must_change_password: bool = False    # staff: a temporary password an admin set
+    needs: str = ""                       # staff: "code" or "enroll" when a second factor comes next
+    ticket: Any = None                    # ... with the two_factor.Ticket that carries it there
 
 
 def _claim_attempt(model, row_id: int, now: dt.datetime) -> int | None:
@@ -101,9 +104,13 @@ def _note_lockout(model, row, now: dt.datetime, actor: Actor) -> None:
         )
 
 
-def _check_password(model, row, password: str, actor: Actor, action: str) -> bool:
+def _check_password(model, row, password: str, actor: Actor, action: str, *, reset_failures: bool = True) -> bool:
     """Verify a password as a login does: counted, locked out after
-    MAX_FAILURES in a row, audited. Every refusal costs one argon2 verify."""
+    MAX_FAILURES in a row, audited. Every refusal costs one argon2 verify.
+
+    `reset_failures=False` when a second factor follows: the count is cleared
+    only once the code is right too, or knowing the password would buy
+    unlimited guesses at the code."""
     now = clock.now()
     if row is None:
         passwords.dummy_verify(password)
@@ -120,10 +127,11 @@ def _check_password(model, row, password: str, actor: Actor, action: str) -> boo
                 _note_lockout(model, row, now, actor)
             record(actor, action, outcome="failed")
         return False
-    changes = {"failed_logins": 0, "locked_until": None}
+    changes: dict = {"failed_logins": 0, "locked_until": None} if reset_failures else {}
     if passwords.needs_rehash(row.password_hash):
         changes["password_hash"] = passwords.hash_password(password)
-    model.update(**changes).where(model.id == row.id).execute()
+    if changes:
+        model.update(**changes).where(model.id == row.id).execute()
     return True
 
 
@@ -179,16 +187,38 @@ def client_login(email: str, password: str, source: str = "") -> LoginResult:
 
 
 def staff_login(username: str, password: str, source: str = "") -> LoginResult:
+    """The password step; when a second factor is required (models/two_factor.py)
+    the result says which comes next and carries the ticket to it."""
     name = (username or "").strip().lower()[:100]
     staff = StaffUser.get_or_none((StaffUser.username == name) & (StaffUser.active == True)) if name else None  # noqa: E712
     actor = Actor("staff", staff.username if staff else "unknown", source)
-    if not _check_password(StaffUser, staff, password, actor, "login"):
+    from . import two_factor
+
+    second = two_factor.required(source, _two_factor_mode())
+    if not _check_password(StaffUser, staff, password, actor, "login", reset_failures=not second):
         return LoginResult(False, STAFF_LOGIN_FAILED)
+    if second:
+        needs = "code" if two_factor.is_enrolled(staff.id) else "enroll"
+        record(actor, "login.password", detail=f"{needs} next")
+        return LoginResult(False, staff_id=staff.id, needs=needs, ticket=two_factor.issue_ticket(staff.id))
+    return open_staff_session(staff.id, source)
+
+
+def _two_factor_mode() -> str:
+    from .setup import current_settings
+
+    settings = current_settings()
+    return settings.staff_two_factor if settings is not None else "remote"
+
+
+def open_staff_session(staff_id: int, source: str) -> LoginResult:
+    """A signed-in staff session, once every step has passed."""
+    staff = StaffUser.get_by_id(staff_id)
     now = clock.now()
     with database.atomic():
         session = LoginSession.create(kind="staff", staff=staff, source=source, created_at=now, last_seen_at=now)
         StaffUser.update(last_login_at=now).where(StaffUser.id == staff.id).execute()
-        record(actor, "login")
+        record(Actor("staff", staff.username, source), "login")
     return LoginResult(True, session_id=session.id, staff_id=staff.id, must_change_password=staff.must_change_password)
 
 

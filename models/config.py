@@ -61,6 +61,7 @@ class Settings:
     ssh_staff_keys: str = ""       # authorized_keys file; empty: staff open
     demo: bool = False
     import_folder: str = ""        # the staff workstation loads documents only from here; empty: off
+    staff_two_factor: str = "remote"  # "remote": staff over SSH or the web need a code; "always"; "off"
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @property

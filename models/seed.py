@@ -23,6 +23,9 @@ from .tables import OutboxMessage
 STAFF_PASSWORD = "blue lantern orchard"
 CLIENT_PASSWORD = "quiet river morning walk"
 STAFF = [("frontdesk", "Dana Whitfield", "front_desk"), ("drlee", "Dr. Morgan Lee", "clinician"), ("admin", "Alex Admin", "admin")]
+# Set up already, as if on their phones (`portal demo code USER` shows the code);
+# admin sets it up at the first sign-in over SSH, to show how that looks.
+TWO_FACTOR_STAFF = ("frontdesk", "drlee")
 
 # first, last, dob, email, story
 CHARTS = [
@@ -61,6 +64,21 @@ def _register_latest(last: str, dob: str) -> int:
     return register(_code_of_last_invitation(), last, dob, CLIENT_PASSWORD, CLIENT_PASSWORD, source="seed").account_id
 
 
+def _enroll_two_factor(username: str) -> None:
+    import pyotp
+
+    from . import two_factor
+    from .auth import end_session
+    from .tables import StaffUser
+
+    staff = StaffUser.get(StaffUser.username == username)
+    ticket = two_factor.issue_ticket(staff.id)
+    secret = two_factor.begin_enrollment(ticket).secret
+    code = pyotp.TOTP(secret).at(clock.now().replace(tzinfo=dt.timezone.utc))
+    done = two_factor.confirm_enrollment(ticket, code, "seed")
+    end_session(done.result.session_id, "seed")
+
+
 def _settle_history() -> None:
     """The seeded story's emails went out in the past: mark them sent, codes removed.
 
@@ -93,6 +111,9 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
             report.staff.append(username)
     desk = Actor("staff", "frontdesk", "seed")
     doctor = Actor("staff", "drlee", "seed")
+    with clock.use(past):
+        for username in TWO_FACTOR_STAFF:
+            _enroll_two_factor(username)
 
     def at(days_ago: float):
         past.set(real_now - dt.timedelta(days=days_ago))

@@ -42,6 +42,22 @@ class StaffUser(BaseModel):
     deactivated_at = DateTimeField(null=True)
 
 
+
+class StaffTwoFactor(BaseModel):
+    """A staff user's TOTP secret (encrypted: models/two_factor.py), once confirmed by a first code."""
+
+    staff = ForeignKeyField(StaffUser, unique=True, on_delete="CASCADE")
+    secret = TextField()                      # base64(nonce + AES-GCM ciphertext)
+    created_at = DateTimeField()
+    confirmed_at = DateTimeField(null=True)
+    last_step = IntegerField(default=0)       # the newest 30 s step accepted: older ones are replays
+
+
+class StaffRecoveryCode(BaseModel):
+    staff = ForeignKeyField(StaffUser, backref="recovery_codes", on_delete="CASCADE")
+    digest = CharField(unique=True)           # HMAC of the code (models/codes.py), never the code
+    used_at = DateTimeField(null=True)
+
 class Client(BaseModel):
     """A chart."""
 
@@ -248,6 +264,8 @@ class MailWorker(BaseModel):
 ALL_TABLES = [
     Practice,
     StaffUser,
+    StaffTwoFactor,
+    StaffRecoveryCode,
     Client,
     RelatedContact,
     PortalAccount,

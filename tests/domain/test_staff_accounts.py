@@ -64,7 +64,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one(portal):
 
 def test_deactivating_ends_open_sessions_and_sign_in(portal):
     ada, dana = people()
-    session = staff_login("dana", PASSWORD, "ssh:203.0.113.9")
+    session = staff_login("dana", PASSWORD, "workstation")
     assert session_status(session.session_id).alive
     assert deactivate(ADMIN, dana) == 1
     assert session_status(session.session_id) == auth.SessionStatus(False, "deactivated")

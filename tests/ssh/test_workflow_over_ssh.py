@@ -14,6 +14,7 @@ from models.mail.deliver import deliver_all
 from models.mail.local_server import LocalMailServer, ensure_maildir, local_smtp_settings
 from models.seed import STAFF_PASSWORD, seed_demo
 from models.setup import open_portal
+from models.two_factor import demo_code
 from tests.pg import sqlite_and_postgresql
 from tui.ssh import DoorLimits, start_server
 
@@ -62,6 +63,8 @@ def test_resend_mail_register_and_log_in_over_ssh(tmp_path, database_url):
                 staff = await _session(door.port, "staff")
                 await staff.wait_for("Staff sign in", 20)
                 await _type(staff, *"frontdesk", TAB, *STAFF_PASSWORD, ENTER)
+                await staff.wait_for("Two-factor sign-in", 20)  # staff over SSH: a code comes next
+                await _type(staff, *demo_code("frontdesk"), ENTER)
                 await staff.wait_for("Search", 20)
                 await _type(staff, *"avery")
                 await staff.wait_for(r"Avery, Jordan")

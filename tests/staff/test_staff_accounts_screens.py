@@ -68,7 +68,7 @@ def test_escape_from_the_new_password_signs_out(portal, clock):
 
 def test_a_deactivated_staff_members_session_ends_at_the_next_poll(portal, clock):
     staff = make_staff()
-    login = staff_login(USERNAME, "a long staff passphrase here", "ssh:203.0.113.4")
+    login = staff_login(USERNAME, "a long staff passphrase here", "workstation")
 
     async def scenario():
         app = StaffApp(session=login)

@@ -22,6 +22,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--host", default="127.0.0.1", help="address the SSH door listens on")
     run.add_argument("--port", type=int, default=2222, help="SSH port (default 2222)")
     run.set_defaults(run=run_demo)
+    code = sub.add_parser("code", help="the two-factor code a demo staff user's authenticator app would show now")
+    code.add_argument("username", help="frontdesk, drlee or admin")
+    code.add_argument("--data-dir", type=Path, default=DEFAULT_DIR, help="demo data dir (default: ./demo-data)")
+    code.set_defaults(run=run_code)
 
 
 def fresh_demo_dir(path: Path) -> Path:
@@ -65,9 +69,27 @@ def print_seed_report(report, data_dir: Path) -> None:
     print(f"Demo practice seeded in {data_dir}")
     print(f"  {report.charts} charts: " + ", ".join(f"{n} {label}" for label, n in sorted(report.by_state.items())))
     print(f"  Staff logins (password: {STAFF_PASSWORD}): " + ", ".join(report.staff))
+    print("  Staff over SSH also type a two-factor code: `.venv/bin/portal demo code frontdesk` shows it")
+    print("  (frontdesk and drlee are set up; admin sets it up at the first sign-in).")
     print(f"  Client logins (password: {CLIENT_PASSWORD}):")
     for email, who in report.logins:
         print(f"    {email:32} {who}")
+
+
+def run_code(args: argparse.Namespace) -> int:
+    from models.config import load_settings
+    from models.errors import DomainError
+    from models.setup import open_portal
+    from models.two_factor import demo_code
+
+    demo_env(args.data_dir.resolve(), 2222)
+    open_portal(load_settings(config_path=Path("/nonexistent")), migrate=False)
+    try:
+        print(demo_code(args.username))
+    except DomainError as exc:
+        print(exc.message)
+        return 1
+    return 0
 
 
 def run_seed(args: argparse.Namespace) -> int:

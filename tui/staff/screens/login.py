@@ -114,7 +114,8 @@ class StaffLoginScreen(ForwardsWorkerErrors, PortalScreen):
         from models.staff_views import staff_user
 
         result = staff_login(username, password, source)
-        self.post_message(self.Checked(result, staff_user(result.staff_id) if result.ok else None))
+        known = result.ok or bool(result.needs)
+        self.post_message(self.Checked(result, staff_user(result.staff_id) if known else None))
 
     @on(Checked)
     def login_finished(self, event: Checked) -> None:
@@ -122,13 +123,29 @@ class StaffLoginScreen(ForwardsWorkerErrors, PortalScreen):
         self.set_busy(False)
         password = self.query_one("#password", Input)
         password.value = ""
-        if result.ok and event.staff is not None:
+        if result.needs and event.staff is not None:
+            self.second_step(result, event.staff)
+        elif result.ok and event.staff is not None:
             self.say("")
             self.query_one("#username", Input).value = ""
             self.app.signed_in(result, event.staff)
         else:
             self.say(result.message, error=True)
             password.focus()
+
+    def second_step(self, result: LoginResult, staff: StaffView) -> None:
+        """The password was right; a code (or setting one up) comes next."""
+        from .two_factor import CodeScreen, SetUpTwoFactorScreen
+
+        def finished(done: LoginResult | None) -> None:
+            if done is not None and done.ok:
+                self.reset()
+                self.app.signed_in(done, staff)
+            else:
+                self.reset("Signed out. Sign in again when you are ready.")
+
+        screen = CodeScreen(result.ticket) if result.needs == "code" else SetUpTwoFactorScreen(result.ticket)
+        self.app.push_screen(screen, finished)
 
     @on(Worker.StateChanged)
     def _check_failed(self, event: Worker.StateChanged) -> None:
