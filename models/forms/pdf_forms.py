@@ -51,6 +51,8 @@ MAX_CHOICES = 500
 MAX_OBJECTS = 250_000        # the walk for active content stops (and refuses) past this
 MAX_DEPTH = 32               # field tree depth
 EXCERPT_PAGES = 20           # pages whose text is read
+PAGE_CONTENT_BYTES = 2_000_000    # a page drawing more than this is not read for text
+TEXT_CONTENT_BYTES = 8_000_000    # nor more than this in all
 EXCERPT_CHARS = 600          # the preview's excerpt
 SAMPLE_PDF = Path(__file__).with_name("samples") / "release_of_records.pdf"
 SAMPLE_TITLE = "Release of records (PDF sample)"
@@ -66,7 +68,7 @@ _PYPDF_LIMITS = dict(
     brotli_maximum_output_length=40_000_000,
     array_based_stream_maximum_output_length=40_000_000,
     stream_decoding_work_maximum_length=80_000_000,
-    stream_parsing_work_maximum_count=1_000_000,
+    stream_parsing_work_maximum_count=200_000,
     page_tree_maximum_entries=20_000,
     form_fields_maximum_entries=5_000,
     outline_maximum_entries=10_000,
@@ -375,7 +377,7 @@ def _opt_labels(node, states: list[str]) -> dict[str, str]:
     labels = {}
     for state in states:
         bare = state.lstrip("/")
-        labels[state] = opts[int(bare)] if bare.isdigit() and int(bare) < len(opts) else bare
+        labels[state] = opts[int(bare)] if bare.isdigit() and int(bare) < len(opts) else bare.replace("_", " ")
     return labels
 
 
@@ -397,8 +399,14 @@ def _choice_field(name, taken, n, pdf_type, kind, raw_options, common) -> _Field
 
 def _page_text(reader, pages: int) -> str:
     parts = []
+    budget = TEXT_CONTENT_BYTES
     for page in list(reader.pages)[: min(pages, EXCERPT_PAGES)]:
         try:
+            contents = page.get_contents()
+            size = len(contents.get_data()) if contents is not None else 0
+            if size > min(PAGE_CONTENT_BYTES, budget):
+                continue  # parsing its drawing would take long; a real text page is far smaller
+            budget -= size
             parts.append(page.extract_text() or "")
         except Exception:  # a page pypdf cannot read adds no text; the rest still counts
             continue
@@ -654,10 +662,11 @@ def keep_filled_copy(response_id: int, version_id: int, answers: dict[str, Any])
     what counts, and the export falls back to a summary); it is audited.
     """
     source = FormPdf.get_or_none(FormPdf.version == version_id)
-    if source is None:
-        return
+    field_map = json.loads(source.field_map) if source is not None else []
+    if not field_map:
+        return  # the practice's own form, or a sheet: nothing to write into (its export is the signed summary)
     try:
-        data = fill_pdf(bytes(source.data), json.loads(source.field_map), answers)
+        data = fill_pdf(bytes(source.data), field_map, answers)
     except Exception as exc:  # pypdf on a file it read at import: not expected, never fatal here
         record(SYSTEM, "form.pdf.fill_failed", detail=f"response {response_id}: {type(exc).__name__}")
         return
