@@ -12,13 +12,14 @@ form (a letter without its accent) or "?"; the stored answers keep them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 
 from .. import clock
 from ..audit import Actor, record
 from ..errors import NotAllowed
 from ..practice import get_practice
-from ..tables import Client, FormResponse
+from ..tables import Client
 from ..timefmt import long_datetime
 from .pdf_forms import filled_copy
 from .responses import CAPACITY_LABELS, ResponseView, response_for_staff
@@ -62,10 +63,9 @@ def _summary(view: ResponseView) -> bytes:
 
     practice = get_practice()
     client = Client.get_by_id(view.chart_id)
-    response = FormResponse.get_by_id(view.response_id)
     zone = practice.time_zone
     pdf = FPDF(format="letter")
-    pdf.set_creation_date(clock.now().replace(tzinfo=__import__("datetime").timezone.utc))
+    pdf.set_creation_date(clock.now().replace(tzinfo=dt.timezone.utc))  # times are naive UTC
     pdf.set_title(latin1(f"{view.title} (version {view.version})"))
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_margins(18, 18, 18)
@@ -112,6 +112,6 @@ def _summary(view: ResponseView) -> bytes:
         line(f"Signed by {signature.name}, {CAPACITY_LABELS.get(signature.capacity, signature.capacity)}: I agree")
         line(f"{long_datetime(signature.at, zone)}, from {signature.source or 'unknown'}")
         line(f"SHA-256 of what was signed: {signature.sha256}", 8)
-    elif response.signed_at is None:
+    else:
         line("This form has no signature.", 9)
     return bytes(pdf.output())

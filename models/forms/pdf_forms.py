@@ -27,6 +27,7 @@ import io
 import json
 import logging
 import re
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,10 @@ _ACTIVE_ACTIONS = {
     "/Launch": "it has a launch action (it would open another program or file)",
     "/RichMediaExecute": "it contains rich media (Flash or video)",
 }
+
+
+_DAMAGED = ("This PDF is damaged or in a form the portal can't read safely, so it can't be used. "
+            "Try saving it again from the program that made it.")
 
 
 class PdfRefused(DomainError):
@@ -242,7 +247,7 @@ def _readable_name(name: str) -> str:
 
 
 def _slug(raw: str, taken: set[str], fallback: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "_", fold_ascii(raw).lower()).strip("_")[:50] or fallback
+    base = re.sub(r"[^a-z0-9]+", "_", _ascii(raw).lower()).strip("_")[:50] or fallback
     found, n = base, 2
     while found in taken:
         found = f"{base[:46]}_{n}"
@@ -251,9 +256,7 @@ def _slug(raw: str, taken: set[str], fallback: str) -> str:
     return found
 
 
-def fold_ascii(raw: str) -> str:
-    import unicodedata
-
+def _ascii(raw: str) -> str:
     return unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode("ascii")
 
 
@@ -368,7 +371,7 @@ def _fields(reader) -> list[_Field]:
         elif ft == "/Ch":
             kind = "multiple_choice" if ff & _MULTI_SELECT else "single_choice"
             fields.append(_choice_field(name, taken, n, "choice", kind, _choice_options(node), common))
-    return [f for f in fields if f is not None and (f.pdf_type in ("text", "check") or f.options)]
+    return [f for f in fields if f.pdf_type in ("text", "check") or f.options]
 
 
 def _opt_labels(node, states: list[str]) -> dict[str, str]:
@@ -454,8 +457,7 @@ def _parse(data: bytes, filename: str) -> _Parsed:
     except PdfRefused:
         raise
     except Exception:  # pypdf's errors, and limits it hit: never a crash, always a reason
-        raise PdfRefused("This PDF is damaged or in a form the portal can't read safely, so it can't be used. "
-                         "Try saving it again from the program that made it.") from None
+        raise PdfRefused(_DAMAGED) from None
     return _Parsed(title, pages, tuple(fields), text, len(data), hashlib.sha256(data).hexdigest())
 
 
@@ -475,7 +477,7 @@ def preview_pdf(data: bytes, *, filename: str = "") -> PdfPreview:
 def _preview(parsed: _Parsed) -> PdfPreview:
     if not parsed.fields:
         return PdfPreview(parsed.title, "sheet", parsed.pages,
-                          (PdfFieldLine("", "I have read this information sheet", "signature", ()),),
+                          (PdfFieldLine("", "Signed acknowledgement that the client has read it", "signature", ()),),
                           _excerpt(parsed.text), parsed.size)
     lines = tuple(
         PdfFieldLine(_one_line(f.name, 100) or f.id, f.label, f.kind, tuple(label for _, label, _ in f.options))
@@ -485,7 +487,7 @@ def _preview(parsed: _Parsed) -> PdfPreview:
 
 
 def _definition(parsed: _Parsed, title: str, filename: str) -> dict[str, Any]:
-    key = "pdf_" + (re.sub(r"[^a-z0-9]+", "_", fold_ascii(title).lower()).strip("_")[:50] or "form")
+    key = "pdf_" + (re.sub(r"[^a-z0-9]+", "_", _ascii(title).lower()).strip("_")[:50] or "form")
     note = f"Imported from a PDF ({_one_line(filename, 80) or 'no file name'}, SHA-256 {parsed.sha256})."
     if not parsed.fields:
         fields: list[dict[str, Any]] = [
@@ -517,6 +519,19 @@ def _field_map(parsed: _Parsed) -> list[dict[str, Any]]:
     ]
 
 
+def _trial_answers(parsed: _Parsed) -> dict[str, Any]:
+    """An answer for every field, as a client could give them (the trial fill at import)."""
+    answers: dict[str, Any] = {}
+    for f in parsed.fields:
+        if f.pdf_type == "text":
+            answers[f.id] = "Answer"
+        elif f.pdf_type == "check":
+            answers[f.id] = True
+        elif f.options:
+            answers[f.id] = [f.options[0][0]] if f.kind == "multiple_choice" else f.options[0][0]
+    return answers
+
+
 def import_pdf(by: Actor, data: bytes, *, title: str, filename: str = "") -> FormLine:
     """Publish `data` as a new form of the library (or the next version of the form of
     that title); PdfRefused says why not, and then nothing is stored."""
@@ -524,12 +539,15 @@ def import_pdf(by: Actor, data: bytes, *, title: str, filename: str = "") -> For
         raise NotAllowed()
     parsed = _parse(data, filename)
     try:
-        title = clean_name(title or parsed.title, "title")
+        title = clean_name(title.strip() or parsed.title, "title")
     except InvalidInput as exc:
         raise PdfRefused(exc.message) from None
     raw = _definition(parsed, title, filename)
     field_map = _field_map(parsed)
-    fill_pdf(bytes(data), field_map, {})  # the copy a submit will make: it must work before anything is kept
+    try:  # the copy a submit will make must work before anything is kept
+        fill_pdf(bytes(data), field_map, _trial_answers(parsed))
+    except Exception:
+        raise PdfRefused(_DAMAGED) from None
     try:
         with database.atomic():
             version = publish(by, raw, source="pdf")
@@ -574,13 +592,15 @@ def _pdf_values(field_map: list[dict[str, Any]], answers: dict[str, Any]) -> dic
 
 def _as_combos(writer, names: set[str]) -> None:
     """Choice fields drawn as their chosen values' text (a list box would draw every option)."""
-    from pypdf.generic import NameObject, NumberObject
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
 
     for page in writer.pages:
         for annot in _resolved(page.get("/Annots")) or []:
             annot = _resolved(annot)
+            if not isinstance(annot, DictionaryObject):
+                continue
             field = annot if "/T" in annot else _resolved(annot.get("/Parent"))
-            if field is None or field.get("/FT") != "/Ch":
+            if not isinstance(field, DictionaryObject) or field.get("/FT") != "/Ch":
                 continue
             if writer._get_qualified_field_name(parent=field) in names:
                 field[NameObject("/Ff")] = NumberObject(_COMBO)
@@ -611,7 +631,9 @@ def _flatten(writer) -> None:
         drawing = []
         for n, annot in enumerate(annots):
             annot = _resolved(annot)
-            if annot.get("/Subtype") != "/Widget" or int(annot.get("/F", 0)) & _HIDDEN_ANNOT:
+            if not isinstance(annot, DictionaryObject) or annot.get("/Subtype") != "/Widget":
+                continue
+            if int(annot.get("/F", 0)) & _HIDDEN_ANNOT:
                 continue
             normal = _resolved((_resolved(annot.get("/AP")) or {}).get("/N"))
             if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):

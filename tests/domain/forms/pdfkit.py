@@ -112,6 +112,13 @@ def xfa_only() -> bytes:
     return _write(writer)
 
 
+def unfillable() -> bytes:
+    """Reads as a form, but a widget's flags are a name, not a number: filling it fails."""
+    writer = _edit(fillable_pdf(every_kind(1)))
+    writer.pages[0]["/Annots"][0].get_object()[NameObject("/F")] = NameObject("/Print")
+    return _write(writer)
+
+
 def too_many_fields(n: int = 501) -> bytes:
     return fillable_pdf([FieldSpec(f"line_{i}", "text") for i in range(n)], rows_per_page=50)
 

@@ -112,6 +112,7 @@ HOSTILE = {
     "deeply_nested": "damaged",
     "page_tree_loop": "damaged",
     "content_bomb": "no fillable fields and no text",
+    "unfillable": "damaged",  # the trial fill at import fails, so a submit never would
 }
 
 
@@ -122,8 +123,9 @@ def test_each_hostile_pdf_is_refused_with_its_reason_and_nothing_is_stored(porta
     for name, reason in HOSTILE.items():
         data = getattr(pdfkit, name)()
         started = time.perf_counter()
-        with pytest.raises(PdfRefused, match=reason):
-            preview_pdf(data)
+        if name != "unfillable":
+            with pytest.raises(PdfRefused, match=reason):
+                preview_pdf(data)
         with pytest.raises(PdfRefused, match=reason):
             import_pdf(STAFF, data, title=f"Hostile {name}")
         assert time.perf_counter() - started < 15, name  # bounded work, never a hang
