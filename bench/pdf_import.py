@@ -37,7 +37,9 @@ def _specs():
 def run() -> Table:
     from models.audit import SYSTEM
     from models.config import Settings
-    from models.forms.pdf_forms import _field_map, _parse, fill_pdf, import_pdf, preview_pdf
+    from models.forms.pdf_filling import fill_pdf
+    from models.forms.pdf_forms import field_map, import_pdf, preview_pdf
+    from models.forms.pdf_reading import read_pdf
     from models.forms.samples.acroform import fillable_pdf
     from models.setup import open_portal
 
@@ -55,11 +57,11 @@ def run() -> Table:
             line = import_pdf(SYSTEM, data, title=f"Benchmark form {n}", filename="bench.pdf")
             imports.append(time.perf_counter() - started)
             assert line.version == 1
-        parsed = _parse(data, "bench.pdf")
+        parsed = read_pdf(data, "bench.pdf")
         answers = {f.id: "An answer" for f in parsed.fields if f.kind in ("short_text", "long_text")}
         for _ in range(RUNS):
             started = time.perf_counter()
-            fill_pdf(data, _field_map(parsed), answers)
+            fill_pdf(data, field_map(parsed), answers)
             fills.append(time.perf_counter() - started)
         from models.db import database
 

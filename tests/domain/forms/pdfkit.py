@@ -112,6 +112,20 @@ def xfa_only() -> bytes:
     return _write(writer)
 
 
+def export_values() -> bytes:
+    """A drop-down whose options are [export value, shown text] pairs, and a radio
+    group whose states are indexes into its /Opt (as Acrobat writes them)."""
+    writer = _edit(fillable_pdf([FieldSpec("county", "combo", options=("x",)),
+                                 FieldSpec("contact", "radio", options=("0", "1"))]))
+    fields = [f.get_object() for f in writer._root_object["/AcroForm"]["/Fields"]]
+    fields[0][NameObject("/Opt")] = ArrayObject(
+        ArrayObject([TextStringObject(code), TextStringObject(shown)])
+        for code, shown in (("K", "Kings County"), ("Q", "Queens County"))
+    )
+    fields[1][NameObject("/Opt")] = ArrayObject([TextStringObject("By phone"), TextStringObject("By email")])
+    return _write(writer)
+
+
 def unfillable() -> bytes:
     """Reads as a form, but a widget's flags are a name, not a number: filling it fails."""
     writer = _edit(fillable_pdf(every_kind(1)))

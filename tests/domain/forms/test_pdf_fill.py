@@ -70,6 +70,20 @@ def test_unanswered_optional_fields_stay_blank(portal):
     assert back["combo_1"] == back["list_1"] == back["multilist_1"] == back["multiline_1"] == ""
 
 
+def test_choices_show_and_are_written_as_the_client_read_them(portal):
+    client, viewer = owner_with_library()
+    original = pdfkit.export_values()
+    line = import_pdf(STAFF, original, title="Codes")
+    definition = load_definition(FormVersion.get_by_id(line.version_id).definition)
+    county, contact = (f.questions[0] for f in definition.fields)
+    assert [c.label for c in county.options] == ["Kings County", "Queens County"]
+    assert [c.label for c in contact.options] == ["By phone", "By email"]
+    [assignment] = send(client.id, line.key)
+    answer_all(viewer, assignment, {county.id: county.options[1].value, contact.id: contact.options[1].value})
+    back = pdfkit.read_back(original, filled_copy(submit(viewer, assignment)))
+    assert back == {"county": "Queens County", "contact": "1"}  # the radio's second state is ticked
+
+
 def test_a_sheet_is_signed_and_keeps_no_copy(portal):
     client, viewer = owner_with_library()
     line = import_pdf(STAFF, pdfkit.sheet_pdf(["Please read this."], title="Policies"), title="Policies")

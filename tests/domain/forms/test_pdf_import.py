@@ -7,11 +7,9 @@ import pytest
 
 from models.db import database
 from models.errors import NotAllowed
-from models.forms.definitions import load_definition
+from models.forms.definitions import MAX_INFO, load_definition
 from models.forms.library import library_forms
-from models.forms.pdf_forms import (
-    MAX_INFO, PdfRefused, import_pdf, import_sample_pdf, preview_pdf,
-)
+from models.forms.pdf_forms import PdfRefused, import_pdf, import_sample_pdf, preview_pdf
 from models.tables import ALL_TABLES, AuditEvent, FormPdf, FormResponsePdf, FormVersion
 
 from ..helpers import STAFF, make_staff
