@@ -61,10 +61,6 @@ class PdfPreview:
     size_bytes: int
 
 
-
-# --- the public API -----------------------------------------------------------------------
-
-
 def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
 
@@ -113,6 +109,7 @@ def _definition(parsed: ParsedPdf, title: str, filename: str) -> dict[str, Any]:
 
 
 def field_map(parsed: ParsedPdf) -> list[dict[str, Any]]:
+    """Kept with the original: each definition id's PDF field, and the PDF's value of each choice."""
     return [
         {"id": f.id, "name": f.name, "type": f.pdf_type, "on": f.on_state,
          "values": {v: pdf_value for v, _, pdf_value in f.options},
