@@ -6,6 +6,7 @@ import io
 from pypdf import PdfReader
 
 from models.forms.definitions import load_definition
+from models.forms.export import response_pdf
 from models.forms.pdf_forms import filled_copy, import_pdf
 from models.forms.responses import Signature, submit
 from models.tables import AuditEvent, FormResponse, FormResponsePdf, FormVersion
@@ -100,7 +101,7 @@ def test_a_copy_that_cannot_be_made_does_not_stop_the_submit(portal, monkeypatch
     client, viewer = owner_with_library()
     line = import_pdf(STAFF, pdfkit.fillable_pdf(pdfkit.every_kind(1)), title="Breaks later")
     [assignment] = send(client.id, line.key)
-    answer_all(viewer, assignment, {"text_1": "x"})
+    answer_all(viewer, assignment, {"text_1": "Still kept"})
 
     def broken(*args):
         raise ValueError("pypdf failed")
@@ -108,4 +109,7 @@ def test_a_copy_that_cannot_be_made_does_not_stop_the_submit(portal, monkeypatch
     monkeypatch.setattr(pdf_forms, "fill_pdf", broken)
     response_id = submit(viewer, assignment)
     assert FormResponse.get_by_id(response_id).status == "submitted" and filled_copy(response_id) is None
+    _, summary = response_pdf(STAFF, response_id)  # the export falls back to the summary of the answers
+    text = PdfReader(io.BytesIO(summary)).pages[0].extract_text()
+    assert "Question text 1" in text and "Still kept" in text
     assert AuditEvent.select().where(AuditEvent.action == "form.pdf.fill_failed").count() == 1
