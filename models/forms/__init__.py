@@ -8,4 +8,7 @@
 - responses.py: drafts, submit, signatures; what clients and staff read
 - alerts.py: risk alerts until acknowledged
 - chart_changes.py: demographics answers as proposals staff accept or reject
+- pdf_forms.py: uploaded fillable PDFs as forms (pdf_reading.py checks and
+  reads a PDF, pdf_filling.py writes the answers into a flattened copy)
+- export.py: a submitted response as a PDF file
 """
