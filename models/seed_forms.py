@@ -1,4 +1,4 @@
-"""The demo's forms: the built-in library, Jordan Avery's intake package sent with
+"""The demo's forms: the built-in library with a sample fillable PDF, Jordan Avery's intake package sent with
 the invitation, and Riley Brooks' six months of PHQ-9 and GAD-7.
 
 Made through the domain functions with the clock moved back, like the rest of
@@ -14,6 +14,7 @@ from .audit import Actor
 from .forms.alerts import acknowledge_alert, chart_alerts
 from .forms.assignments import send_forms, send_package, start_recurrence
 from .forms.library import sync_builtin_forms
+from .forms.pdf_forms import import_sample_pdf
 from .forms.responses import open_form, save_answer, submit
 from .records import ClientViewer
 
@@ -23,7 +24,9 @@ GAD7_ITEMS = [f"gad7_{i}" for i in range(1, 8)]
 
 
 def sync_library() -> None:
+    """The built-in forms, and the sample fillable PDF as an uploaded form."""
     sync_builtin_forms()
+    import_sample_pdf()
 
 
 def send_intake_with_invitation(desk: Actor, chart_id: int, sent_on: dt.date) -> None:

@@ -35,6 +35,9 @@ def test_seed_has_forms_to_show(portal):
     alerts = [a for a in alert_queue() if a.chart_id == riley.id]
     assert sorted(a.open for a in alerts) == [False, True]
     assert [f.title for f in chart_forms(riley.id) if f.state == "to_do"] == ["PHQ-9 Patient Health Questionnaire"]
+    from models.forms.library import library_forms
+
+    assert "pdf" in {line.source for line in library_forms()}    # the sample fillable PDF
 
 
 def test_cli_db_upgrade_and_audit_verify(tmp_path):
