@@ -1,6 +1,7 @@
 """`portal audit verify`: walk the hash chain, compare its newest events with
 the checkpoint beside secret.key, and name what is broken or missing.
-`portal audit anchor`: start a new checkpoint once a report was looked into."""
+`portal audit anchor`: start a new checkpoint once a report was looked into.
+`portal audit export`: the events of a date range as CSV, for an auditor."""
 from __future__ import annotations
 
 import argparse
@@ -23,6 +24,52 @@ def register(parser: argparse.ArgumentParser) -> None:
         "The old checkpoint is described in an audit event first.",
     )
     anchor.set_defaults(run=run_anchor)
+    export = sub.add_parser(
+        "export",
+        help="write the events of a date range as CSV (the practice's days, both included; times in UTC)",
+    )
+    export.add_argument("--since", required=True, type=_day, metavar="YYYY-MM-DD")
+    export.add_argument("--until", required=True, type=_day, metavar="YYYY-MM-DD")
+    export.add_argument("--out", metavar="FILE", help="a new file (0600) to write; default: standard output")
+    export.set_defaults(run=run_export)
+
+
+def _day(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-30") from None
+
+
+def run_export(args: argparse.Namespace) -> int:
+    import os
+    import sys
+
+    from models.audit import SYSTEM
+    from models.audit_export import export_csv
+    from models.config import load_settings
+    from models.errors import DomainError
+    from models.setup import open_portal
+
+    open_portal(load_settings())
+    try:
+        if args.out:
+            # A new file only, private: the trail names clients.
+            fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+                report = export_csv(SYSTEM, args.since, args.until, out)
+        else:
+            report = export_csv(SYSTEM, args.since, args.until, sys.stdout)
+    except FileExistsError:
+        print(f"{args.out} exists already; choose a new file name.", file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"{report.rows:,} events from {report.since} to {report.until} exported.", file=sys.stderr)
+    return 0
 
 
 def _events(n: int) -> str:
