@@ -76,12 +76,20 @@ def _target(staff_id: int) -> StaffUser:
     return staff
 
 
-def _keep_an_admin(target: StaffUser) -> None:
-    """Refuse a change that would leave no active admin; call inside the transaction."""
-    admins = list(lock_rows(StaffUser.select(StaffUser.id).where(
-        (StaffUser.role == "admin") & (StaffUser.active == True)  # noqa: E712
-    ).order_by(StaffUser.id)))
-    if target.id in {a.id for a in admins} and len(admins) <= 1:
+def _keep_an_admin(by: Actor, target: StaffUser, *, demoting: bool = True) -> None:
+    """Refuse a change that would leave no active admin; call inside the transaction.
+
+    The admins' rows and the target's are locked in one statement, in id
+    order (so simultaneous changes neither deadlock nor both pass), then
+    counted, and the actor is checked again under the lock: an admin demoted
+    a moment ago by another admin no longer acts as one."""
+    admin = (StaffUser.role == "admin") & (StaffUser.active == True)  # noqa: E712
+    rows = list(lock_rows(StaffUser.select(StaffUser.id, StaffUser.username, StaffUser.role, StaffUser.active)
+                          .where(admin | (StaffUser.id == target.id)).order_by(StaffUser.id)))
+    admins = [r for r in rows if r.role == "admin" and r.active]
+    if by.kind == "staff" and by.ref not in {a.username for a in admins}:
+        raise NotAllowed("Only an administrator can manage staff accounts.")
+    if demoting and target.id in {a.id for a in admins} and len(admins) <= 1:
         raise StateConflict(LAST_ADMIN.format(name=target.full_name))
 
 
@@ -103,8 +111,7 @@ def change_role(by: Actor, staff_id: int, role: str) -> StaffLine:
     _require_admin(by, "staff.role")
     with database.atomic():
         target = _target(staff_id)
-        if role != "admin":
-            _keep_an_admin(target)
+        _keep_an_admin(by, target, demoting=role != "admin")
         StaffUser.update(role=role).where(StaffUser.id == target.id).execute()
         record(by, "staff.role", detail=f"{target.username} {target.role} -> {role}")
     return _line(_target(staff_id))
@@ -118,7 +125,7 @@ def deactivate(by: Actor, staff_id: int) -> int:
         target = _target(staff_id)
         if not target.active:
             return 0
-        _keep_an_admin(target)
+        _keep_an_admin(by, target)
         StaffUser.update(active=False, deactivated_at=now).where(StaffUser.id == target.id).execute()
         ended = (
             LoginSession.update(ended_at=now, end_reason="deactivated")
@@ -140,6 +147,19 @@ def reactivate(by: Actor, staff_id: int) -> StaffLine:
 
 def new_temporary_password() -> str:
     return "-".join("".join(secrets.choice(TEMP_ALPHABET) for _ in range(4)) for _ in range(5))
+
+
+def add_staff_account(by: Actor, username: str, full_name: str, role: str) -> tuple[StaffLine, str]:
+    """A new staff user with a temporary password (returned once, to pass on),
+    to be replaced at the first sign-in: the admin never knows their password."""
+    from .auth import add_staff_user
+
+    _require_admin(by, "staff.add")
+    temporary = new_temporary_password()
+    with database.atomic():
+        staff = add_staff_user(username, full_name, role, temporary, by=by)
+        StaffUser.update(must_change_password=True).where(StaffUser.id == staff.id).execute()
+    return _line(_target(staff.id)), temporary
 
 
 def reset_password(by: Actor, staff_id: int) -> str:
