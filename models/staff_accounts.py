@@ -43,6 +43,7 @@ class StaffLine:
     failed_logins: int
     locked_until: dt.datetime | None
     must_change_password: bool
+    two_factor: bool = False
 
     @property
     def role_name(self) -> str:
@@ -52,9 +53,17 @@ class StaffLine:
         return self.locked_until is not None and self.locked_until > now
 
 
-def _line(s: StaffUser) -> StaffLine:
+def _line(s: StaffUser, enrolled: set[int] | None = None) -> StaffLine:
+    if enrolled is None:
+        enrolled = set(_enrolled_ids())
     return StaffLine(s.id, s.username, s.full_name, s.role, s.active, s.last_login_at,
-                     s.failed_logins, s.locked_until, s.must_change_password)
+                     s.failed_logins, s.locked_until, s.must_change_password, s.id in enrolled)
+
+
+def _enrolled_ids():
+    from .tables import StaffTwoFactor
+
+    return (row.staff_id for row in StaffTwoFactor.select(StaffTwoFactor.staff).where(StaffTwoFactor.confirmed_at.is_null(False)))
 
 
 def _require_admin(by: Actor, action: str) -> None:
@@ -102,7 +111,8 @@ def staff_by_username(username: str) -> StaffLine:
 
 def staff_list(by: Actor) -> list[StaffLine]:
     _require_admin(by, "staff.list")
-    return [_line(s) for s in StaffUser.select().order_by(StaffUser.active.desc(), StaffUser.full_name)]
+    enrolled = set(_enrolled_ids())
+    return [_line(s, enrolled) for s in StaffUser.select().order_by(StaffUser.active.desc(), StaffUser.full_name)]
 
 
 def change_role(by: Actor, staff_id: int, role: str) -> StaffLine:

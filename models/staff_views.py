@@ -274,6 +274,11 @@ class StaffView:
     id: int
     username: str
     full_name: str
+    role: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
 
 def staff_user(staff_id: int) -> StaffView:
@@ -281,7 +286,7 @@ def staff_user(staff_id: int) -> StaffView:
     from .tables import StaffUser
 
     staff = StaffUser.get_by_id(staff_id)
-    return StaffView(staff.id, staff.username, staff.full_name)
+    return StaffView(staff.id, staff.username, staff.full_name, staff.role)
 
 
 def mail_warning() -> str:

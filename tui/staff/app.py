@@ -43,6 +43,7 @@ class StaffApp(WorkerErrors, App):
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="staff.help", key_display="F1"),
         Binding("ctrl+q", "quit", "Quit", id="staff.quit", priority=True),
+        Binding("f9", "staff_users", "Staff", id="staff.users"),
         *FOCUS_KEYS,
     ]
 
@@ -122,6 +123,7 @@ class StaffApp(WorkerErrors, App):
         self.session_id = result.session_id
         self.staff = staff
         self.sub_title = staff.full_name
+        self.refresh_bindings()  # an admin's keys (F9 Staff) show
         if result.must_change_password:
             from .screens.new_password import NewPasswordScreen
 
@@ -182,6 +184,17 @@ class StaffApp(WorkerErrors, App):
         from models.auth import end_session
 
         end_session(session_id, "logout")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "staff_users":   # admins only (models/staff_accounts.py refuses anyone else)
+            return self.staff is not None and self.staff.is_admin
+        return True
+
+    def action_staff_users(self) -> None:
+        from .screens.staff_users import StaffUsersScreen
+
+        if not isinstance(self.screen, StaffUsersScreen):
+            self.push_screen(StaffUsersScreen())
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

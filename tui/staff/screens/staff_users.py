@@ -1,0 +1,257 @@
+"""StaffUsersScreen (admins, F9): the practice's staff accounts.
+
+Each row says the role, whether the account is active, locked (until when),
+waiting for a new password, or set up for two-factor sign-in, and the last
+sign-in. Keys act on the highlighted person; every change asks first and is
+done by models/staff_accounts.py, which refuses anyone but an admin (the
+screen only hides what the domain would refuse) and keeps one admin.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Header, Label, Select, Static
+
+from models import clock
+from models.audit import Actor
+from models.staff_accounts import (
+    ROLES, StaffLine, add_staff_account, change_role, deactivate, reactivate, reset_password, staff_list, unlock,
+)
+from models.timefmt import practice_zone
+from models.two_factor import reset_enrollment
+from tui.shared.key_hints import KeyHints
+from tui.shared.runtime import plain
+from tui.shared.screen_base import PortalScreen
+from tui.shared.workers import ForwardsWorkerErrors, db_worker
+
+from ..formatting import when_short
+from .modals import ConfirmActionScreen, FormModal
+
+COLUMNS = ("Username", "Name", "Role", "State", "Last sign-in")
+
+
+def state_words(line: StaffLine) -> str:
+    now = clock.now()
+    if not line.active:
+        return "Deactivated"
+    if line.locked(now):
+        return f"Locked until {line.locked_until:%H:%M} UTC"
+    words = "Active"
+    if line.must_change_password:
+        words += ", new password due"
+    if line.two_factor:
+        words += ", 2-step"
+    return words
+
+
+class AddStaffScreen(FormModal):
+    TITLE_TEXT = "Add a staff user"
+    FIELDS = (("username", "Username", "letters, digits, . - _"), ("full_name", "Full name", ""))
+
+    def extra_fields(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label("Role", classes="field-label")
+            yield Select([(name, key) for key, name in ROLES.items()], value="front_desk", allow_blank=False, id="role")
+        yield Static("", id="role-error", classes="field-error")
+
+    def extra_error_fields(self) -> tuple[str, ...]:
+        return ("role",)
+
+    def collect(self) -> dict[str, str]:
+        return self.values() | {"role": str(self.query_one("#role", Select).value)}
+
+    def save(self, actor: Actor, values: dict[str, str]) -> tuple[StaffLine, str]:
+        return add_staff_account(actor, values["username"], values["full_name"], values["role"])
+
+
+class ChooseRoleScreen(ModalScreen[str | None]):
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choose_role.cancel")]
+
+    def __init__(self, line: StaffLine) -> None:
+        super().__init__()
+        self.line = line
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(plain(f"Role of {self.line.full_name}"), id="dialog-title")
+            yield Select([(name, key) for key, name in ROLES.items()], value=self.line.role, allow_blank=False, id="role")
+            with Horizontal(classes="dialog-actions"):
+                yield Button("Change role", id="confirm", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#confirm")
+    def _chosen(self) -> None:
+        self.dismiss(str(self.query_one("#role", Select).value))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
+    DEFAULT_CSS = """
+    StaffUsersScreen #staff-title { text-style: bold; padding: 0 1; }
+    StaffUsersScreen #staff-table { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="staff_users.back"),
+        Binding("a", "add", "Add", id="staff_users.add"),
+        Binding("r", "role", "Role", id="staff_users.role"),
+        Binding("d", "deactivate", "On/off", id="staff_users.deactivate"),
+        Binding("u", "unlock", "Unlock", id="staff_users.unlock"),
+        Binding("p", "reset_password", "Password", id="staff_users.reset_password"),
+        Binding("t", "reset_two_factor", "2-step", id="staff_users.reset_two_factor"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, lines: list[StaffLine], rows: list[tuple[str, ...]]) -> None:
+            super().__init__()
+            self.lines = lines
+            self.rows = rows
+
+    class Done(Message):
+        def __init__(self, note: str) -> None:
+            super().__init__()
+            self.note = note
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[StaffLine] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Staff users", id="staff-title")
+        yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
+        yield KeyHints()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(*COLUMNS)
+        self.load()
+
+    @db_worker("staff-users")
+    def load(self) -> None:
+        lines = staff_list(self.app.actor)  # type: ignore[attr-defined]
+        zone = practice_zone()   # read here, in the worker: drawing never queries
+        rows = [(line.username, line.full_name, line.role_name, state_words(line),
+                 when_short(line.last_login_at, zone) if line.last_login_at else "never") for line in lines]
+        self.post_message(self.Loaded(lines, rows))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self.lines = event.lines
+        table.clear()
+        for line, row_text in zip(self.lines, event.rows):
+            table.add_row(*(plain(cell) for cell in row_text), key=str(line.staff_id))
+        if self.lines:
+            table.move_cursor(row=min(row, len(self.lines) - 1))
+
+    @property
+    def current(self) -> StaffLine | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.lines[row] if 0 <= row < len(self.lines) else None
+
+    @db_worker("staff-users-change", exclusive=False)
+    def change(self, action: Any, note: str) -> None:
+        action()
+        self.post_message(self.Done(note))
+
+    @on(Done)
+    def _done(self, event: Done) -> None:
+        self.app.notify(event.note, markup=False)
+        self.load()
+
+    async def _confirm(self, title: str, body: str, label: str, *, danger: bool = False) -> bool:
+        return bool(await self.app.push_screen_wait(ConfirmActionScreen(title, body, label, danger=danger)))
+
+    @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
+    async def action_add(self) -> None:
+        made = await self.app.push_screen_wait(AddStaffScreen())
+        if made:
+            line, temporary = made
+            await self.app.push_screen_wait(ConfirmActionScreen(
+                f"{line.full_name} is added",
+                f"Temporary password: {temporary}\n\nGive it to {line.full_name} in person or by phone. "
+                "It is shown only now; they choose their own password at the first sign-in.",
+                "Done"))
+            self.load()
+
+    @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
+    async def action_role(self) -> None:
+        line, actor = self.current, self.app.actor  # type: ignore[attr-defined]
+        if line is None:
+            return
+        role = await self.app.push_screen_wait(ChooseRoleScreen(line))
+        if role and role != line.role:
+            self.change(lambda: change_role(actor, line.staff_id, role), f"{line.full_name} is now {ROLES[role]}.")
+
+    @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
+    async def action_deactivate(self) -> None:
+        line, actor = self.current, self.app.actor  # type: ignore[attr-defined]
+        if line is None:
+            return
+        if not line.active:
+            if await self._confirm("Reactivate", f"Let {line.full_name} sign in again?", "Reactivate"):
+                self.change(lambda: reactivate(actor, line.staff_id), f"{line.full_name} can sign in again.")
+            return
+        if await self._confirm(
+            "Deactivate", f"{line.full_name} can no longer sign in, and any session they have open ends now. "
+            "Their name stays on what they did.", "Deactivate", danger=True,
+        ):
+            self.change(lambda: deactivate(actor, line.staff_id), f"{line.full_name} is deactivated.")
+
+    @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
+    async def action_unlock(self) -> None:
+        line, actor = self.current, self.app.actor  # type: ignore[attr-defined]
+        if line is None or not line.locked(clock.now()):
+            self.app.notify("Nobody is locked there." if line else "No staff user chosen.", markup=False)
+            return
+        if await self._confirm("Unlock", f"Lift the lock on {line.full_name}'s account now?", "Unlock"):
+            self.change(lambda: unlock(actor, line.staff_id), f"{line.full_name}'s lock is lifted.")
+
+    @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
+    async def action_reset_password(self) -> None:
+        line, actor = self.current, self.app.actor  # type: ignore[attr-defined]
+        if line is None:
+            return
+        if not await self._confirm(
+            "New temporary password", f"{line.full_name}'s password stops working now; you get a temporary "
+            "one to pass on, and they choose their own at the next sign-in.", "Reset password", danger=True,
+        ):
+            return
+        self.reset(actor, line)
+
+    @db_worker("staff-users-reset", exclusive=False)
+    def reset(self, actor: Actor, line: StaffLine) -> None:
+        temporary = reset_password(actor, line.staff_id)
+        self.app.call_from_thread(self._show_temporary, line, temporary)
+
+    @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
+    async def _show_temporary(self, line: StaffLine, temporary: str) -> None:
+        await self.app.push_screen_wait(ConfirmActionScreen(
+            "Temporary password", f"Temporary password for {line.full_name}: {temporary}\n\n"
+            "It is shown only now. Give it to them in person or by phone.", "Done"))
+        self.load()
+
+    @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
+    async def action_reset_two_factor(self) -> None:
+        line, actor = self.current, self.app.actor  # type: ignore[attr-defined]
+        if line is None or not line.two_factor:
+            self.app.notify("No two-step set-up to reset there.", markup=False)
+            return
+        if await self._confirm(
+            "Reset two-step sign-in", f"For a lost phone: {line.full_name} sets up an authenticator app again "
+            "at the next sign-in from outside the office; their recovery codes stop working.", "Reset", danger=True,
+        ):
+            self.change(lambda: reset_enrollment(actor, line.staff_id), f"{line.full_name} sets up two-step sign-in again.")
+
+    def action_back(self) -> None:
+        self.dismiss()
