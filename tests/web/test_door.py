@@ -168,3 +168,15 @@ def test_limits_are_the_ssh_doors(tmp_path):
     assert door.limits == DoorLimits.from_settings(door.settings)
     assert (door.slots.limit, door.limits.idle_seconds) == (30, 60)
     assert LINK_COOKIE == "portal_link"
+
+
+def test_the_demo_takes_the_next_free_port():
+    import socket
+
+    from tui.commands.demo import free_port_from
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        assert free_port_from("127.0.0.1", port) != port
+        assert free_port_from("127.0.0.1", port, tries=1) > 0  # none in the range: any free one
