@@ -5,10 +5,14 @@ cookie good once; a reload starting again at Welcome; two browsers, two
 sessions."""
 from __future__ import annotations
 
+import io
+import os
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from PIL import Image
 
 from models.audit import Actor
 from models.chart_owner import resend_invite
@@ -59,6 +63,21 @@ def mailed_link(site, last_name: str) -> str:
     return re.search(LINK_RE, text_part(message)).group(1)
 
 
+README_SHOT = Path(__file__).resolve().parents[2] / "docs" / "browser-registration.png"
+
+
+def keep_readme_screenshot(page) -> None:
+    """The README's picture of registration in a browser: rewritten with
+    PORTAL_UPDATE_SCREENSHOTS=1, else checked to be there and drawn."""
+    page.wait_for_timeout(300)  # xterm.js paints on the next animation frame
+    shot = page.screenshot()
+    if os.environ.get("PORTAL_UPDATE_SCREENSHOTS"):
+        README_SHOT.write_bytes(shot)
+    kept = Image.open(README_SHOT)
+    assert kept.size == Image.open(io.BytesIO(shot)).size, "docs/browser-registration.png is stale: PORTAL_UPDATE_SCREENSHOTS=1"
+    assert len(Image.open(io.BytesIO(shot)).convert("RGB").getcolors(1 << 20) or []) > 20, "the page looks blank"
+
+
 def test_link_registers_and_signs_in(site, browser):
     link = mailed_link(site, "Avery")
     code = link.rsplit("/", 1)[1]
@@ -70,6 +89,8 @@ def test_link_registers_and_signs_in(site, browser):
     assert urlsplit(page.url).path == "/" and code not in page.url
     assert code not in "".join(page.evaluate("() => [location.href, document.referrer]"))
     assert not [c for c in context.cookies() if c["name"] == LINK_COOKIE], "the used link's cookie is deleted"
+
+    keep_readme_screenshot(page)
 
     screen.type("Avery", "[Tab]", "03/14/1991", "[Tab]", PASSWORD, "[Tab]", PASSWORD, "[Enter]")
     screen.wait_for("You're registered")
