@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -174,9 +175,29 @@ def test_two_browsers_get_two_sessions(site, browser):
     first.type("[Enter]")
     first.wait_for("Step 1 of 2")
     assert "Step 1 of 2" not in second.text()
+    pids = site[2].call(_app_pids(site[2].door))
+    assert len(pids) == 2
+
+    # Closing a tab ends its app (hung up, reaped) and frees its place.
     one.close()
     two.close()
+    deadline = time.monotonic() + 15
+    while site[2].call(_sessions(site[2].door)) or any(_alive(pid) for pid in pids):
+        assert time.monotonic() < deadline, "the apps outlived their tabs"
+        time.sleep(0.05)
 
 
 async def _sessions(door) -> int:
     return door.active_sessions
+
+
+async def _app_pids(door) -> list[int]:
+    return [app.pid for app in door._apps]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
