@@ -11,7 +11,8 @@ import pytest
 
 from models.config import Settings
 from tui.ssh.limits import DoorLimits
-from tui.web.apps import KioskProcess
+from tui.ssh import ProcessLauncher
+from tui.web.apps import KioskProcess, default_launcher
 from tui.web.headers import redact
 from tui.web.links import STALE_LINK_CODE, PendingLinks, code_from_path
 from tui.web.server import LINK_COOKIE, MSG_SESSIONS_HERE, WebDoor
@@ -56,6 +57,7 @@ def test_what_a_link_may_carry_to_the_kiosk():
     assert code_from_path("AB CD;rm -rf") == "ABCDrm-rf"
     assert len(code_from_path("A" * 500)) == 40
     assert code_from_path("%00") == "00" and code_from_path("..") == ""
+    assert code_from_path("--help") == "help"  # never read as an option
     assert STALE_LINK_CODE and code_from_path(STALE_LINK_CODE) == STALE_LINK_CODE
 
 
@@ -70,20 +72,25 @@ def test_the_app_gets_no_server_secrets(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_DEMO", "1")
     settings = Settings(data_dir=tmp_path, database_url="postgresql://portal:dbpass@db/portal")
     app = KioskProcess(
-        settings, peer_ip="203.0.113.9", code=CODE, clock=Ticks(),
+        settings, launcher=ProcessLauncher(), peer_ip="203.0.113.9", code=CODE, clock=Ticks(),
         write_bytes=None, write_str=None, close=None, download_manager=None,
     )
+    assert app._user() == f"register+{CODE}"  # the code goes on a pipe, as over SSH
     env = app._build_environment(100, 30)
     assert "PORTAL_SMTP_PASSWORD" not in env and "AWS_SECRET_ACCESS_KEY" not in env
     assert env["PORTAL_DATABASE_URL"] == settings.database_url  # the app's own need, as over SSH
     assert env["PORTAL_SESSION_SOURCE"] == "web:203.0.113.9"
     assert env["TEXTUAL_DRIVER"] == "textual.drivers.web_driver:WebDriver"
     assert (env["COLUMNS"], env["ROWS"]) == ("100", "30")
-    assert CODE not in "".join(env.values())  # the code goes on a pipe
+    assert CODE not in "".join(env.values())
+    zygote = default_launcher(settings).env  # Textual reads the driver's settings when imported
+    assert zygote["TEXTUAL_DRIVER"] == env["TEXTUAL_DRIVER"] and "PORTAL_SMTP_PASSWORD" not in zygote
+    assert "COLUMNS" not in zygote and "PORTAL_SESSION_SOURCE" not in zygote
 
 
 def _door(tmp_path, **kw) -> WebDoor:
-    return WebDoor(Settings(data_dir=tmp_path, **kw.pop("settings", {})), host="127.0.0.1", port=0, **kw)
+    settings = Settings(data_dir=tmp_path, **kw.pop("settings", {}))
+    return WebDoor(settings, host="127.0.0.1", port=0, launcher=ProcessLauncher(), **kw)
 
 
 def test_the_link_sets_a_scoped_cookie_and_logs_no_code(tmp_path, caplog):

@@ -5,12 +5,19 @@ import argparse
 import asyncio
 import logging
 
-from tui.commands.serve import STOP_SIGNALS
+from tui.commands.serve import STOP_SIGNALS, fresh_process_launcher, zygote_enabled
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=None, help="address to listen on (default: settings web_host, 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port to listen on (default: settings web_port, 8080; 0 picks a free port)")
+    parser.add_argument(
+        "--no-zygote",
+        dest="zygote",
+        action="store_false",
+        help="start every tab's app as a fresh process instead of forking it from a pre-loaded one "
+        "(also: PORTAL_SSH_ZYGOTE=0)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -28,20 +35,22 @@ def run(args: argparse.Namespace) -> int:
     # asked for in the browser); two workers never take the same message.
     worker = DeliveryWorker(settings).start()
     try:
-        return asyncio.run(serve_until_stopped(settings, args.host, args.port))
+        launcher = None if args.zygote and zygote_enabled() else fresh_process_launcher()
+        return asyncio.run(serve_until_stopped(settings, args.host, args.port, launcher=launcher))
     except KeyboardInterrupt:
         return 130
     finally:
         worker.stop()
 
 
-async def serve_until_stopped(settings, host: str | None, port: int | None, on_ready=None) -> int:
-    """Run the door until SIGINT/SIGTERM/SIGHUP; `on_ready(door)` once it listens."""
+async def serve_until_stopped(settings, host: str | None, port: int | None, on_ready=None, launcher=None) -> int:
+    """Run the door until SIGINT/SIGTERM/SIGHUP; `on_ready(door)` once it listens.
+    `launcher` None: apps forked from a zygote of the door's own."""
     from tui.web import start_web_door
 
     log = logging.getLogger("portal.web")
     try:
-        door = await start_web_door(settings, host=host, port=port)
+        door = await start_web_door(settings, host=host, port=port, launcher=launcher)
     except OSError as exc:
         log.error("cannot listen on %s port %s: %s", host or settings.web_host, port if port is not None else settings.web_port, exc)
         return 1

@@ -27,9 +27,10 @@ STALE_LINK_CODE = "USED-LINK"
 
 
 def code_from_path(segment: str) -> str:
-    """The code part of `/r/<segment>`: only code characters, at most 40
-    ('' when nothing is left); whatever it is, the kiosk judges it."""
-    return _NOT_CODE.sub("", segment)[:MAX_CODE_CHARS]
+    """The code part of `/r/<segment>`: only code characters, not starting
+    with a dash, at most 40 ('' when nothing is left): what the SSH door
+    takes in `register+CODE` (tui.ssh.apps.CODE_RE). The kiosk judges it."""
+    return _NOT_CODE.sub("", segment).lstrip("-")[:MAX_CODE_CHARS]
 
 
 class PendingLinks:

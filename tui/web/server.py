@@ -33,9 +33,9 @@ from tui.ssh.limits import (
     address_key,
     human_duration,
 )
-from tui.ssh.pty_bridge import clamp_size
+from tui.ssh.pty_bridge import Launcher, clamp_size
 
-from .apps import KioskProcess
+from .apps import KioskProcess, default_launcher
 from .headers import AccessLogger, security_headers
 from .links import STALE_LINK_CODE, PendingLinks, code_from_path
 
@@ -71,6 +71,7 @@ class WebDoor(Server):
         port: int | None = None,
         limits: DoorLimits | None = None,
         clock: MonotonicClock = time.monotonic,
+        launcher: Launcher | None = None,
     ) -> None:
         super().__init__(
             "portal kiosk",
@@ -82,6 +83,8 @@ class WebDoor(Server):
             templates_path=HERE / "templates",
         )
         self.settings = settings
+        self._owns_launcher = launcher is None
+        self.launcher = launcher or default_launcher(settings)
         self._fixed_public_url = bool(settings.web_public_url)
         self.limits = limits or DoorLimits.from_settings(settings)
         self.clock = clock
@@ -128,6 +131,11 @@ class WebDoor(Server):
 
     async def start(self) -> None:
         """Listen (port 0: a free one); `public_url` then names the real port."""
+        if self._owns_launcher and hasattr(self.launcher, "start"):
+            try:
+                await self.launcher.start()  # type: ignore[attr-defined]
+            except Exception as exc:  # tabs fall back to fresh processes
+                log.warning("app launcher did not start: %s", exc)
         self._runner = web.AppRunner(
             await self._make_app(),
             access_log_class=AccessLogger,
@@ -149,6 +157,8 @@ class WebDoor(Server):
             self._runner = None
         for app in list(self._apps):
             app.kill()
+        if self._owns_launcher and hasattr(self.launcher, "close"):
+            await self.launcher.close()  # type: ignore[attr-defined]
 
     async def on_shutdown(self, app: web.Application) -> None:
         self._closing = True
@@ -251,6 +261,7 @@ class WebDoor(Server):
     async def _run_app(self, websocket: web.WebSocketResponse, peer: str, code: str | None, width: int, height: int) -> None:
         app = KioskProcess(
             self.settings,
+            launcher=self.launcher,
             peer_ip=peer,
             code=code,
             clock=self.clock,
