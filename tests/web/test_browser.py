@@ -21,7 +21,7 @@ from models.config import Settings
 from models.mail.deliver import deliver_all
 from models.mail.local_server import LocalMailServer, ensure_maildir, local_smtp_settings
 from models.mail.render import text_part
-from models.seed import seed_demo
+from models.seed import CLIENT_PASSWORD, seed_demo
 from models.setup import open_portal
 from models.tables import Client
 from tests.mail.conftest import read_maildir
@@ -107,6 +107,20 @@ def test_link_registers_and_signs_in(site, browser):
     page.reload()
     screen = type(screen)(page)
     screen.wait_for("Welcome to the client portal")
+    context.close()
+
+
+def test_a_client_reads_a_document_in_the_browser(site, browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    _, screen = open_page(context, site[2].door.public_url + "/")
+    screen.wait_for("Welcome to the client portal")
+    screen.type("l")
+    screen.wait_for("Log in to your portal")
+    screen.type("riley.brooks@example.com", "[Tab]", CLIENT_PASSWORD, "[Enter]")
+    screen.wait_for(r"signed in as riley\.brooks@example\.com")
+    screen.wait_for("Treatment plan summary")
+    screen.type("[Enter]")  # the documents list has the focus: its first row opens
+    screen.wait_for("Use the arrow keys or Page Up/Down to read")
     context.close()
 
 
