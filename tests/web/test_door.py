@@ -187,3 +187,50 @@ def test_the_demo_takes_the_next_free_port():
         port = taken.getsockname()[1]
         assert free_port_from("127.0.0.1", port) != port
         assert free_port_from("127.0.0.1", port, tries=1) > 0  # none in the range: any free one
+
+
+def test_links_from_one_address_are_rate_limited(tmp_path):
+    ticks = Ticks()
+
+    async def body():
+        door = _door(tmp_path, clock=ticks)
+        await door.start()
+        try:
+            async with aiohttp.ClientSession() as http:
+                statuses = []
+                for _ in range(door.limits.connect_burst + 1):
+                    async with http.get(f"{door.public_url}/r/{CODE}", allow_redirects=False) as answer:
+                        statuses.append(answer.status)
+                ticks.now += door.limits.connect_window
+                async with http.get(f"{door.public_url}/r/{CODE}", allow_redirects=False) as answer:
+                    statuses.append(answer.status)
+                return statuses, len(door.links)
+        finally:
+            await door.close()
+
+    statuses, held = asyncio.run(body())
+    assert statuses == [303] * 10 + [429, 303]
+    assert held == 11
+
+
+def test_an_idle_tab_is_closed_with_a_reason(tmp_path):
+    """The SSH door's idle limit: no input for idle_seconds ends the session,
+    and the page's terminal says why."""
+    async def body():
+        settings = Settings(data_dir=tmp_path)
+        limits = DoorLimits.from_settings(settings, idle_seconds=1.0, check_interval=0.05)
+        door = WebDoor(settings, host="127.0.0.1", port=0, launcher=ProcessLauncher(), limits=limits)
+        await door.start()
+        try:
+            async with aiohttp.ClientSession() as http:
+                ws = await http.ws_connect(f"{door.public_url}/ws?width=80&height=24")
+                said = b""
+                async for message in ws:
+                    if message.type == aiohttp.WSMsgType.BINARY:
+                        said += message.data
+                return said, ws.closed
+        finally:
+            await door.close()
+
+    said, closed = asyncio.run(body())
+    assert b"Session closed after 1 second without input." in said and closed

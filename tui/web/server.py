@@ -190,6 +190,10 @@ class WebDoor(Server):
 
     async def handle_link(self, request: web.Request) -> web.StreamResponse:
         """`/r/CODE`: keep the code for this browser's websocket, send it to `/`."""
+        key = address_key(self.peer_ip(request))
+        if not self.rate.allow(key):  # links are held in memory: no address fills it
+            wait = max(1, int(self.rate.retry_after(key) + 0.999))
+            raise web.HTTPTooManyRequests(text=MSG_RATE.format(s=wait), headers={"Retry-After": str(wait)})
         code = code_from_path(request.match_info["code"])
         response = web.HTTPSeeOther(location="/")
         if code:
