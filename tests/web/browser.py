@@ -62,8 +62,9 @@ TAKE_FRAMES = """
 def chromium_or_skip() -> str:
     """The browser's path; tests skip without it, except in CI (CI=1), where
     its absence is a failure (.ci/run installs it)."""
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-        return CHROMIUM if os.path.exists(CHROMIUM) else str(shutil.which("chromium"))
+    found = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if found:
+        return found
     message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
     if os.environ.get("CI"):
         pytest.fail(f"{message}: required in CI", pytrace=False)
