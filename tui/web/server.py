@@ -263,6 +263,12 @@ class WebDoor(Server):
         return websocket
 
     async def _run_app(self, websocket: web.WebSocketResponse, peer: str, code: str | None, width: int, height: int) -> None:
+        ending: list[str] = []  # a message of ours to show once the app is gone
+
+        async def app_exited() -> None:
+            if not ending:  # else the message goes first, then the close
+                await websocket.close()
+
         app = KioskProcess(
             self.settings,
             launcher=self.launcher,
@@ -271,7 +277,7 @@ class WebDoor(Server):
             clock=self.clock,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
-            close=websocket.close,
+            close=app_exited,
             download_manager=self.download_manager,
         )
         try:
@@ -284,14 +290,14 @@ class WebDoor(Server):
         self._apps.add(app)
         started = self.clock()
         log.info("session start peer=%s link=%s size=%dx%d pid=%s", peer, code is not None, width, height, app.pid)
-        reason, message = "client gone", None
+        reason = "client gone"
         inputs = asyncio.create_task(self._process_messages(websocket, app))
         watch = asyncio.create_task(self._watchdog(app, started))
         try:
             done, _ = await asyncio.wait({inputs, watch, app._task}, return_when=asyncio.FIRST_COMPLETED)  # type: ignore[arg-type]
             if watch in done:
                 reason = watch.result()
-                message = (
+                ending.append(
                     MSG_IDLE.format(t=human_duration(self.limits.idle_seconds))
                     if reason == "idle"
                     else MSG_TIME_LIMIT.format(t=human_duration(self.limits.max_session_seconds))
@@ -305,9 +311,9 @@ class WebDoor(Server):
             await asyncio.shield(app.stop())
             self._apps.discard(app)
             log.info("session end peer=%s duration=%.1fs reason=%s", peer, self.clock() - started, reason)
-        if message and not websocket.closed:
+        if ending and not websocket.closed:
             try:
-                await websocket.send_bytes(terminal_text(message))
+                await websocket.send_bytes(terminal_text(ending[0]))
             except Exception:
                 pass
         await websocket.close()
