@@ -17,6 +17,7 @@ from typing import Any
 from . import clock, codes, passwords, throttle
 from .chart_owner import charts_of_account, has_access
 from .audit import Actor, record
+from .config import current_web_url
 from .dates import parse_dob
 from .db import database, lock_rows
 from .errors import DomainError, NotAllowed
@@ -372,6 +373,7 @@ def _request_password_reset(email: str, last_name: str, date_of_birth: str, sour
                 "time_zone": practice.time_zone,
                 "ssh_host": practice.portal_host,
                 "ssh_port": practice.portal_port,
+                "web_url": current_web_url(),  # the portal's front page in a browser
             },
         )
         record(Actor("client", str(account.id), source), "password.reset_request")

@@ -23,7 +23,7 @@ from peewee import JOIN, fn
 
 from . import clock, codes
 from .audit import Actor, record
-from .config import INVITE_VALID_DAYS
+from .config import INVITE_VALID_DAYS, current_web_url
 from .db import database, lock_rows
 from .charts import get_chart
 from .errors import NotFound, StateConflict
@@ -315,6 +315,7 @@ def _issue_invitation(by: Actor, client: Client, access: ChartAccess, *, is_rese
         "expires_at": invitation.expires_at.isoformat(),
         "is_resend": is_resend,
         "forms_waiting": _forms_waiting(client),
+        "web_url": current_web_url(),  # the link is web_url/r/CODE, made by the template
     }
     enqueue("invitation", access.email, access.owner_name, context, client=client, invitation=invitation)
     record(by, "invite.resend" if is_resend else "invite.send", chart=client.id, detail=f"invitation {invitation.id}")

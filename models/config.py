@@ -59,6 +59,10 @@ class Settings:
     ssh_idle_seconds: int = SSH_IDLE_SECONDS
     ssh_max_session_seconds: int = SSH_MAX_SESSION_SECONDS
     ssh_staff_keys: str = ""       # authorized_keys file; empty: staff open
+    web_host: str = "127.0.0.1"    # where `portal web` (the browser door) listens
+    web_port: int = 8080
+    web_public_url: str = ""       # what emails link to, e.g. https://portal.example (empty: http://web_host:web_port)
+    web_trust_proxy: bool = False  # behind a reverse proxy: the client's address is its X-Forwarded-For
     demo: bool = False
     import_folder: str = ""        # the staff workstation loads documents only from here; empty: off
     staff_two_factor: str = "remote"  # "remote": staff over SSH or the web need a code; "always"; "off"
@@ -69,12 +73,32 @@ class Settings:
         return self.database_url or f"sqlite:///{self.data_dir / 'portal.db'}"
 
     @property
+    def web_url(self) -> str:
+        """The browser door's public address, without a trailing slash."""
+        return (self.web_public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
+
+    @property
     def secret_path(self) -> Path:
         return self.data_dir / "secret.key"
 
     @property
     def maildir(self) -> Path:
         return self.data_dir / "maildir"
+
+
+def web_url(settings: Settings | None) -> str:
+    """The browser door's address for emails (the settings the portal was
+    opened with; the defaults before that)."""
+    if settings is None:
+        return f"http://{Settings.web_host}:{Settings.web_port}"
+    return settings.web_url
+
+
+def current_web_url() -> str:
+    """`web_url` of the settings this process opened the portal with."""
+    from .setup import current_settings  # setup imports this module
+
+    return web_url(current_settings())
 
 
 def default_config_path(env: Mapping[str, str]) -> Path:

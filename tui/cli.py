@@ -19,6 +19,7 @@ COMMANDS = {
     "audit": ("audit", "verify the audit trail"),
     "demo": ("demo", "seed and run the demo practice"),
     "serve": ("serve", "run the SSH door"),
+    "web": ("web", "run the browser door (the client kiosk in a browser)"),
     "forms": ("forms", "the form library: `forms sync` loads the built-in forms"),
 }
 

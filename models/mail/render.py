@@ -56,6 +56,25 @@ def environment(templates_dir: str | None = None) -> Environment:
     return env
 
 
+def inline_css(html: str) -> str:
+    """The layout's <style> rules copied into each element's style attribute:
+    many mail clients (webmail above all) drop a <style> block. Nothing is
+    fetched: the only CSS is in the message itself."""
+    import logging
+
+    from premailer import Premailer  # imported when mail is rendered, not by the apps' start
+
+    return Premailer(
+        html,
+        allow_network=False,
+        allow_loading_external_files=False,
+        keep_style_tags=False,
+        remove_classes=True,
+        disable_validation=True,
+        cssutils_logging_level=logging.CRITICAL,
+    ).transform()
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str
@@ -79,7 +98,7 @@ def render_parts(kind: str, context: Mapping[str, Any], *, templates_dir: str | 
             raise RenderError(f"{kind}.txt must start with a 'Subject:' line")
         subject = single_line(first[len("Subject:"):])
         values["subject"] = subject
-        html = env.get_template(f"{kind}.html").render(values)
+        html = inline_css(env.get_template(f"{kind}.html").render(values))
     except RenderError:
         raise
     except Exception as exc:  # jinja2 UndefinedError, TemplateNotFound, bad dates

@@ -21,6 +21,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--data-dir", type=Path, default=DEFAULT_DIR, help="demo data dir (default: ./demo-data)")
     run.add_argument("--host", default="127.0.0.1", help="address the SSH door listens on")
     run.add_argument("--port", type=int, default=2222, help="SSH port (default 2222)")
+    run.add_argument("--web-port", type=int, default=8080, help="browser door's port (default 8080, or the next free one)")
     run.set_defaults(run=run_demo)
     code = sub.add_parser("code", help="the two-factor code a demo staff user's authenticator app would show now")
     code.add_argument("username", help="frontdesk, drlee or admin")
@@ -119,6 +120,20 @@ The workflow we follow, end to end (each command in its own terminal):
 Ctrl+C here stops everything."""
 
 
+def free_port_from(host: str, port: int, tries: int = 20) -> int:
+    """`port`, or the next one up that is free on `host`, else any free one."""
+    import socket
+
+    for candidate in [*range(port, port + tries), 0]:
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise OSError(f"no free port on {host}")
+
+
 def run_demo(args: argparse.Namespace) -> int:
     """Seed, then run local mail, the delivery worker and the SSH door until Ctrl+C."""
     from models.config import load_settings
@@ -126,11 +141,15 @@ def run_demo(args: argparse.Namespace) -> int:
     from models.mail.local_server import LocalMailServer, ensure_maildir
     from tui.commands.serve import serve_until_stopped
     from tui.ssh import configure_logging
+    from tui.web import configure_logging as configure_web_logging
+    from tui.web import start_web_door
 
     data_dir = fresh_demo_dir(args.data_dir)
     for key in [k for k in os.environ if k.startswith("PORTAL_")]:
         del os.environ[key]  # the demo never reads the real config, data or mail server
     mail = LocalMailServer(ensure_maildir(data_dir / "maildir")).start()
+    # The browser door's port is known before seeding: the invitations link to it.
+    web_port = free_port_from(args.host, args.web_port)
     demo_env(
         data_dir,
         args.port,
@@ -144,12 +163,17 @@ def run_demo(args: argparse.Namespace) -> int:
             # a registration): more than a real address needs at once.
             "PORTAL_SSH_MAX_SESSIONS_PER_ADDRESS": "16",
             "PORTAL_SSH_MAX_CONNECTIONS_PER_ADDRESS": "16",
+            "PORTAL_WEB_HOST": args.host,
+            "PORTAL_WEB_PORT": str(web_port),
+            "PORTAL_WEB_PUBLIC_URL": f"http://{args.host}:{web_port}",
         },
     )
     report = seed_into(data_dir, args.host, args.port)
     settings = load_settings()
     configure_logging(settings, stderr=False)
+    configure_web_logging(settings, stderr=False)
     worker = DeliveryWorker(settings, interval=1.0).start()
+    web = None
 
     def ready(door) -> None:
         print_seed_report(report, data_dir)
@@ -158,13 +182,22 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"SSH door on {door.host}:{door.port} (host key {door.fingerprint})\n")
         print(f"  Staff workstation:  {ssh} staff@{door.host}     login frontdesk / {STAFF_PASSWORD}")
         print(f"  Client kiosk:       {ssh} kiosk@{door.host}")
-        print(f"  Demo mailbox:       {ssh} mailbox@{door.host}\n")
+        print(f"  Demo mailbox:       {ssh} mailbox@{door.host}")
+        print(f"  Browser door:       {web.public_url}/   (the invitation's link opens here)\n")
         print(WALKTHROUGH.format(ssh=ssh, host=door.host), flush=True)
 
     from models.seed import STAFF_PASSWORD
 
+    async def serve_both() -> int:
+        nonlocal web
+        web = await start_web_door(settings, host=args.host, port=web_port)
+        try:
+            return await serve_until_stopped(settings, args.host, args.port, on_ready=ready)
+        finally:
+            await web.close()
+
     try:
-        return asyncio.run(serve_until_stopped(settings, args.host, args.port, on_ready=ready))
+        return asyncio.run(serve_both())
     except KeyboardInterrupt:
         return 130
     finally:
