@@ -29,6 +29,7 @@ from .charts import get_chart
 from .errors import NotFound, StateConflict
 from .outbox import enqueue
 from .practice import get_practice
+from .roles import require
 from .tables import ChartAccess, Client, FormAssignment, Invitation, LoginSession, PortalAccount, RelatedContact, StaffUser
 from .text import clean_email, email_key
 
@@ -388,6 +389,7 @@ def _require_current(client: Client) -> ChartAccess:
 def activate_access(by: Actor, client: Client | int, *, contact_id: int | None = None, email: str | None = None) -> OwnerState:
     """Give the chart's portal access to the client (contact_id None) or a related contact."""
     client = _chart(client)
+    require(by, "portal_access", client.id)
     cand = _candidate(client, contact_id)
     email = clean_email(email if email is not None else cand.email)
     with database.atomic():
@@ -402,6 +404,7 @@ def activate_access(by: Actor, client: Client | int, *, contact_id: int | None =
 def resend_invite(by: Actor, client: Client | int) -> OwnerState:
     """Void every earlier code and send a fresh one with a new window."""
     client = _chart(client)
+    require(by, "portal_access", client.id)
     with database.atomic():
         access = _require_current(client)
         if access.account_id is not None:
@@ -414,6 +417,7 @@ def resend_invite(by: Actor, client: Client | int) -> OwnerState:
 def unlock_owner_login(by: Actor, client: Client | int) -> bool:
     """Lift the lockout of the chart owner's portal login; True if one was lifted."""
     client = _chart(client)
+    require(by, "portal_access", client.id)
     from .auth import unlock_client_account  # auth builds on this module
 
     access = current_access(client)
@@ -425,6 +429,7 @@ def unlock_owner_login(by: Actor, client: Client | int) -> bool:
 def revoke_access(by: Actor, client: Client | int) -> OwnerState:
     """End the owner's access at once: codes voided, open sessions ended."""
     client = _chart(client)
+    require(by, "portal_access", client.id)
     with database.atomic():
         access = _require_current(client)
         _void_codes(client, clock.now(), revoke=True)
@@ -436,6 +441,7 @@ def revoke_access(by: Actor, client: Client | int) -> OwnerState:
 def change_ownership(by: Actor, client: Client | int, *, contact_id: int | None, email: str | None = None) -> OwnerState:
     """Hand the chart to another owner: the old one loses it, the new one is invited or granted."""
     client = _chart(client)
+    require(by, "portal_access", client.id)
     cand = _candidate(client, contact_id)
     email = clean_email(email if email is not None else cand.email)
     with database.atomic():

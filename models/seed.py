@@ -121,10 +121,15 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
 
     with at(30):
         seed_forms.sync_library()
+    from .roles import assign_clinician
+    from .tables import StaffUser
+
+    clinician_id = StaffUser.get(StaffUser.username == "drlee").id
     for first, last, dob, email, story in CHARTS:
         history = story == "active_history"     # months of questionnaires before today
         with at(200 if history else 30):
             client = create_chart(desk, first_name=first, last_name=last, date_of_birth=dob, email=email)
+            assign_clinician(desk, client.id, clinician_id)   # Dr. Lee sees these charts' clinical results
         if story == "expired":
             with at(9):
                 if first == "Jordan":           # the intake forms went with the invitation

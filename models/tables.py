@@ -71,6 +71,7 @@ class Client(BaseModel):
     email = CharField(default="")
     phone = CharField(default="")
     created_at = DateTimeField()
+    clinician = ForeignKeyField(StaffUser, null=True, index=True, on_delete="SET NULL")  # models/roles.py
 
     class Meta:
         # Name order for paging; first-name lookups with the last name to sort by.

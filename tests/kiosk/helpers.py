@@ -27,7 +27,17 @@ def last_code(kind: str = "invitation") -> str:
     return json.loads(msg.context)["code"]
 
 
+def ensure_staff() -> None:
+    """The front-desk user STAFF names (portal access is the front desk's: models/roles.py)."""
+    from models.auth import add_staff_user
+    from models.tables import StaffUser
+
+    if not StaffUser.select().where(StaffUser.username == STAFF.ref).exists():
+        add_staff_user(STAFF.ref, "Fran Desk", "front_desk", "a long staff passphrase here")
+
+
 def invite(client, **kw) -> str:
+    ensure_staff()
     activate_access(STAFF, client, **kw)
     return last_code()
 

@@ -33,7 +33,16 @@ def make_chart(first="Jamie", last="Rivera", dob="04/13/2001", email="jamie@exam
     return create_chart(STAFF, first_name=first, last_name=last, date_of_birth=dob, email=email)
 
 
+def ensure_staff() -> None:
+    """The front-desk user STAFF names (portal access is the front desk's: models/roles.py)."""
+    from models.tables import StaffUser
+
+    if not StaffUser.select().where(StaffUser.username == USERNAME).exists():
+        make_staff()
+
+
 def invite(client):
+    ensure_staff()
     activate_access(STAFF, client)
     return last_code()
 

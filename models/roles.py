@@ -1,0 +1,83 @@
+"""What each staff role may see and do: the minimum-necessary rule.
+
+    admin       everything: staff users, practice settings, the audit trail,
+                and all that follows
+    clinician   the charts they are the clinician of: clinical results (form
+                answers, scores, risk alerts), documents, forms sent
+    front_desk  every chart: portal access (invite, resend, revoke, change of
+                owner), documents, appointments, billing, forms sent; sees that
+                a questionnaire was completed and when, never its answers
+
+The rule lives here and every domain function that needs it calls
+`require()` before it changes or reads anything; a screen only hides what
+this refuses. A refusal is a clear message and an audit row. SYSTEM (the CLI
+on the server, scheduled jobs) may do everything.
+"""
+from __future__ import annotations
+
+from .audit import Actor, record
+from .errors import NotAllowed
+from .tables import Client, StaffUser
+
+ANY_CHART = "any"
+OWN_CHARTS = "own"
+
+# permission -> role -> which charts
+RULES: dict[str, dict[str, str]] = {
+    "charts": {"admin": ANY_CHART, "front_desk": ANY_CHART, "clinician": OWN_CHARTS},
+    "portal_access": {"admin": ANY_CHART, "front_desk": ANY_CHART},
+    "documents": {"admin": ANY_CHART, "front_desk": ANY_CHART, "clinician": OWN_CHARTS},
+    "appointments": {"admin": ANY_CHART, "front_desk": ANY_CHART},
+    "billing": {"admin": ANY_CHART, "front_desk": ANY_CHART},
+    "forms": {"admin": ANY_CHART, "front_desk": ANY_CHART, "clinician": OWN_CHARTS},
+    "clinical": {"admin": ANY_CHART, "clinician": OWN_CHARTS},
+    "staff_admin": {"admin": ANY_CHART},
+    "audit": {"admin": ANY_CHART},
+}
+
+REFUSALS = {
+    "portal_access": "Portal access is managed by the front desk or an administrator.",
+    "clinical": "Clinical results are shown only to the chart's clinician and administrators.",
+    "staff_admin": "Only an administrator can manage staff accounts.",
+    "audit": "Only an administrator can read the audit trail.",
+}
+
+
+def _staff(by: Actor) -> StaffUser | None:
+    if by.kind != "staff":
+        return None
+    return StaffUser.get_or_none((StaffUser.username == by.ref) & (StaffUser.active == True))  # noqa: E712
+
+
+def allowed(by: Actor, permission: str, chart_id: int | None = None) -> bool:
+    if by.kind == "system":
+        return True
+    staff = _staff(by)
+    reach = RULES[permission].get(staff.role) if staff else None
+    if reach == ANY_CHART:
+        return True
+    if reach == OWN_CHARTS:
+        return chart_id is not None and Client.select().where(
+            (Client.id == chart_id) & (Client.clinician == staff.id)
+        ).exists()
+    return False
+
+
+def require(by: Actor, permission: str, chart_id: int | None = None) -> None:
+    """Go on, or refuse with a clear message and an audit row. Call it before
+    the caller's transaction, so the refusal's row is kept."""
+    if allowed(by, permission, chart_id):
+        return
+    record(by, f"refused.{permission}", chart=chart_id, outcome="refused")
+    raise NotAllowed(REFUSALS.get(permission, "Your role does not allow that; ask an administrator."))
+
+
+def assign_clinician(by: Actor, chart_id: int, staff_id: int | None) -> None:
+    """Make `staff_id` (a clinician or admin) the chart's clinician, or none."""
+    require(by, "portal_access", chart_id)   # the front desk and admins keep charts in order
+    if staff_id is not None and not StaffUser.select().where(
+        (StaffUser.id == staff_id) & StaffUser.role.in_(("clinician", "admin")) & (StaffUser.active == True)  # noqa: E712
+    ).exists():
+        raise NotAllowed("Choose an active clinician.")
+    Client.update(clinician=staff_id).where(Client.id == chart_id).execute()
+    record(by, "chart.clinician", chart=chart_id, detail=f"staff {staff_id}")
