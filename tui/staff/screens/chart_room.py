@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import AwaitMount
-from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from models.dates import readable
@@ -46,12 +46,14 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
     BINDINGS = [
         Binding("escape", "back", "Clients", id="chart.back"),
         Binding("ctrl+o", "owner_menu", "Owner ⋮", id="chart.owner_menu"),
-        Binding("f2", "tab('overview')", "Overview", id="chart.tab_overview"),
-        Binding("f3", "tab('communications')", "Comms", id="chart.tab_communications"),
-        Binding("f4", "tab('documents')", "Docs", id="chart.tab_documents"),
-        Binding("f5", "tab('appointments')", "Appts", id="chart.tab_appointments"),
-        Binding("f6", "tab('billing')", "Billing", id="chart.tab_billing"),
-        Binding("f7", "tab('activity')", "Activity", id="chart.tab_activity"),
+        # Priority: handled as the key arrives, before the keys typed after it
+        # are handed to the old field, and before a TextArea's own F6/F7.
+        Binding("f2", "tab('overview')", "Overview", id="chart.tab_overview", priority=True),
+        Binding("f3", "tab('communications')", "Comms", id="chart.tab_communications", priority=True),
+        Binding("f4", "tab('documents')", "Docs", id="chart.tab_documents", priority=True),
+        Binding("f5", "tab('appointments')", "Appts", id="chart.tab_appointments", priority=True),
+        Binding("f6", "tab('billing')", "Billing", id="chart.tab_billing", priority=True),
+        Binding("f7", "tab('activity')", "Activity", id="chart.tab_activity", priority=True),
     ]
 
     class HeaderLoaded(Message):
@@ -133,10 +135,9 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
             return
         self.query_one("#chart-tabs", TabbedContent).active = tab
         widget = await self.ready_tab(tab)
-        if widget.can_focus:
-            widget.focus()
-        else:
-            widget.query(DataTable).first().focus()
+        # The tab's first field, focused now (not after the keys already queued).
+        first = next((w for w in widget.query("*") if w.focusable), widget)
+        self.set_focus(first)
 
     async def ready_tab(self, tab_id: str):
         """The tab's widget, built and mounted."""
