@@ -150,7 +150,7 @@ async def test_a_burst_of_keys_with_tab_logs_in(portal):
     _, email = registered_chart()
     app = kiosk(portal)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("l")
+        await pilot.click("#login")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
         burst(app, email, "\t", PASSWORD, "\r")

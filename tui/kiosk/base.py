@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from textual import getters, on
+from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -19,7 +19,7 @@ from tui.shared.workers import SOMETHING_WRONG, ForwardsWorkerErrors, db_worker
 
 from .core import KioskBase
 
-__all__ = ["SOMETHING_WRONG", "Banner", "KioskForm", "KioskScreen", "Note", "field_row"]
+__all__ = ["SOMETHING_WRONG", "Banner", "KeysInOrder", "KioskForm", "KioskScreen", "Note", "field_row"]
 
 # What a form's call may refuse with: the message is meant for the person.
 REFUSALS = (DomainError, InvalidInput)
@@ -81,6 +81,31 @@ class KioskScreen(ForwardsWorkerErrors, PortalScreen):
     def compose_footer(self) -> ComposeResult:
         yield KeyHints(show_command_palette=False)
 
+
+
+class KeysInOrder:
+    """A screen that takes keys itself, in the order typed, while nothing in it is focused.
+
+    With nothing focused, Textual hands every key to the screen's own
+    queue, in order, except Tab and Shift+Tab: the app's priority bindings
+    move the focus as they arrive, ahead of the keys typed before them. Here
+    they are queued behind those keys instead (`on_key` gets them as keys).
+    """
+
+    def holds_keys(self) -> bool:
+        return self.focused is None  # type: ignore[attr-defined]
+
+    def focus_next(self, selector: Any = "*") -> Any:
+        if self.holds_keys():
+            self.post_message(events.Key("tab", None))  # type: ignore[attr-defined]
+            return None
+        return super().focus_next(selector)  # type: ignore[misc]
+
+    def focus_previous(self, selector: Any = "*") -> Any:
+        if self.holds_keys():
+            self.post_message(events.Key("shift+tab", None))  # type: ignore[attr-defined]
+            return None
+        return super().focus_previous(selector)  # type: ignore[misc]
 
 
 class KioskForm(KioskScreen):
