@@ -38,6 +38,7 @@ class LoginScreen(KeysInOrder, KioskForm):
     CSS_PATH = "login.tcss"
     AUTO_FOCUS = ""  # none: keys come here in order until a field is focused (KeysInOrder)
     BINDINGS = [Binding("escape", "back", "Back", id="login.back")]
+    FIELD_ORDERS = (FIELDS,)
     STEPS = {"login": ("busy", ("login",))}
     BUSY_TEXT = "Checking your password… please wait."
 
