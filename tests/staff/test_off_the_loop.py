@@ -73,7 +73,7 @@ def test_a_whole_shift_runs_no_query_on_the_event_loop(portal, clock, loop_queri
             await pilot.press("enter")
             await settle(app, pilot)
             assert isinstance(app.screen, ConfirmActionScreen)
-            await pilot.press("enter")
+            await pilot.press("tab", "enter")  # confirmations open on Cancel
             await settle(app, pilot)
             box = room.query_one("#owner-box", ChartOwnerBox)
             assert "Invited" in str(box.query_one("#owner-tag").render())

@@ -67,10 +67,21 @@ class OwnerActionsMenu(ModalScreen[Action | None]):
 
 
 class ConfirmActionScreen(ModalScreen[bool]):
-    """Says what will happen; the confirm button names the action."""
+    """Says what will happen; the confirm button names the action.
+
+    One rule for every confirmation: it opens on Cancel, and says so, so an
+    Enter pressed once too often (after choosing from the ⋮ menu) changes
+    nothing; the action is Tab (or →) then Enter. A cancel, by Enter, Esc or
+    a click, is said in a toast: a person who meant to confirm knows it did
+    not happen. `danger` only colours the action's button.
+    """
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
+        Binding("left", "app.focus_previous", "Previous button", show=False, id="confirm.left"),
+        Binding("right", "app.focus_next", "Next button", show=False, id="confirm.right"),
+    ]
 
     def __init__(self, title: str, body: str | Text, confirm_label: str, *, danger: bool = False) -> None:
         super().__init__()
@@ -83,22 +94,25 @@ class ConfirmActionScreen(ModalScreen[bool]):
         with Vertical(id="dialog", classes="dialog"):
             yield Static(self.title_text, id="dialog-title", markup=False)
             yield Static(plain(self.body) if isinstance(self.body, str) else self.body, id="dialog-body")
+            yield Static(
+                plain(f"Enter now: Cancel (nothing changes). To {self.confirm_label}: Tab, then Enter."),
+                id="dialog-keys",
+                classes="dialog-hint",
+            )
             with Horizontal(classes="dialog-actions"):
                 yield Button(self.confirm_label, id="confirm", variant="error" if self.danger else "primary")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#cancel" if self.danger else "#confirm", Button).focus()
+        self.set_focus(self.query_one("#cancel", Button))
 
     @on(Button.Pressed, "#confirm")
     def _confirmed(self) -> None:
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
-    def _cancelled(self) -> None:
-        self.dismiss(False)
-
     def action_cancel(self) -> None:
+        self.app.notify("Nothing changed.", title=self.title_text, markup=False)
         self.dismiss(False)
 
 
