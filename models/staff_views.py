@@ -356,6 +356,15 @@ def communications_view(chart_id: int) -> CommunicationsView:
     )
 
 
+def has_portal_account(email: str) -> bool:
+    """Whether a portal login exists for `email`: giving them a chart grants access at
+    once (an "access granted" email) instead of sending an invitation."""
+    from .tables import PortalAccount
+    from .text import email_key
+
+    return PortalAccount.select().where(PortalAccount.email == email_key(email)).exists()
+
+
 @dataclass(frozen=True)
 class DocumentRow:
     id: int

@@ -28,7 +28,7 @@ from models.chart_owner import (
     valid_days,
 )
 from models.errors import DomainError
-from models.staff_views import CommunicationsView, communications_view
+from models.staff_views import CommunicationsView, communications_view, has_portal_account
 from models.text import InvalidInput
 from models.timefmt import practice_zone
 from tui.shared.runtime import plain
@@ -173,6 +173,23 @@ class CommunicationsTab(ChartTab):
 
         return await self.app.push_screen_wait(ChooseOwnerScreen(title, list(view.candidates), current=current))
 
+    @db_worker("owner-read-account", exclusive=False)
+    def read_has_account(self, email: str) -> bool:
+        return has_portal_account(email)
+
+    async def _what_they_get(self, name: str, email: str) -> tuple[str, str]:
+        """What giving `name` the chart will do, said as it will happen, and the toast after it."""
+        if await self._answer(self.read_has_account(email)):
+            return (
+                f"{name} already has a portal account ({email}): they get access to this chart at once, "
+                "and an email tells them so. No new registration.",
+                f"email queued to {email}: access granted",
+            )
+        return (
+            f"An email goes to {email} with a code to set up their portal account; the code lasts {valid_days()} days.",
+            f"invitation queued to {email}",
+        )
+
     async def _perform(self, action: Action, success: str, **options: Any) -> None:
         await self._answer(self.run_action(self.app.actor, action, success, options))
 
@@ -247,15 +264,12 @@ class CommunicationsTab(ChartTab):
             return
         contact_id, email = choice
         name, rel = self._name_of(view, contact_id)
-        body = (
-            f"{name} ({rel}) becomes the chart owner. An email goes to {email} with a code to set up "
-            f"their portal account; the code lasts {valid_days()} days.\n\n"
-            "If they already have a portal account, they get access to this chart at once instead."
-        )
+        what, toast = await self._what_they_get(name, email)
+        body = f"{name} ({rel}) becomes the chart owner.\n\n{what}"
         if await self._confirm("Activate Client Portal Access", body, "Activate Access"):
             await self._perform(
                 Action.ACTIVATE,
-                f"Portal access activated for {name}; email queued to {email}.",
+                f"Portal access activated for {name}; {toast}.",
                 contact_id=contact_id,
                 email=email,
             )
@@ -270,15 +284,15 @@ class CommunicationsTab(ChartTab):
             return
         contact_id, email = choice
         name, rel = self._name_of(view, contact_id)
+        what, toast = await self._what_they_get(name, email)
         body = (
             f"{owner.owner_name} loses portal access to this chart, and any earlier invitation code "
-            f"stops working.\n\n{name} ({rel}) becomes the chart owner: an invitation goes to {email} "
-            f"(lasting {valid_days()} days), or access at once if they already have a portal account."
+            f"stops working.\n\n{name} ({rel}) becomes the chart owner. {what}"
         )
         if await self._confirm("Change Ownership", body, "Change Ownership"):
             await self._perform(
                 Action.CHANGE_OWNER,
-                f"{name} is now the chart owner; email queued to {email}.",
+                f"{name} is now the chart owner; {toast}.",
                 contact_id=contact_id,
                 email=email,
             )
