@@ -1,4 +1,9 @@
-"""ActivityTab: this chart's audit trail, newest first."""
+"""ActivityTab: what happened on this chart, in words, newest first.
+
+Repeats in a row are one line ("(3 times)"); the owner's failed sign-ins
+and a lockout show here too, marked, since staff are the ones asked why a
+person cannot sign in.
+"""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -19,13 +24,12 @@ class ActivityTab(ChartTab):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static("Who did what on this chart (the last 100 events)", classes="section-heading")
+        yield Static("What happened on this chart (the last 100 events)", classes="section-heading")
         table = DataTable(id="activity-list", cursor_type="row", zebra_stripes=True)
         table.add_column("When", key="when")
         table.add_column("Who", key="who")
         table.add_column("What", key="what")
         table.add_column("From", key="source")
-        table.add_column("Outcome", key="outcome")
         yield table
 
     def read(self, chart_id: int) -> tuple[ActivityRow, ...]:
@@ -35,11 +39,14 @@ class ActivityTab(ChartTab):
         table = self.query_one("#activity-list", DataTable)
         table.clear()
         for event in view:
+            # A failure is marked in words (⚠) as well as in colour.
+            what = plain(f"⚠ {event.what}", "bold red") if event.failed else plain(event.what)
             table.add_row(
                 when_short(event.at, self.zone),
-                plain(event.actor),
-                plain(event.action),
+                plain(event.who),
+                what,
                 plain(event.source),
-                plain(event.outcome),
                 key=str(event.id),
             )
+        if not view:
+            table.add_row("", "", "Nothing yet", "")
