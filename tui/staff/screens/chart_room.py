@@ -30,11 +30,12 @@ from ..widgets.communications import CommunicationsTab
 from ..widgets.documents import DocumentsTab
 from ..widgets.overview import OverviewTab
 
+# Short titles: with its F-key each ("F3 Comms"), every tab fits 80 columns.
 TAB_WIDGETS = {
     "overview": ("Overview", OverviewTab),
-    "communications": ("Communications", CommunicationsTab),
-    "documents": ("Documents", DocumentsTab),
-    "appointments": ("Appointments", AppointmentsTab),
+    "communications": ("Comms", CommunicationsTab),
+    "documents": ("Docs", DocumentsTab),
+    "appointments": ("Appts", AppointmentsTab),
     "billing": ("Billing", BillingTab),
     "activity": ("Activity", ActivityTab),
 }
@@ -44,16 +45,17 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
     CSS_PATH = "chart_room.tcss"
 
     BINDINGS = [
-        Binding("escape", "back", "Clients", id="chart.back"),
+        Binding("escape", "back", "Back", id="chart.back"),
         Binding("ctrl+o", "owner_menu", "Owner ⋮", id="chart.owner_menu"),
         # Priority: handled as the key arrives, before the keys typed after it
         # are handed to the old field, and before a TextArea's own F6/F7.
-        Binding("f2", "tab('overview')", "Overview", id="chart.tab_overview", priority=True),
-        Binding("f3", "tab('communications')", "Comms", id="chart.tab_communications", priority=True),
-        Binding("f4", "tab('documents')", "Docs", id="chart.tab_documents", priority=True),
-        Binding("f5", "tab('appointments')", "Appts", id="chart.tab_appointments", priority=True),
-        Binding("f6", "tab('billing')", "Billing", id="chart.tab_billing", priority=True),
-        Binding("f7", "tab('activity')", "Activity", id="chart.tab_activity", priority=True),
+        # Each tab's title shows its key (the footer keeps room for the tab's own keys).
+        Binding("f2", "tab('overview')", "Overview", id="chart.tab_overview", priority=True, show=False),
+        Binding("f3", "tab('communications')", "Comms", id="chart.tab_communications", priority=True, show=False),
+        Binding("f4", "tab('documents')", "Docs", id="chart.tab_documents", priority=True, show=False),
+        Binding("f5", "tab('appointments')", "Appts", id="chart.tab_appointments", priority=True, show=False),
+        Binding("f6", "tab('billing')", "Billing", id="chart.tab_billing", priority=True, show=False),
+        Binding("f7", "tab('activity')", "Activity", id="chart.tab_activity", priority=True, show=False),
     ]
 
     class HeaderLoaded(Message):
@@ -71,10 +73,11 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="chart-header")
+        keys = {b.action: b.key.upper() for b in self.BINDINGS if isinstance(b, Binding)}
         with TabbedContent(initial=self.initial_tab, id="chart-tabs"):
             for tab_id, (title, _) in TAB_WIDGETS.items():
-                yield TabPane(title, id=tab_id)
-        yield KeyHints()
+                yield TabPane(f"{keys.get(f'tab({tab_id!r})', '')} {title}".strip(), id=tab_id)
+        yield KeyHints(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.read_header(self.chart_id)

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static, Tab, Tabs
 
 from models.staff_views import ClientPage, client_list_page
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.key_hints import KeyHints
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
@@ -26,10 +27,11 @@ from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 from ..formatting import STATE_CELL_STYLE, day
 
+# Each queue's tab shows its key ("F4 Expired invitations"), so the footer has room.
 QUEUES = {
-    "all": "All charts",
-    "invited": "Invited",
-    "expired": "Expired invitations",
+    "all": ("F2", "All charts"),
+    "invited": ("F3", "Invited"),
+    "expired": ("F4", "Expired invitations"),
 }
 
 
@@ -42,11 +44,12 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
     BINDINGS = [
         Binding("ctrl+n", "new_chart", "New chart", id="clients.new_chart"),
         Binding("ctrl+f,slash", "focus_search", "Search", id="clients.search", key_display="^F"),
-        Binding("pagedown", "next_page", "Next page", id="clients.next_page", priority=True),
-        Binding("pageup", "previous_page", "Prev page", id="clients.previous_page", priority=True),
-        Binding("f2", "queue('all')", "All", id="clients.queue_all"),
-        Binding("f3", "queue('invited')", "Invited", id="clients.queue_invited"),
-        Binding("f4", "queue('expired')", "Expired", id="clients.queue_expired"),
+        # The page line under the table says when PgDn/PgUp have a page to go to.
+        Binding("pagedown", "next_page", "Next page", id="clients.next_page", priority=True, show=False),
+        Binding("pageup", "previous_page", "Prev page", id="clients.previous_page", priority=True, show=False),
+        Binding("f2", "queue('all')", "All", id="clients.queue_all", show=False),
+        Binding("f3", "queue('invited')", "Invited", id="clients.queue_invited", show=False),
+        Binding("f4", "queue('expired')", "Expired", id="clients.queue_expired", show=False),
         Binding("down", "focus_table", "Results", id="clients.focus_table", show=False),
         Binding("ctrl+l", "app.sign_out", "Sign out", id="staff.sign_out"),
     ]
@@ -77,15 +80,18 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
                 max_length=100,
                 select_on_focus=False,  # typed on the table, then on here: the keys add up
             )
-        yield Tabs(*(Tab(label, id=f"queue-{key}") for key, label in QUEUES.items()), id="queues")
-        table = DataTable(id="clients", cursor_type="row", zebra_stripes=True)
-        table.add_column("Chart #", key="chart", width=8)
-        table.add_column("Name", key="name")
-        table.add_column("DOB", key="dob", width=10)
-        table.add_column("Client Portal", key="portal")
-        yield table
+        yield Tabs(*(Tab(f"{fkey} {label}", id=f"queue-{key}") for key, (fkey, label) in QUEUES.items()), id="queues")
+        yield FittingTable(
+            Column("Chart #", "chart", whole=True),
+            Column("Name", "name"),  # gives way: the state is always whole
+            Column("DOB", "dob", whole=True),
+            Column("Client Portal", "portal", whole=True),
+            id="clients",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
         yield Static("", id="page-info")
-        yield KeyHints()
+        yield KeyHints(compact=True, show_command_palette=False)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         super().on_screen_resume(event)
@@ -111,18 +117,19 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         if request != self._request:
             return  # a newer search is on its way
         self._loading = False
-        table = self.query_one("#clients", DataTable)
         self.has_more = result.has_more
-        table.clear()
-        for row in result.rows:
-            client, state = row.client, row.state
-            table.add_row(
-                plain(client.chart_number),
-                plain(f"{client.last_name}, {client.first_name}"),
-                day(client.date_of_birth),
-                Text(state.tag, style=STATE_CELL_STYLE[state.status]),
-                key=str(client.id),
+        self.query_one("#clients", FittingTable).set_rows(
+            (
+                (
+                    plain(row.client.chart_number),
+                    plain(f"{row.client.last_name}, {row.client.first_name}"),
+                    day(row.client.date_of_birth),
+                    Text(row.state.tag, style=STATE_CELL_STYLE[row.state.status]),
+                ),
+                str(row.client.id),
             )
+            for row in result.rows
+        )
         self.query_one("#page-info", Static).update(self._page_words(len(result.rows)))
         if self._open_one:
             self._enter_results()

@@ -7,9 +7,10 @@ person cannot sign in.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from models.staff_views import ActivityRow, activity_view
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.runtime import plain
 
 from ..formatting import when_short
@@ -25,28 +26,31 @@ class ActivityTab(ChartTab):
 
     def compose(self) -> ComposeResult:
         yield Static("What happened on this chart (the last 100 events)", classes="section-heading")
-        table = DataTable(id="activity-list", cursor_type="row", zebra_stripes=True)
-        table.add_column("When", key="when")
-        table.add_column("Who", key="who")
-        table.add_column("What", key="what")
-        table.add_column("From", key="source")
-        yield table
+        yield FittingTable(
+            Column("When", "when", whole=True),
+            Column("Who", "who"),
+            Column("What", "what"),
+            Column("From", "source"),
+            id="activity-list",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
 
     def read(self, chart_id: int) -> tuple[ActivityRow, ...]:
         return activity_view(chart_id)
 
     def draw(self, view: tuple[ActivityRow, ...]) -> None:
-        table = self.query_one("#activity-list", DataTable)
-        table.clear()
-        for event in view:
-            # A failure is marked in words (⚠) as well as in colour.
-            what = plain(f"⚠ {event.what}", "bold red") if event.failed else plain(event.what)
-            table.add_row(
-                when_short(event.at, self.zone),
-                plain(event.who),
-                what,
-                plain(event.source),
-                key=str(event.id),
+        rows = [
+            (
+                (
+                    when_short(event.at, self.zone),
+                    plain(event.who),
+                    # A failure is marked in words (⚠) as well as in colour.
+                    plain(f"⚠ {event.what}", "bold red") if event.failed else plain(event.what),
+                    plain(event.source),
+                ),
+                str(event.id),
             )
-        if not view:
-            table.add_row("", "", "Nothing yet", "")
+            for event in view
+        ]
+        self.query_one("#activity-list", FittingTable).set_rows(rows or [(("", "", "Nothing yet", ""), None)])

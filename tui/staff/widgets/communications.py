@@ -12,7 +12,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Collapsible, DataTable, Static
+from textual.widgets import Collapsible, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from models import clock
@@ -31,6 +31,7 @@ from models.errors import DomainError
 from models.staff_views import CommunicationsView, communications_view, has_portal_account
 from models.text import InvalidInput
 from models.timefmt import practice_zone
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.runtime import plain
 from tui.shared.workers import db_worker
 
@@ -80,14 +81,17 @@ class CommunicationsTab(ChartTab):
             yield ChartOwnerBox(self.chart_id, read=False, id="owner-box")
             yield Static("", id="mail-warning", classes="warning")
             yield Static("Invitation history", classes="section-heading")
-            table = DataTable(id="invite-history", cursor_type="row", zebra_stripes=True)
-            table.add_column("Sent", key="sent")
-            table.add_column("By", key="by")
-            table.add_column("To", key="to")
-            table.add_column("Expires", key="expires")
-            table.add_column("Outcome", key="outcome")
-            table.add_column("Email", key="email")
-            yield table
+            yield FittingTable(
+                Column("Sent", "sent", whole=True),
+                Column("By", "by", optional=True),  # the box above names who sent the latest
+                Column("To", "to"),
+                Column("Expires", "expires", whole=True),
+                Column("Outcome", "outcome", whole=True),
+                Column("Email", "email"),
+                id="invite-history",
+                cursor_type="row",
+                zebra_stripes=True,
+            )
 
     @property
     def box(self) -> ChartOwnerBox:
@@ -101,20 +105,21 @@ class CommunicationsTab(ChartTab):
         warning = self.query_one("#mail-warning", Static)
         warning.update(plain(view.mail_warning))
         warning.set_class(bool(view.mail_warning), "shown")
-        table = self.query_one("#invite-history", DataTable)
-        table.clear()
-        for inv, delivery in view.history:
-            table.add_row(
-                when_short(inv.sent_at, self.zone),
-                plain(inv.sender or "system"),
-                plain(inv.email),
-                when_short(inv.expires_at, self.zone),
-                inv.outcome,
-                plain(delivery),
-                key=str(inv.id),
+        rows = [
+            (
+                (
+                    when_short(inv.sent_at, self.zone),
+                    plain(inv.sender or "system"),
+                    plain(inv.email),
+                    when_short(inv.expires_at, self.zone),
+                    inv.outcome,
+                    plain(delivery),
+                ),
+                str(inv.id),
             )
-        if not view.history:
-            table.add_row("No invitations yet", "", "", "", "", "")
+            for inv, delivery in view.history
+        ]
+        self.query_one("#invite-history", FittingTable).set_rows(rows or [(("", "", "No invitations yet", "", "", ""), None)])
 
     @on(ChartOwnerBox.Changed)
     def _box_changed(self, event: ChartOwnerBox.Changed) -> None:

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from models.audit import Actor
 from models.errors import DomainError
 from models.records import share_document
 from models.staff_views import DocumentRow, documents_view
 from models.text import InvalidInput
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.plain_input import PlainInput
 from tui.shared.plain_text_area import PlainTextArea
 from tui.shared.runtime import plain
@@ -95,29 +96,33 @@ class DocumentsTab(ChartTab):
         with Horizontal(classes="tab-actions"):
             yield Button("Share with client", id="share", variant="primary", compact=True)
         yield Static("Shared documents", classes="section-heading")
-        table = DataTable(id="document-list", cursor_type="row", zebra_stripes=True)
-        table.add_column("Title", key="title")
-        table.add_column("Shared", key="shared")
-        table.add_column("By", key="by")
-        table.add_column("Client opened", key="opened")
-        yield table
+        yield FittingTable(
+            Column("Title", "title"),
+            Column("Shared", "shared", whole=True),
+            Column("By", "by"),
+            Column("Client opened", "opened", whole=True),
+            id="document-list",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
 
     def read(self, chart_id: int) -> tuple[DocumentRow, ...]:
         return documents_view(chart_id)
 
     def draw(self, docs: tuple[DocumentRow, ...]) -> None:
-        table = self.query_one("#document-list", DataTable)
-        table.clear()
-        for doc in docs:
-            table.add_row(
-                plain(doc.title),
-                when_short(doc.shared_at, self.zone),
-                plain(doc.shared_by),
-                f"Opened {when_short(doc.opened_at, self.zone)}" if doc.opened_at else "Not opened yet",
-                key=str(doc.id),
+        rows = [
+            (
+                (
+                    plain(doc.title),
+                    when_short(doc.shared_at, self.zone),
+                    plain(doc.shared_by),
+                    f"Opened {when_short(doc.opened_at, self.zone)}" if doc.opened_at else "Not opened yet",
+                ),
+                str(doc.id),
             )
-        if not docs:
-            table.add_row("Nothing shared yet", "", "", "")
+            for doc in docs
+        ]
+        self.query_one("#document-list", FittingTable).set_rows(rows or [(("Nothing shared yet", "", "", ""), None)])
 
     @on(Button.Pressed, "#load-file")
     def _load_pressed(self, event: Button.Pressed) -> None:
