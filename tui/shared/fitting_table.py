@@ -18,15 +18,14 @@ from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
 
-MIN_WIDTH = 4
-
-
 @dataclass(frozen=True)
 class Column:
     label: str
     key: str
     whole: bool = False  # never shortened
     optional: bool = False  # left out when the table is too narrow to show every column whole
+    keep: int = 0  # columns that give way shrink lowest `keep` first
+    min_width: int = 4
 
 
 def fit(cell: Text | str, width: int) -> Text:
@@ -67,15 +66,16 @@ class FittingTable(DataTable):
         for i, column in enumerate(self.fitted_columns):
             if column.optional and sum(w + pad for w in widths if w) > room:
                 widths[i] = 0
-        flexible = [i for i, c in enumerate(self.fitted_columns) if not c.whole and widths[i]]
         over = sum(w + pad for w in widths if w) - room
-        # Take from the widest flexible column first, down to MIN_WIDTH, until it fits.
-        while over > 0 and flexible:
-            widest = max(flexible, key=lambda i: widths[i])
-            if widths[widest] <= MIN_WIDTH:
-                break
-            widths[widest] -= 1
-            over -= 1
+        # Take a cell at a time from the widest column that gives way (lowest `keep` first).
+        for level in sorted({c.keep for c in self.fitted_columns}):
+            flexible = [i for i, c in enumerate(self.fitted_columns) if not c.whole and widths[i] and c.keep == level]
+            while over > 0:
+                shrinkable = [i for i in flexible if widths[i] > self.fitted_columns[i].min_width]
+                if not shrinkable:
+                    break
+                widths[max(shrinkable, key=lambda i: widths[i])] -= 1
+                over -= 1
         return widths
 
     def _draw(self) -> None:
