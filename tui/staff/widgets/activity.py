@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from models.config import OWNER_BOX_REFRESH_SECONDS
 from models.staff_views import ActivityRow, activity_view
 from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.runtime import plain
@@ -18,6 +19,7 @@ from .chart_tab import ChartTab
 
 
 class ActivityTab(ChartTab):
+    POLL_SECONDS = OWNER_BOX_REFRESH_SECONDS  # what the client does shows within seconds
     DEFAULT_CSS = """
     ActivityTab DataTable {
         height: 1fr;

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
+from models.config import OWNER_BOX_REFRESH_SECONDS
 from models.records import MODES, STATUSES
 from models.staff_views import RequestRow, requests_view
 from tui.shared.fitting_table import Column, FittingTable
@@ -18,6 +19,7 @@ from .common import ChartChanged
 
 
 class AppointmentsTab(ChartTab):
+    POLL_SECONDS = OWNER_BOX_REFRESH_SECONDS  # what the client does shows within seconds
     DEFAULT_CSS = """
     AppointmentsTab DataTable {
         height: auto;

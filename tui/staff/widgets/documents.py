@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from models.audit import Actor
+from models.config import OWNER_BOX_REFRESH_SECONDS
 from models.errors import DomainError
 from models.records import share_document
 from models.staff_views import DocumentRow, documents_view
@@ -31,6 +32,7 @@ from .common import ChartChanged, set_error
 
 
 class DocumentsTab(ChartTab):
+    POLL_SECONDS = OWNER_BOX_REFRESH_SECONDS  # what the client does shows within seconds
     DEFAULT_CSS = """
     DocumentsTab #file-import-off {
         color: $text-muted;
