@@ -66,6 +66,21 @@ def share_document(by: Actor, client: Client | int, title: str, body: str) -> Do
     return doc
 
 
+def unshare_document(by: Actor, client: Client | int, document_id: int) -> str:
+    """Stop sharing a document: it leaves the client's portal at once (a reader
+    who has it open keeps what is on their screen). Returns its title. The
+    share is a copy of the practice's document, so it is deleted; the audit
+    trail keeps that it was shared and withdrawn, and by whom."""
+    chart_id = _chart_id(client)
+    with database.atomic():
+        doc = Document.get_or_none((Document.id == document_id) & (Document.client == chart_id))
+        if doc is None:
+            raise StateConflict("That document is no longer shared.")
+        Document.delete().where(Document.id == doc.id).execute()
+        record(by, "document.unshare", chart=chart_id, detail=f"document {doc.id}")
+    return doc.title
+
+
 def documents_for_staff(client: Client | int) -> list[Document]:
     return list(Document.select().where(Document.client == client).order_by(Document.shared_at.desc(), Document.id.desc()))
 

@@ -476,6 +476,7 @@ EVENT_WORDS = {
     ("contact.add", ""): "Added a related contact",
     ("contact.update", ""): "Edited a related contact",
     ("document.share", ""): "Shared a document",
+    ("document.unshare", ""): "Stopped sharing a document",
     ("document.list", ""): "Looked at the shared documents",
     ("document.view", ""): "Opened a shared document",
     ("appointment.request", ""): "Asked for an appointment",

@@ -42,3 +42,25 @@ def test_activity_in_words_with_repeats_folded_and_failed_sign_ins(portal, clock
 def test_an_action_without_words_still_reads():
     assert event_words("form.recur.start", "ok") == "Form recur start"
     assert event_words("something_new", "refused") == "Something new (refused)"
+
+
+def test_stop_sharing_a_document(portal, clock):
+    import pytest
+
+    from models.errors import NotAllowed, StateConflict
+    from models.records import open_document, unshare_document
+    from models.tables import AuditEvent, Document
+
+    client, code = invited_chart()
+    register(code, "Rivera", "04/13/2001", GOOD_PASSWORD, GOOD_PASSWORD, "kiosk")
+    viewer = ClientViewer(PortalAccount.get().id, client.id)
+    doc = share_document(STAFF, client, "Wrong client's letter", "Not for Jamie.")
+    assert unshare_document(STAFF, client, doc.id) == "Wrong client's letter"
+    assert not Document.select().exists()
+    assert client_documents(viewer) == []
+    with pytest.raises(NotAllowed):
+        open_document(viewer, doc.id)
+    with pytest.raises(StateConflict):  # twice, or from two workstations at once
+        unshare_document(STAFF, client, doc.id)
+    assert AuditEvent.get(AuditEvent.action == "document.unshare").detail == f"document {doc.id}"
+    assert "Stopped sharing a document" in [row.what for row in activity_view(client.id)]
