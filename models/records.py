@@ -183,8 +183,21 @@ def requests_for_staff(client: Client | int) -> list[AppointmentRequest]:
     )
 
 
-def decide_request(by: Actor, request: AppointmentRequest | int, *, approve: bool, message: str = "") -> AppointmentRequest:
+def decide_request(
+    by: Actor, request: AppointmentRequest | int, *, approve: bool, message: str = "", offer: dt.datetime | None = None
+) -> AppointmentRequest:
+    """Approve or decline; a decline may offer another time (`offer`, naive UTC), said to the
+    client in the practice's answer (they ask for it with a new request)."""
     message = clean_text(message, "message", max_len=2000)
+    if offer is not None:
+        if approve:
+            raise InvalidInput("offer", "Another time is offered only with a decline.")
+        if offer <= clock.now():
+            raise InvalidInput("offer", "Offer a time in the future.")
+        if offer > clock.now() + dt.timedelta(days=366):
+            raise InvalidInput("offer", "Offer a time within the next year.")
+        offered = f"We can offer {format_when(offer, practice_zone())} instead: ask for it in the portal, or call us."
+        message = f"{message} {offered}".strip()
     request_id = request.id if isinstance(request, AppointmentRequest) else int(request)
     with database.atomic():
         req = AppointmentRequest.get_or_none(AppointmentRequest.id == request_id)
@@ -197,7 +210,8 @@ def decide_request(by: Actor, request: AppointmentRequest | int, *, approve: boo
         req.decided_at = clock.now()
         req.decided_by = _staff(by)
         req.save()
-        record(by, f"appointment.{req.status}", chart=req.client_id, detail=f"request {req.id}")
+        detail = f"request {req.id}" + (", another time offered" if offer is not None else "")
+        record(by, f"appointment.{req.status}", chart=req.client_id, detail=detail)
     return req
 
 
