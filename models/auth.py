@@ -34,8 +34,19 @@ RESETS_PER_ACCOUNT = 3                      # reset emails to one account ...
 RESET_REQUEST_WINDOW = dt.timedelta(hours=1)  # ... within this window
 RESET_PACE = Pace(0.4)                      # every reset request takes this long, at least
 
-LOGIN_FAILED = "That didn't work. Check your email and password and try again, or ask the front desk for help."
-STAFF_LOGIN_FAILED = "That username and password didn't work, or the account is locked. Ask an administrator if this keeps happening."
+# One message whatever went wrong (unknown email, wrong password, a locked login,
+# access revoked): it says every case that is possible, so it reveals none and
+# misleads none. The locked person also gets an email (account_locked).
+_PAUSED = f"paused for {int(LOCKOUT.total_seconds() // 60)} minutes after {MAX_FAILURES} wrong passwords"
+LOGIN_FAILED = (
+    "That didn't work. Check your email and password and try again. If it still fails, "
+    f"your login may be {_PAUSED} (we email you when that happens), or your portal access "
+    "may have ended: the front desk can help."
+)
+STAFF_LOGIN_FAILED = (
+    f"That username and password didn't work, or the account is {_PAUSED}. "
+    "Wait and try again, or ask another administrator to unlock it."
+)
 
 
 class AuthError(DomainError):

@@ -66,6 +66,21 @@ def share_document(by: Actor, client: Client | int, title: str, body: str) -> Do
     return doc
 
 
+def unshare_document(by: Actor, client: Client | int, document_id: int) -> str:
+    """Stop sharing a document: it leaves the client's portal at once (a reader
+    who has it open keeps what is on their screen). Returns its title. The
+    share is a copy of the practice's document, so it is deleted; the audit
+    trail keeps that it was shared and withdrawn, and by whom."""
+    chart_id = _chart_id(client)
+    with database.atomic():
+        doc = Document.get_or_none((Document.id == document_id) & (Document.client == chart_id))
+        if doc is None:
+            raise StateConflict("That document is no longer shared.")
+        Document.delete().where(Document.id == doc.id).execute()
+        record(by, "document.unshare", chart=chart_id, detail=f"document {doc.id}")
+    return doc.title
+
+
 def documents_for_staff(client: Client | int) -> list[Document]:
     return list(Document.select().where(Document.client == client).order_by(Document.shared_at.desc(), Document.id.desc()))
 
@@ -168,8 +183,21 @@ def requests_for_staff(client: Client | int) -> list[AppointmentRequest]:
     )
 
 
-def decide_request(by: Actor, request: AppointmentRequest | int, *, approve: bool, message: str = "") -> AppointmentRequest:
+def decide_request(
+    by: Actor, request: AppointmentRequest | int, *, approve: bool, message: str = "", offer: dt.datetime | None = None
+) -> AppointmentRequest:
+    """Approve or decline; a decline may offer another time (`offer`, naive UTC), said to the
+    client in the practice's answer (they ask for it with a new request)."""
     message = clean_text(message, "message", max_len=2000)
+    if offer is not None:
+        if approve:
+            raise InvalidInput("offer", "Another time is offered only with a decline.")
+        if offer <= clock.now():
+            raise InvalidInput("offer", "Offer a time in the future.")
+        if offer > clock.now() + dt.timedelta(days=366):
+            raise InvalidInput("offer", "Offer a time within the next year.")
+        offered = f"We can offer {format_when(offer, practice_zone())} instead: ask for it in the portal, or call us."
+        message = f"{message} {offered}".strip()
     request_id = request.id if isinstance(request, AppointmentRequest) else int(request)
     with database.atomic():
         req = AppointmentRequest.get_or_none(AppointmentRequest.id == request_id)
@@ -182,7 +210,8 @@ def decide_request(by: Actor, request: AppointmentRequest | int, *, approve: boo
         req.decided_at = clock.now()
         req.decided_by = _staff(by)
         req.save()
-        record(by, f"appointment.{req.status}", chart=req.client_id, detail=f"request {req.id}")
+        detail = f"request {req.id}" + (", another time offered" if offer is not None else "")
+        record(by, f"appointment.{req.status}", chart=req.client_id, detail=detail)
     return req
 
 

@@ -361,6 +361,15 @@ def communications_view(chart_id: int) -> CommunicationsView:
     )
 
 
+def has_portal_account(email: str) -> bool:
+    """Whether a portal login exists for `email`: giving them a chart grants access at
+    once (an "access granted" email) instead of sending an invitation."""
+    from .tables import PortalAccount
+    from .text import email_key
+
+    return PortalAccount.select().where(PortalAccount.email == email_key(email)).exists()
+
+
 @dataclass(frozen=True)
 class DocumentRow:
     id: int
@@ -431,17 +440,120 @@ def ledger_view(chart_id: int) -> LedgerView:
 
 @dataclass(frozen=True)
 class ActivityRow:
-    id: int
-    at: dt.datetime
-    actor: str
-    action: str
+    """One line of a chart's Activity tab: an event in words, repeats folded into one line."""
+
+    id: int                # the newest event of the line
+    at: dt.datetime        # when the newest happened
+    who: str
+    what: str              # a sentence, with "(N times)" when repeats were folded
     source: str
-    outcome: str
+    failed: bool           # a refusal or failure (a wrong password, a lockout, a bad code)
+    count: int = 1
+    first_at: dt.datetime | None = None  # when the oldest of the folded events happened
 
 
-def activity_view(chart_id: int) -> tuple[ActivityRow, ...]:
+# How each audited action reads, by (action, outcome); (action, "") is any outcome.
+EVENT_WORDS = {
+    ("login", "ok"): "Signed in to the portal",
+    ("login", "failed"): "Portal sign-in failed: wrong password",
+    ("login", "locked"): "Portal sign-in refused: the login is locked",
+    ("login", "no_access"): "Portal sign-in refused: no chart to open",
+    ("lockout", ""): "Portal login locked after too many wrong passwords",
+    ("unlock", ""): "Unlocked the portal login",
+    ("logout", ""): "Signed out of the portal",
+    ("register", "ok"): "Registered for the portal",
+    ("register", ""): "Registration refused",
+    ("password.change", "ok"): "Changed the portal password",
+    ("password.change", ""): "Portal password change refused: wrong current password",
+    ("password.reset_request", "ok"): "Asked for a password reset email",
+    ("password.reset_request", ""): "Password reset email not sent",
+    ("password.reset", "ok"): "Reset the portal password",
+    ("password.reset", ""): "Password reset refused: bad code",
+    ("invite.send", ""): "Sent a portal invitation",
+    ("invite.resend", ""): "Resent the portal invitation",
+    ("access.activate", ""): "Activated portal access",
+    ("access.grant", ""): "Gave portal access to an existing portal account",
+    ("access.revoke", ""): "Revoked portal access",
+    ("access.change_owner", ""): "Changed the chart owner",
+    ("session.end", ""): "Ended the open portal sessions",
+    ("chart.create", ""): "Created the chart",
+    ("chart.update", ""): "Edited the chart's details",
+    ("contact.add", ""): "Added a related contact",
+    ("contact.update", ""): "Edited a related contact",
+    ("document.share", ""): "Shared a document",
+    ("document.unshare", ""): "Stopped sharing a document",
+    ("document.list", ""): "Looked at the shared documents",
+    ("document.view", ""): "Opened a shared document",
+    ("appointment.request", ""): "Asked for an appointment",
+    ("appointment.list", ""): "Looked at the appointment requests",
+    ("appointment.cancel", ""): "Cancelled an appointment request",
+    ("appointment.approved", ""): "Approved an appointment request",
+    ("appointment.declined", ""): "Declined an appointment request",
+    ("ledger.charge", ""): "Added a charge",
+    ("ledger.payment", ""): "Recorded a payment",
+    ("balance.view", ""): "Looked at the balance",
+}
+# Account events (no chart) of the chart's owner shown on the chart: sign-ins and their failures.
+ACCOUNT_ACTIONS = ("login", "lockout", "unlock", "password.change", "password.reset", "password.reset_request")
+
+
+def event_words(action: str, outcome: str) -> str:
+    """An audited action as a sentence; one with no words of its own still reads."""
+    words = EVENT_WORDS.get((action, outcome)) or EVENT_WORDS.get((action, ""))
+    if words is None:
+        words = action.replace(".", " ").replace("_", " ").capitalize()
+        if outcome and outcome != "ok":
+            words += f" ({outcome.replace('_', ' ')})"
+    return words
+
+
+def _who(actor: str, staff_names: dict[str, str], client_names: dict[str, str]) -> str:
+    kind, _, ref = actor.partition(":")
+    if kind == "staff":
+        return staff_names.get(ref, ref)
+    if kind == "client":
+        return client_names.get(ref, "Someone (unknown login)")
+    return "System" if kind == "system" else actor
+
+
+def activity_view(chart_id: int, limit: int = 100) -> tuple[ActivityRow, ...]:
+    """The chart's audit trail in words, newest first: its own events and the sign-ins
+    of its owner's portal login (failed ones and lockouts too), repeats in a row folded."""
     from .audit import recent_for_chart
+    from .chart_owner import current_access
+    from .tables import AuditEvent, PortalAccount, StaffUser
 
-    return tuple(
-        ActivityRow(e.id, e.at, e.actor, e.action, e.source, e.outcome) for e in recent_for_chart(chart_id)
+    events = recent_for_chart(chart_id, limit)
+    access = current_access(chart_id)
+    if access is not None and access.account_id is not None:
+        owner = f"client:{access.account_id}"
+        signins = (
+            AuditEvent.select()
+            .where((AuditEvent.actor == owner) & AuditEvent.chart.is_null() & AuditEvent.action.in_(ACCOUNT_ACTIONS))
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        )
+        events = sorted([*events, *signins], key=lambda e: e.id, reverse=True)[:limit]
+    staff = {e.actor.partition(":")[2] for e in events if e.actor.startswith("staff:")}
+    accounts = {e.actor.partition(":")[2] for e in events if e.actor.startswith("client:")}
+    staff_names = dict(StaffUser.select(StaffUser.username, StaffUser.full_name).where(StaffUser.username.in_(staff)).tuples()) if staff else {}
+    ids = [int(a) for a in accounts if a.isdigit()]
+    client_names = (
+        {str(i): name for i, name in PortalAccount.select(PortalAccount.id, PortalAccount.display_name).where(PortalAccount.id.in_(ids)).tuples()}
+        if ids
+        else {}
     )
+    lines: list[tuple[tuple[str, str, str], list]] = []  # (who, what, source) -> its events, newest first
+    for e in events:
+        key = (_who(e.actor, staff_names, client_names), event_words(e.action, e.outcome), e.source)
+        if lines and lines[-1][0] == key:
+            lines[-1][1].append(e)
+        else:
+            lines.append((key, [e]))
+    rows = []
+    for (who, what, source), group in lines:
+        newest, oldest = group[0], group[-1]
+        failed = newest.outcome not in ("ok", "") or newest.action == "lockout"
+        words = f"{what} ({len(group)} times)" if len(group) > 1 else what
+        rows.append(ActivityRow(newest.id, newest.at, who, words, source, failed, len(group), oldest.at))
+    return tuple(rows)

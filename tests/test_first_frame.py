@@ -72,9 +72,10 @@ def test_the_kiosk_welcome_arrives_whole(portal, tmp_path):
     assert "Harbor Light Counseling" in text
     assert "╭" in text and "╰" in text, text  # the box around the welcome
     buttons = [line.strip(" │") for line in lines]
-    assert "Log in" in buttons, text  # the focused button
+    assert "Log in" in buttons, text
     assert "I have an invitation code" in buttons and "Forgot password" in buttons
-    assert lines[-1].split() == "l Log in i I have a code f Forgot password".split(), text  # key hints
+    assert "To log in, type your email." in text, text  # letters typed here go to the login's email
+    assert lines[-1].split() == "f2 I have a code f3 Forgot password".split(), text  # key hints
 
 
 def test_the_staff_sign_in_arrives_whole(portal, tmp_path):

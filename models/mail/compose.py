@@ -22,11 +22,18 @@ message never needs SMTPUTF8.
 
 `parse()` reads the bytes back with the email package, for tests and for
 anyone who wants an `EmailMessage`.
+
+Every message's template may name `ssh_fingerprint`: the SHA256 fingerprint
+of the SSH door's host key (read from its public key file in the data dir;
+"" before any door has run), so an emailed ssh line comes with the answer
+to ssh's "are you sure you want to continue connecting?".
 """
 from __future__ import annotations
 
+import base64
 import binascii
 import datetime as dt
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -35,6 +42,7 @@ from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any, Mapping
 
 from .. import clock
@@ -140,11 +148,13 @@ class Composer:
     """Builds messages from one sender (one per delivery batch: the From
     line and the Message-ID domain are worked out once)."""
 
-    def __init__(self, from_addr: str, from_name: str) -> None:
+    def __init__(self, from_addr: str, from_name: str, *, ssh_fingerprint: str | None = None) -> None:
+        """`ssh_fingerprint`: the door's host key's; None reads it from the open portal's data dir."""
         sender = address(from_name, from_addr)
         self.from_addr = sender.addr_spec
         self._from_line = address_line("From", sender)
         self._id_domain = sender.domain or "localhost"
+        self.ssh_fingerprint = _open_portal_fingerprint() if ssh_fingerprint is None else ssh_fingerprint
 
     def new_message_id(self) -> str:
         """A fresh Message-ID: unique, and telling a reader nothing about us."""
@@ -161,7 +171,7 @@ class Composer:
         message_id: str = "",
     ) -> Outgoing:
         """The message; `message_id` is the one a retry must reuse (a new one if empty)."""
-        parts = render_parts(kind, context, templates_dir=templates_dir)
+        parts = render_parts(kind, {"ssh_fingerprint": self.ssh_fingerprint, **context}, templates_dir=templates_dir)
         recipient = address(to_name, to_addr)
         message_id = single_line(message_id) or self.new_message_id()
         boundary = f"=_portal_{secrets.token_hex(16)}"
@@ -200,6 +210,28 @@ class Composer:
             templates_dir=templates_dir,
             message_id=row.message_id or "",
         )
+
+
+HOST_KEY_PUB = "ssh_host_ed25519_key.pub"  # beside the door's key (tui.ssh.hostkey)
+
+
+def door_fingerprint(data_dir: Path | str) -> str:
+    """"SHA256:…" of the SSH door's host key in `data_dir`, as ssh shows it; "" if there is none."""
+    try:
+        fields = (Path(data_dir) / HOST_KEY_PUB).read_text(encoding="ascii").split()
+        blob = base64.b64decode(fields[1], validate=True)
+    except (OSError, ValueError, IndexError):
+        return ""
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii").rstrip("=")
+
+
+def _open_portal_fingerprint() -> str:
+    from .. import setup
+
+    try:
+        return door_fingerprint(setup.settings().data_dir)
+    except RuntimeError:  # no portal open (a test composing alone)
+        return ""
 
 
 def parse(data: bytes) -> EmailMessage:

@@ -84,9 +84,13 @@ def test_revoke_of_pending_invitation_voids_code(portal):
 
 
 def test_reactivating_registered_owner_grants_without_invitation(portal):
+    from models.staff_views import has_portal_account
+
     client, code = invited_chart()
+    assert not has_portal_account("jamie@example.com")
     register(code, "Rivera", "04/13/2001", GOOD_PASSWORD, GOOD_PASSWORD)
     chart_owner.revoke_access(STAFF, client)
+    assert has_portal_account(" Jamie@Example.com ")  # what the confirmation asks before it says which
     invitations_before = Invitation.select().count()
     state = chart_owner.activate_access(STAFF, client)
     assert state.status is OwnerStatus.ACTIVE

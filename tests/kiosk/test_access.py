@@ -54,6 +54,8 @@ async def test_a_client_of_one_chart_cannot_reach_another_charts_data(portal, cl
         assert screen.query_one("#requests-table", DataTable).row_count == 0
         screen.query_one(AppointmentsPane).post_message(AppointmentsPane.Cancel(b_request.id))
         await settle(pilot)
+        await pilot.press("tab", "enter")  # "Yes, cancel it" in the confirmation
+        await settle(pilot)
         assert note(app, "appointment-error") == NOT_AVAILABLE
         assert AppointmentRequest.get_by_id(b_request.id).status == "pending"
 

@@ -13,6 +13,7 @@ from models.records import ClientViewer, request_appointment
 from models.tables import AppointmentRequest, OutboxMessage, PortalAccount
 from tests.bursts import burst
 from tui.kiosk import login as login_screen
+from tui.kiosk.confirm import KioskConfirmScreen
 from tui.kiosk.dashboard import DashboardScreen
 from tui.kiosk.forgot_password import DONE, SENT, ForgotPasswordScreen
 from tui.kiosk.login import LoginScreen
@@ -107,6 +108,16 @@ async def test_change_password_and_cancel_a_request_from_the_dashboard(portal, c
         assert "Check-in" in str(app.screen.query_one("#request-detail").render())
         await pilot.click("#cancel-request")
         await settle(pilot)
+        assert isinstance(app.screen, KioskConfirmScreen)  # asked first, on "Keep it"
+        assert "Phone" in str(app.screen.query_one("#confirm-detail").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert AppointmentRequest.get().status == "pending"
+        assert "Nothing changed" in note(app, "appointment-notice")
+        await pilot.click("#cancel-request")
+        await settle(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
         assert AppointmentRequest.get().status == "cancelled"
         assert str(app.screen.query_one("#requests-table", DataTable).get_row_at(0)[2]) == "Cancelled"
         assert app.screen.query_one("#cancel-request", Button).disabled
@@ -150,7 +161,7 @@ async def test_a_burst_of_keys_with_tab_logs_in(portal):
     _, email = registered_chart()
     app = kiosk(portal)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("l")
+        await pilot.click("#login")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
         burst(app, email, "\t", PASSWORD, "\r")

@@ -33,7 +33,7 @@ async def _lists_and_opens(portal, mail_settings):
     deliver_all(mail_settings)
 
     app = MailboxApp(portal.maildir, time_zone="America/New_York")
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(220, 30)) as pilot:  # wide: every cell whole
         await settle(pilot)
         table = app.screen.query_one(MailList)
         assert table.row_count == 1
@@ -65,6 +65,25 @@ async def _lists_and_opens(portal, mail_settings):
         await pilot.pause()
         assert not isinstance(app.screen, MessageScreen)
         assert app.screen.query_one(DataTable).row_count == 2
+
+
+def test_the_subject_and_date_show_at_80x24(practice, portal, mail_server, mail_settings, clock):
+    """The subject read "A new inv" at 80 columns: From and To give way first (issue 16, defect 8)."""
+
+    async def scenario():
+        enqueue_invitation(to_addr="jordan.avery@example.com", to_name="Jordan Avery")
+        deliver_all(mail_settings)
+        app = MailboxApp(portal.maildir, time_zone="America/New_York")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one(MailList)
+            row = [cell.plain for cell in table.get_row_at(0)]
+            assert row[2] == "Nov 20, 10:00 AM"
+            assert row[3].startswith("Your invitation to the River")
+            used = sum(column.get_render_width(table) for column in table.columns.values())
+            assert used <= 80  # all of it in view, nothing off to the right
+
+    asyncio.run(scenario())
 
 
 def test_viewer_with_an_empty_maildir(portal):

@@ -76,7 +76,7 @@ def test_resend_mail_register_and_log_in_over_ssh(tmp_path, database_url):
                 await staff.wait_for("Resend Invite")
                 await _type(staff, DOWN, ENTER)
                 await staff.wait_for("previous code stops working")
-                await _type(staff, ENTER)
+                await _type(staff, TAB, ENTER)  # confirmations open on Cancel
                 await staff.wait_for(r"Invited · expires in 7 days")
 
                 # The outbox goes out through the local mail server.

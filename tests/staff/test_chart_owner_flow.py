@@ -134,7 +134,7 @@ def test_change_ownership_to_guardian(portal, clock):
             await settle(app, pilot)
             assert isinstance(app.screen, ConfirmActionScreen)
             assert "Pat Rivera" in _text(app.screen.query_one("#dialog-body"))
-            await pilot.press("enter")
+            await pilot.press("tab", "enter")  # confirmations open on Cancel
             await settle(app, pilot)
             box = _box(app)
             assert "Pat Rivera (Legal guardian)" in _text(box.query_one("#owner-name"))

@@ -227,7 +227,7 @@ def test_appointments_billing_and_activity(portal, clock):
             await settle(app, pilot)
             activity = app.screen.query_one("#activity-list", DataTable)
             actions = [str(activity.get_row_at(i)[2]) for i in range(activity.row_count)]
-            assert actions[:3] == ["ledger.payment", "ledger.charge", "appointment.approved"]
+            assert actions[:3] == ["Recorded a payment", "Added a charge", "Approved an appointment request"]
 
     drive(scenario)
     assert balance_cents(client.id) == 100_00

@@ -55,7 +55,7 @@ def test_a_whole_shift_runs_no_query_on_the_event_loop(portal, clock, loop_queri
 
             await pilot.press(*"quartermaine")
             await settle(app, pilot, delay=0.3)  # the search's debounce
-            await pilot.press("enter", "enter")  # to the results, open the chart
+            await pilot.press("enter")  # the only match: Enter opens it
             await settle(app, pilot)
             room = app.screen
             assert isinstance(room, ChartRoomScreen)
@@ -73,7 +73,7 @@ def test_a_whole_shift_runs_no_query_on_the_event_loop(portal, clock, loop_queri
             await pilot.press("enter")
             await settle(app, pilot)
             assert isinstance(app.screen, ConfirmActionScreen)
-            await pilot.press("enter")
+            await pilot.press("tab", "enter")  # confirmations open on Cancel
             await settle(app, pilot)
             box = room.query_one("#owner-box", ChartOwnerBox)
             assert "Invited" in str(box.query_one("#owner-tag").render())

@@ -104,18 +104,20 @@ WALKTHROUGH = """\
 The workflow we follow, end to end (each command in its own terminal):
 
   1. Staff:   {ssh} staff@{host}
-     Log in as frontdesk. Open the Expired queue (or search "Avery"), open
-     Jordan Avery's chart, go to Communications, expand Client Portal.
-     The Chart Owner box shows Expired. Open the ⋮ menu (or press the key the
-     footer shows), choose Resend Invite and confirm: the tag turns Invited.
+     Log in as frontdesk. Type "avery" (anywhere on the client list) and
+     press Enter: Jordan Avery's chart opens (or F4 for the Expired
+     invitations queue). Press F3 for Comms: the Chart Owner box shows
+     Expired. Ctrl+O opens the ⋮ menu; choose Resend Invite. The dialog
+     opens on Cancel: Tab, then Enter, to resend. The tag turns Invited.
   2. Mailbox: {ssh} mailbox@{host}
-     The new invitation is at the top. Open it: it has the code and a
-     one-line ssh command.
+     The new invitation is at the top. Open it: it has the code, a
+     one-line ssh command and the fingerprint of this door's host key.
   3. Client:  run the ssh line from the email (register+CODE), or
-              {ssh} kiosk@{host}  and choose "I have an invitation code".
+              {ssh} kiosk@{host}  and press F2 (I have an invitation code).
      Last name Avery, date of birth 03/14/1991, a password of 15+ characters.
-  4. Log in at the kiosk with jordan.avery@example.com and that password:
-     the dashboard shows documents, appointment requests and the balance.
+  4. Log in at the kiosk: on the Welcome screen just type
+     jordan.avery@example.com, Tab, the password, Enter. The dashboard
+     shows documents, appointment requests and the balance.
 
 Ctrl+C here stops everything."""
 

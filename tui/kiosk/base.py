@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from textual import getters, on
+from textual import events, getters, on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
@@ -19,7 +21,7 @@ from tui.shared.workers import SOMETHING_WRONG, ForwardsWorkerErrors, db_worker
 
 from .core import KioskBase
 
-__all__ = ["SOMETHING_WRONG", "Banner", "KioskForm", "KioskScreen", "Note", "field_row"]
+__all__ = ["SOMETHING_WRONG", "Banner", "KeysInOrder", "KioskForm", "KioskScreen", "Note", "field_row"]
 
 # What a form's call may refuse with: the message is meant for the person.
 REFUSALS = (DomainError, InvalidInput)
@@ -52,9 +54,26 @@ def field_row(label: str, field: Input, *extra: Static, id: str | None = None) -
 
 
 class KioskScreen(ForwardsWorkerErrors, PortalScreen):
-    """A screen of the kiosk app."""
+    """A screen of the kiosk app.
+
+    `FIELD_ORDERS`: runs of fields where Enter moves on to the next one. It
+    does so as the key arrives (a priority binding, like Tab): over SSH or
+    from a quick typist, the keys typed after Enter come in the same burst
+    and belonged to the next field, not to this one. Enter in a run's last
+    field goes on to the field itself, which submits.
+    """
 
     kiosk = getters.app(KioskBase)
+    FIELD_ORDERS: tuple[list[str], ...] = ()
+    BINDINGS = [Binding("enter", "enter_moves_on", show=False, priority=True, id="kiosk.enter_moves_on")]
+
+    def action_enter_moves_on(self) -> None:
+        current = self.focused
+        if isinstance(current, Input):
+            for order in self.FIELD_ORDERS:
+                if self.next_field(current, order):
+                    return
+        raise SkipAction()
 
     def banner(self, where: str = "") -> Banner:
         return Banner(self.kiosk.practice.name, where)
@@ -72,7 +91,7 @@ class KioskScreen(ForwardsWorkerErrors, PortalScreen):
         index = ids.index(here)
         if index + 1 >= len(ids):
             return False
-        self.query_one(ids[index + 1], Input).focus()
+        self.set_focus(self.query_one(ids[index + 1], Input))  # now, not after the keys already queued
         return True
 
     def value(self, field: str) -> str:
@@ -81,6 +100,31 @@ class KioskScreen(ForwardsWorkerErrors, PortalScreen):
     def compose_footer(self) -> ComposeResult:
         yield KeyHints(show_command_palette=False)
 
+
+
+class KeysInOrder:
+    """A screen that takes keys itself, in the order typed, while nothing in it is focused.
+
+    With nothing focused, Textual hands every key to the screen's own
+    queue, in order, except Tab and Shift+Tab: the app's priority bindings
+    move the focus as they arrive, ahead of the keys typed before them. Here
+    they are queued behind those keys instead (`on_key` gets them as keys).
+    """
+
+    def holds_keys(self) -> bool:
+        return self.focused is None  # type: ignore[attr-defined]
+
+    def focus_next(self, selector: Any = "*") -> Any:
+        if self.holds_keys():
+            self.post_message(events.Key("tab", None))  # type: ignore[attr-defined]
+            return None
+        return super().focus_next(selector)  # type: ignore[misc]
+
+    def focus_previous(self, selector: Any = "*") -> Any:
+        if self.holds_keys():
+            self.post_message(events.Key("shift+tab", None))  # type: ignore[attr-defined]
+            return None
+        return super().focus_previous(selector)  # type: ignore[misc]
 
 
 class KioskForm(KioskScreen):

@@ -296,10 +296,29 @@ class DashboardScreen(KioskScreen):
 
     def on_appointments_pane_cancel(self, event: AppointmentsPane.Cancel) -> None:
         event.stop()
-        if event.request_id is None:
-            self.query_one(AppointmentsPane).say(error="Choose a request in the list first.")
+        pane = self.query_one(AppointmentsPane)
+        request_id = event.request_id
+        if request_id is None:
+            pane.say(error="Choose a request in the list first.")
             return
-        self.act("cancel", cancel_request, event.request_id)
+        from .confirm import KioskConfirmScreen
+
+        line = pane.requests.get(str(request_id))
+        what = f"{line.mode}, {line.when}" if line is not None else "The selected request"
+        question = KioskConfirmScreen(
+            "Cancel this appointment request?",
+            f"{what}. The practice sees that you cancelled it; to ask again, send a new request.",
+            "Yes, cancel it",
+            "Keep it",
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act("cancel", cancel_request, request_id)
+            else:
+                pane.say(notice="Nothing changed: the request stays.")
+
+        self.app.push_screen(question, answered)
 
     def done_cancel(self, _: Any, error: Exception | None) -> None:
         pane = self.query_one(AppointmentsPane)

@@ -33,6 +33,7 @@ def ask_for_code(email: str, last_name: str, dob: str, source: str) -> None:
 
 class ForgotPasswordScreen(KioskForm):
     CSS_PATH = "forgot_password.tcss"
+    FIELD_ORDERS = (ASK_FIELDS, RESET_FIELDS)
     BINDINGS = [Binding("escape", "back", "Back", id="forgot.back")]
     STEPS = {
         "ask": ("ask-busy", ("send-code", "set-password")),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -14,7 +14,7 @@ from models.kiosk_views import ChartChoice, chart_choices
 from models.text import email_key
 from tui.shared.plain_input import PlainInput
 
-from .base import KioskForm, Note, field_row
+from .base import KeysInOrder, KioskForm, Note, field_row
 from .core import KioskSession
 
 FIELDS = ["email", "password"]
@@ -34,16 +34,28 @@ def log_in(email: str, password: str, source: str) -> LoginAnswer:
     return LoginAnswer(email, result, charts)
 
 
-class LoginScreen(KioskForm):
+class LoginScreen(KeysInOrder, KioskForm):
     CSS_PATH = "login.tcss"
+    AUTO_FOCUS = ""  # none: keys come here in order until a field is focused (KeysInOrder)
     BINDINGS = [Binding("escape", "back", "Back", id="login.back")]
+    FIELD_ORDERS = (FIELDS,)
     STEPS = {"login": ("busy", ("login",))}
     BUSY_TEXT = "Checking your password… please wait."
 
-    def __init__(self, email: str = "", notice: str = "") -> None:
+    def __init__(self, email: str = "", notice: str = "", typed: list[tuple[str, str | None]] | None = None) -> None:
+        """`typed`: the keys (key, character) a person typed on Welcome, which opened this form.
+
+        Keys typed there after those reach `type_ahead`, in order, until
+        `typing_handed_on`; keys that reach this screen meanwhile wait
+        behind them (nothing is focused: KeysInOrder), then all are played
+        into the form in the order typed."""
         super().__init__()
         self.email = email
         self.notice = notice
+        self._from_welcome: list[tuple[str, str | None]] | None = list(typed) if typed else None
+        self._held: list[tuple[str, str | None]] = []
+        self._handed_on = False
+        self._built = False
 
     def compose(self) -> ComposeResult:
         yield self.banner("Log in")
@@ -62,8 +74,58 @@ class LoginScreen(KioskForm):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
+        self._built = True
         self.query_one("#notice", Note).say(self.notice)
-        self.query_one("#password" if self.email else "#email", Input).focus()
+        if self._from_welcome is None:
+            self.query_one("#password" if self.email else "#email", Input).focus()
+        else:
+            self._play_typed()
+
+    # --- keys typed on Welcome ---------------------------------------------------
+
+    def holds_keys(self) -> bool:
+        return self._from_welcome is not None and self.focused is None
+
+    def type_ahead(self, key: str, character: str | None) -> None:
+        """A key typed on Welcome after the one that opened this form."""
+        if self._from_welcome is not None:
+            self._from_welcome.append((key, character))
+        else:  # played already: as if typed here
+            self.app.post_message(events.Key(key, character))
+
+    def typing_handed_on(self) -> None:
+        """Welcome has handed on every key it held: play them, then the ones held here."""
+        self._handed_on = True
+        self._play_typed()
+
+    def on_key(self, event: events.Key) -> None:
+        if self.holds_keys():
+            event.stop()
+            event.prevent_default()
+            self._held.append((event.key, event.character))
+
+    def _play_typed(self) -> None:
+        if not (self._built and self._handed_on and self._from_welcome is not None):
+            return
+        keys = self._from_welcome + self._held
+        self._from_welcome, self._held = None, []
+        fields = [self.query_one("#email", Input), self.query_one("#password", Input)]
+        fields[0].select_on_focus = False  # what was typed stays when the next key comes
+        at = 0
+        for key, character in keys:
+            if key in ("tab", "shift+tab"):
+                at = 1 if key == "tab" else 0
+            elif key == "enter":
+                if at == 1:
+                    self.set_focus(fields[1])
+                    self.submit()
+                    return
+                at = 1
+            elif key == "backspace":
+                fields[at].action_delete_left()
+            elif character and character.isprintable():
+                fields[at].insert_text_at_cursor(character)
+        self.set_focus(fields[at])
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -11,12 +11,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, DataTable, Input, Label, RadioSet, Static
 
 from models.kiosk_views import AccountSummary, ActivityLine, DocumentLine, RequestLine, Statement
 from models.records import MODES, format_cents
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
+from tui.shared.toggles import RadioButton
 
 from .base import Note, field_row
 from .password_rules import PASSWORD_RULES

@@ -28,6 +28,7 @@ def checked_code(typed: str, source: str) -> str:
 class RegisterScreen(KioskForm):
     CSS_PATH = "register.tcss"
     BINDINGS = [Binding("escape", "back", "Back", id="register.back")]
+    FIELD_ORDERS = (DETAIL_FIELDS,)
     STEPS = {"code": ("code-busy", ("check-code",)), "create": ("busy", ("create",))}
 
     def __init__(self, code: str | None = None) -> None:

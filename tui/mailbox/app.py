@@ -30,9 +30,10 @@ from textual.widgets import DataTable, Header, Static
 
 from models.config import MAILBOX_POLL_SECONDS
 from models.timefmt import short_datetime
-from tui.textual_patches.first_frame import WholeFirstFrame
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.key_hints import KeyHints
 from tui.shared.screen_base import PortalScreen
+from tui.textual_patches.first_frame import WholeFirstFrame
 
 
 def plain(value: object, *, multiline: bool = False) -> str:
@@ -156,8 +157,12 @@ def read_text(path: Path) -> str:
         return f"(The text part cannot be decoded: {exc})"
 
 
-class MailList(DataTable):
-    """The message list; Enter opens the highlighted message."""
+class MailList(FittingTable):
+    """The message list; Enter opens the highlighted message.
+
+    It fits the terminal's width: the date stays whole, From and To give
+    way first (the practice's address is the same on every message), then
+    the subject."""
 
     BINDINGS = [
         Binding("enter", "select_cursor", "Open", id="mailbox.open"),
@@ -239,14 +244,15 @@ class MailboxScreen(PortalScreen):
             Text("No mail yet. Messages the portal sends will appear here as they arrive."),
             id="empty",
         )
-        table = MailList(id="mail-list", cursor_type="row", zebra_stripes=True)
-        # Fixed widths for the short columns keep the date in view on an
-        # 80-column terminal; the subject takes what is left.
-        table.add_column("From", key="from", width=24)
-        table.add_column("To", key="to", width=24)
-        table.add_column("Date", key="date", width=16)
-        table.add_column("Subject", key="subject")
-        yield table
+        yield MailList(
+            Column("From", "from", min_width=10),
+            Column("To", "to", min_width=12),
+            Column("Date", "date", whole=True),
+            Column("Subject", "subject", keep=1, min_width=16),
+            id="mail-list",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
         yield KeyHints()
 
     def on_mount(self) -> None:
@@ -275,10 +281,10 @@ class MailboxScreen(PortalScreen):
         if table.row_count and 0 <= table.cursor_row < len(self.messages):
             current = self.messages[table.cursor_row].key
         self.messages = event.messages
-        table.clear()
-        for m in self.messages:
-            when = short_datetime(m.date, self.time_zone) if m.date else ""
-            table.add_row(Text(m.sender), Text(m.to), Text(when), Text(m.subject), key=m.key)
+        table.set_rows(
+            ((Text(m.sender), Text(m.to), Text(short_datetime(m.date, self.time_zone) if m.date else ""), Text(m.subject)), m.key)
+            for m in self.messages
+        )
         keys = [m.key for m in self.messages]
         if current in keys:
             table.move_cursor(row=keys.index(current))

@@ -206,6 +206,8 @@ class StaffApp(WorkerErrors, App):
         keys = [
             (binding.key_display or self.get_key_display(binding), binding.description)
             for _, binding, enabled, _tip in under.active_bindings.values()
-            if enabled and binding.show and binding.description and not binding.system
+            # Also the portal's own keys the footer leaves out (F2-F7 are in the tab titles);
+            # Textual's widgets' hidden keys (they have no id) stay out.
+            if enabled and binding.description and not binding.system and (binding.show or binding.id)
         ]
         self.push_screen(HelpScreen(keys))

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import AwaitMount
-from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from models.dates import readable
@@ -30,11 +30,12 @@ from ..widgets.communications import CommunicationsTab
 from ..widgets.documents import DocumentsTab
 from ..widgets.overview import OverviewTab
 
+# Short titles: with its F-key each ("F3 Comms"), every tab fits 80 columns.
 TAB_WIDGETS = {
     "overview": ("Overview", OverviewTab),
-    "communications": ("Communications", CommunicationsTab),
-    "documents": ("Documents", DocumentsTab),
-    "appointments": ("Appointments", AppointmentsTab),
+    "communications": ("Comms", CommunicationsTab),
+    "documents": ("Docs", DocumentsTab),
+    "appointments": ("Appts", AppointmentsTab),
     "billing": ("Billing", BillingTab),
     "activity": ("Activity", ActivityTab),
 }
@@ -44,14 +45,17 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
     CSS_PATH = "chart_room.tcss"
 
     BINDINGS = [
-        Binding("escape", "back", "Clients", id="chart.back"),
+        Binding("escape", "back", "Back", id="chart.back"),
         Binding("ctrl+o", "owner_menu", "Owner ⋮", id="chart.owner_menu"),
-        Binding("f2", "tab('overview')", "Overview", id="chart.tab_overview"),
-        Binding("f3", "tab('communications')", "Comms", id="chart.tab_communications"),
-        Binding("f4", "tab('documents')", "Docs", id="chart.tab_documents"),
-        Binding("f5", "tab('appointments')", "Appts", id="chart.tab_appointments"),
-        Binding("f6", "tab('billing')", "Billing", id="chart.tab_billing"),
-        Binding("f7", "tab('activity')", "Activity", id="chart.tab_activity"),
+        # Priority: handled as the key arrives, before the keys typed after it
+        # are handed to the old field, and before a TextArea's own F6/F7.
+        # Each tab's title shows its key (the footer keeps room for the tab's own keys).
+        Binding("f2", "tab('overview')", "Overview", id="chart.tab_overview", priority=True, show=False),
+        Binding("f3", "tab('communications')", "Comms", id="chart.tab_communications", priority=True, show=False),
+        Binding("f4", "tab('documents')", "Docs", id="chart.tab_documents", priority=True, show=False),
+        Binding("f5", "tab('appointments')", "Appts", id="chart.tab_appointments", priority=True, show=False),
+        Binding("f6", "tab('billing')", "Billing", id="chart.tab_billing", priority=True, show=False),
+        Binding("f7", "tab('activity')", "Activity", id="chart.tab_activity", priority=True, show=False),
     ]
 
     class HeaderLoaded(Message):
@@ -69,10 +73,11 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="chart-header")
+        keys = {b.action: b.key.upper() for b in self.BINDINGS if isinstance(b, Binding)}
         with TabbedContent(initial=self.initial_tab, id="chart-tabs"):
             for tab_id, (title, _) in TAB_WIDGETS.items():
-                yield TabPane(title, id=tab_id)
-        yield KeyHints()
+                yield TabPane(f"{keys.get(f'tab({tab_id!r})', '')} {title}".strip(), id=tab_id)
+        yield KeyHints(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.read_header(self.chart_id)
@@ -133,10 +138,9 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
             return
         self.query_one("#chart-tabs", TabbedContent).active = tab
         widget = await self.ready_tab(tab)
-        if widget.can_focus:
-            widget.focus()
-        else:
-            widget.query(DataTable).first().focus()
+        # The tab's first field, focused now (not after the keys already queued).
+        first = next((w for w in widget.query("*") if w.focusable), widget)
+        self.set_focus(first)
 
     async def ready_tab(self, tab_id: str):
         """The tab's widget, built and mounted."""

@@ -1,4 +1,11 @@
-"""ClientListScreen: search as you type, one page of charts at a time, work queues."""
+"""ClientListScreen: search as you type, one page of charts at a time, work queues.
+
+A name typed anywhere on the screen is a search: typed on the table or
+the queue tabs, it starts a new one in the search box. A search looks in
+every chart (the All queue), whichever queue was showing. Enter in the
+search box opens the chart when it is the only match (once the search,
+debounced, is back), else moves to the list.
+"""
 from __future__ import annotations
 
 from rich.text import Text
@@ -11,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static, Tab, Tabs
 
 from models.staff_views import ClientPage, client_list_page
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.key_hints import KeyHints
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
@@ -19,10 +27,11 @@ from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 from ..formatting import STATE_CELL_STYLE, day
 
+# Each queue's tab shows its key ("F4 Expired invitations"), so the footer has room.
 QUEUES = {
-    "all": "All charts",
-    "invited": "Invited",
-    "expired": "Expired invitations",
+    "all": ("F2", "All charts"),
+    "invited": ("F3", "Invited"),
+    "expired": ("F4", "Expired invitations"),
 }
 
 
@@ -35,13 +44,12 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
     BINDINGS = [
         Binding("ctrl+n", "new_chart", "New chart", id="clients.new_chart"),
         Binding("ctrl+f,slash", "focus_search", "Search", id="clients.search", key_display="^F"),
-        Binding("pagedown", "next_page", "Next page", id="clients.next_page", priority=True),
-        Binding("pageup", "previous_page", "Prev page", id="clients.previous_page", priority=True),
-        Binding("n", "next_page", "Next page", id="clients.next_page_n", show=False),
-        Binding("p", "previous_page", "Prev page", id="clients.previous_page_p", show=False),
-        Binding("f2", "queue('all')", "All", id="clients.queue_all"),
-        Binding("f3", "queue('invited')", "Invited", id="clients.queue_invited"),
-        Binding("f4", "queue('expired')", "Expired", id="clients.queue_expired"),
+        # The page line under the table says when PgDn/PgUp have a page to go to.
+        Binding("pagedown", "next_page", "Next page", id="clients.next_page", priority=True, show=False),
+        Binding("pageup", "previous_page", "Prev page", id="clients.previous_page", priority=True, show=False),
+        Binding("f2", "queue('all')", "All", id="clients.queue_all", show=False),
+        Binding("f3", "queue('invited')", "Invited", id="clients.queue_invited", show=False),
+        Binding("f4", "queue('expired')", "Expired", id="clients.queue_expired", show=False),
         Binding("down", "focus_table", "Results", id="clients.focus_table", show=False),
         Binding("ctrl+l", "app.sign_out", "Sign out", id="staff.sign_out"),
     ]
@@ -60,6 +68,8 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         self.has_more = False
         self._debounce: Timer | None = None
         self._request = 0
+        self._open_one = False  # Enter was pressed in the search box: open a single match
+        self._loading = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,16 +78,20 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
                 id="search",
                 placeholder="Search: last name, first last, chart number or DOB (MM/DD/YYYY)",
                 max_length=100,
+                select_on_focus=False,  # typed on the table, then on here: the keys add up
             )
-        yield Tabs(*(Tab(label, id=f"queue-{key}") for key, label in QUEUES.items()), id="queues")
-        table = DataTable(id="clients", cursor_type="row", zebra_stripes=True)
-        table.add_column("Chart #", key="chart", width=8)
-        table.add_column("Name", key="name")
-        table.add_column("DOB", key="dob", width=10)
-        table.add_column("Client Portal", key="portal")
-        yield table
+        yield Tabs(*(Tab(f"{fkey} {label}", id=f"queue-{key}") for key, (fkey, label) in QUEUES.items()), id="queues")
+        yield FittingTable(
+            Column("Chart #", "chart", whole=True),
+            Column("Name", "name"),  # gives way: the state is always whole
+            Column("DOB", "dob", whole=True),
+            Column("Client Portal", "portal", whole=True),
+            id="clients",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
         yield Static("", id="page-info")
-        yield KeyHints()
+        yield KeyHints(compact=True, show_command_palette=False)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         super().on_screen_resume(event)
@@ -88,6 +102,7 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
 
     def load(self) -> None:
         self._request += 1
+        self._loading = True
         self.query_one("#page-info", Static).update("Searching…")
         self.fetch_page(self._request, self.term, self.queue, self.page)
 
@@ -101,19 +116,23 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         request, result = event.request, event.page
         if request != self._request:
             return  # a newer search is on its way
-        table = self.query_one("#clients", DataTable)
+        self._loading = False
         self.has_more = result.has_more
-        table.clear()
-        for row in result.rows:
-            client, state = row.client, row.state
-            table.add_row(
-                plain(client.chart_number),
-                plain(f"{client.last_name}, {client.first_name}"),
-                day(client.date_of_birth),
-                Text(state.tag, style=STATE_CELL_STYLE[state.status]),
-                key=str(client.id),
+        self.query_one("#clients", FittingTable).set_rows(
+            (
+                (
+                    plain(row.client.chart_number),
+                    plain(f"{row.client.last_name}, {row.client.first_name}"),
+                    day(row.client.date_of_birth),
+                    Text(row.state.tag, style=STATE_CELL_STYLE[row.state.status]),
+                ),
+                str(row.client.id),
             )
+            for row in result.rows
+        )
         self.query_one("#page-info", Static).update(self._page_words(len(result.rows)))
+        if self._open_one:
+            self._enter_results()
 
     def _page_words(self, shown: int) -> str:
         if shown == 0:
@@ -131,6 +150,23 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
 
     # --- events -------------------------------------------------------------
 
+    # Keys that keep their bindings on the table: Help, and / for the search box.
+    NOT_A_SEARCH = {"?", "/"}
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed outside the search box starts a new search there."""
+        char = event.character
+        if not event.is_printable or not char or char in self.NOT_A_SEARCH:
+            return
+        search = self.query_one("#search", Input)
+        event.stop()
+        event.prevent_default()
+        if self.focused is not search:
+            self._open_one = False
+            search.value = ""
+            self.set_focus(search)  # now: the keys after this one are on their way here
+        search.insert_text_at_cursor(char)
+
     @on(Input.Changed, "#search")
     def _search_typed(self, event: Input.Changed) -> None:
         if self._debounce is not None:
@@ -140,15 +176,29 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
     def search(self, term: str) -> None:
         self.term = term
         self.page = 0
+        if term.strip() and self.queue != "all":
+            self.queue = "all"  # a name is looked for in every chart
+            self.query_one("#queues", Tabs).active = "queue-all"
         self.load()
 
     @on(Input.Submitted, "#search")
     def _search_entered(self, event: Input.Submitted) -> None:
         if self._debounce is not None:
             self._debounce.stop()
+        self._open_one = True
         if event.value != self.term:
-            self.search(event.value)
-        self.action_focus_table()
+            self.search(event.value)  # the rows come back, then Enter's answer
+        elif not self._loading:
+            self._enter_results()
+
+    def _enter_results(self) -> None:
+        """Enter in the search box: the only match opens; otherwise on to the list."""
+        self._open_one = False
+        table = self.query_one("#clients", DataTable)
+        if table.row_count == 1 and self.query_one("#search", Input).has_focus:
+            self._open(str(table.coordinate_to_cell_key((0, 0)).row_key.value))
+        else:
+            self.action_focus_table()
 
     @on(Tabs.TabActivated, "#queues")
     def _queue_chosen(self, event: Tabs.TabActivated) -> None:
@@ -160,9 +210,12 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
 
     @on(DataTable.RowSelected, "#clients")
     def _chart_chosen(self, event: DataTable.RowSelected) -> None:
+        self._open(str(event.row_key.value))
+
+    def _open(self, chart_id: str) -> None:
         from .chart_room import ChartRoomScreen
 
-        self.app.push_screen(ChartRoomScreen(int(event.row_key.value)))
+        self.app.push_screen(ChartRoomScreen(int(chart_id)))
 
     # --- actions ------------------------------------------------------------
 
@@ -180,7 +233,9 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         self.query_one("#queues", Tabs).active = f"queue-{queue}"
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        search = self.query_one("#search", Input)
+        search.focus()
+        search.select_all()  # Ctrl+F: the next key types a new search
 
     def action_focus_table(self) -> None:
         self.query_one("#clients", DataTable).focus()

@@ -10,16 +10,18 @@ from textual.widgets import Static
 
 GUIDE = """\
 Client list
-  Type to search by last name, "first last", chart number or date of
-  birth (MM/DD/YYYY); Enter opens the chart. F2 all charts, F3 invited,
-  F4 expired invitations (the work queues). PgDn/PgUp or n/p turn pages.
-  Ctrl+N makes a new chart.
+  Type a name anywhere to search all charts by last name, "first last",
+  chart number or date of birth (MM/DD/YYYY); Enter opens the chart
+  when it is the only match. F2 all charts, F3 invited, F4 expired
+  invitations (the work queues). PgDn/PgUp turn pages. Ctrl+N makes
+  a new chart.
 Chart room
-  F2-F7 switch tabs; Esc goes back to the client list. Communications ›
-  Client Portal shows the Chart Owner box; Ctrl+O (or the ⋮ button)
-  opens its actions: Activate Client Portal Access, Resend Invite,
-  Change Ownership, Revoke Access. Each asks you to confirm first and
-  is recorded in the Activity tab.
+  F2-F7 switch tabs (each tab's title shows its key); Esc goes back to
+  the client list. Communications › Client Portal shows the Chart Owner
+  box; Ctrl+O (or the ⋮ button) opens its actions: Activate Client
+  Portal Access, Resend Invite, Change Ownership, Revoke Access, Unlock
+  Portal Login. Each asks you to confirm first (it opens on Cancel:
+  Tab, then Enter to go ahead) and is recorded in the Activity tab.
 Invitations
   A code lasts 7 days. Resend, Change Ownership and Revoke make every
   earlier code stop working at once.

@@ -25,6 +25,7 @@ from models.chart_owner import Action, Candidate
 from models.charts import RELATIONSHIPS, add_contact, update_chart, update_contact
 from models.dates import short
 from models.errors import DomainError
+from models.kiosk_views import parse_preferred
 from models.records import MODES, decide_request
 from models.staff_views import ChartView, ContactView, RequestRow
 from models.text import InvalidInput, clean_email
@@ -67,10 +68,21 @@ class OwnerActionsMenu(ModalScreen[Action | None]):
 
 
 class ConfirmActionScreen(ModalScreen[bool]):
-    """Says what will happen; the confirm button names the action."""
+    """Says what will happen; the confirm button names the action.
+
+    One rule for every confirmation: it opens on Cancel, and says so, so an
+    Enter pressed once too often (after choosing from the ⋮ menu) changes
+    nothing; the action is Tab (or →) then Enter. A cancel, by Enter, Esc or
+    a click, is said in a toast: a person who meant to confirm knows it did
+    not happen. `danger` only colours the action's button.
+    """
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
+        Binding("left", "app.focus_previous", "Previous button", show=False, id="confirm.left"),
+        Binding("right", "app.focus_next", "Next button", show=False, id="confirm.right"),
+    ]
 
     def __init__(self, title: str, body: str | Text, confirm_label: str, *, danger: bool = False) -> None:
         super().__init__()
@@ -83,22 +95,25 @@ class ConfirmActionScreen(ModalScreen[bool]):
         with Vertical(id="dialog", classes="dialog"):
             yield Static(self.title_text, id="dialog-title", markup=False)
             yield Static(plain(self.body) if isinstance(self.body, str) else self.body, id="dialog-body")
+            yield Static(
+                plain(f"Enter now: Cancel (nothing changes). To {self.confirm_label}: Tab, then Enter."),
+                id="dialog-keys",
+                classes="dialog-hint",
+            )
             with Horizontal(classes="dialog-actions"):
                 yield Button(self.confirm_label, id="confirm", variant="error" if self.danger else "primary")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#cancel" if self.danger else "#confirm", Button).focus()
+        self.set_focus(self.query_one("#cancel", Button))
 
     @on(Button.Pressed, "#confirm")
     def _confirmed(self) -> None:
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
-    def _cancelled(self) -> None:
-        self.dismiss(False)
-
     def action_cancel(self) -> None:
+        self.app.notify("Nothing changed.", title=self.title_text, markup=False)
         self.dismiss(False)
 
 
@@ -394,7 +409,12 @@ class DecideRequestScreen(SavesInWorker):
                 summary += f"\nReason: {req.reason}"
             yield Static(plain(summary), id="dialog-body")
             yield Label("Message to the client (optional)")
-            yield PlainInput(id="message", placeholder="e.g. See you then!" if self.approve else "e.g. Please call us to find another time.", max_length=2000)
+            yield PlainInput(id="message", placeholder="e.g. See you then!" if self.approve else "e.g. That day is full.", max_length=2000)
+            if not self.approve:
+                yield Label("Offer another time (optional; the client's answer says it)")
+                with Horizontal(id="offer-row"):
+                    yield PlainInput(id="offer-date", placeholder="MM/DD/YYYY", max_length=10)
+                    yield PlainInput(id="offer-time", placeholder="2:30 PM", max_length=8)
             yield Static("", id="message-error", classes="field-error")
             with Horizontal(classes="dialog-actions"):
                 yield Button(f"{verb} request", id="confirm", variant="primary" if self.approve else "error")
@@ -409,7 +429,11 @@ class DecideRequestScreen(SavesInWorker):
     @on(Button.Pressed, "#confirm")
     def action_save(self) -> None:
         set_error(self.query_one("#message-error", Static))
-        self.write(self.app.actor, {"message": self.query_one("#message", Input).value})
+        values = {"message": self.query_one("#message", Input).value}
+        for name in ("offer-date", "offer-time"):
+            for field in self.query(f"#{name}").results(Input):
+                values[name] = field.value
+        self.write(self.app.actor, values)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -417,7 +441,11 @@ class DecideRequestScreen(SavesInWorker):
 
     def save(self, actor: Actor, values: dict[str, str]) -> str:
         """The request's new status ("approved" or "declined")."""
-        return decide_request(actor, self.request.id, approve=self.approve, message=values["message"]).status
+        offer = None
+        day, at = values.get("offer-date", "").strip(), values.get("offer-time", "").strip()
+        if day or at:
+            offer = parse_preferred(day, at)  # both needed: a missing one is said like a wrong one
+        return decide_request(actor, self.request.id, approve=self.approve, message=values["message"], offer=offer).status
 
     @on(Answered)
     def _answered(self, event: Answered) -> None:

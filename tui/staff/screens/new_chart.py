@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from models.audit import Actor
 from models.errors import DomainError
@@ -16,6 +16,7 @@ from tui.shared.key_hints import KeyHints
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
+from tui.shared.toggles import Checkbox
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 from ..widgets.common import FieldErrorsMixin, set_error

@@ -7,8 +7,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
+from models.config import OWNER_BOX_REFRESH_SECONDS
 from models.records import MODES, STATUSES
 from models.staff_views import RequestRow, requests_view
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.runtime import plain
 
 from ..formatting import when_short
@@ -17,6 +19,7 @@ from .common import ChartChanged
 
 
 class AppointmentsTab(ChartTab):
+    POLL_SECONDS = OWNER_BOX_REFRESH_SECONDS  # what the client does shows within seconds
     DEFAULT_CSS = """
     AppointmentsTab DataTable {
         height: auto;
@@ -30,14 +33,17 @@ class AppointmentsTab(ChartTab):
 
     def compose(self) -> ComposeResult:
         yield Static("Appointment requests from the portal", classes="section-heading")
-        table = DataTable(id="requests", cursor_type="row", zebra_stripes=True)
-        table.add_column("Asked", key="asked")
-        table.add_column("Preferred time", key="preferred")
-        table.add_column("Mode", key="mode")
-        table.add_column("Status", key="status")
-        table.add_column("Reason", key="reason")
-        table.add_column("Our message", key="message")
-        yield table
+        yield FittingTable(
+            Column("Asked", "asked", whole=True),
+            Column("Preferred time", "preferred", whole=True),
+            Column("Mode", "mode", whole=True),
+            Column("Status", "status", whole=True),
+            Column("Reason", "reason"),
+            Column("Our message", "message"),
+            id="requests",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
         with Horizontal(classes="tab-actions"):
             yield Button("Approve", id="approve", variant="success", compact=True)
             yield Button("Decline", id="decline", variant="error", compact=True)
@@ -50,20 +56,21 @@ class AppointmentsTab(ChartTab):
         return requests_view(chart_id)
 
     def draw(self, view: tuple[RequestRow, ...]) -> None:
-        table = self.query_one("#requests", DataTable)
-        table.clear()
-        for req in view:
-            table.add_row(
-                when_short(req.created_at, self.zone),
-                when_short(req.preferred_at, self.zone),
-                MODES.get(req.mode, req.mode),
-                STATUSES.get(req.status, req.status),
-                plain(" ".join(req.reason.split())[:60]),
-                plain(" ".join(req.practice_message.split())[:60]),
-                key=str(req.id),
+        rows = [
+            (
+                (
+                    when_short(req.created_at, self.zone),
+                    when_short(req.preferred_at, self.zone),
+                    MODES.get(req.mode, req.mode),
+                    STATUSES.get(req.status, req.status),
+                    plain(" ".join(req.reason.split())[:60]),
+                    plain(" ".join(req.practice_message.split())[:60]),
+                ),
+                str(req.id),
             )
-        if not view:
-            table.add_row("No requests yet", "", "", "", "", "")
+            for req in view
+        ]
+        self.query_one("#requests", FittingTable).set_rows(rows or [(("No requests yet", "", "", "", "", ""), None)])
 
     @on(Button.Pressed, "#approve")
     def _approve_pressed(self, event: Button.Pressed) -> None:

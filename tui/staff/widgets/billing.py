@@ -6,13 +6,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from models.audit import Actor
 from models.errors import DomainError
 from models.records import add_ledger_entry, format_cents
 from models.staff_views import LedgerView, ledger_view
 from models.text import InvalidInput
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
 from tui.shared.workers import db_worker
@@ -77,12 +78,15 @@ class BillingTab(ChartTab):
             yield PlainInput(id="description", placeholder="Description, e.g. Session 11/20", max_length=100)
             yield Button("Add", id="add-entry", variant="primary", compact=True)
         yield Static("", id="amount-error", classes="field-error")
-        table = DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
-        table.add_column("Posted", key="posted")
-        table.add_column("Kind", key="kind")
-        table.add_column("Description", key="description")
-        table.add_column("Amount", key="amount")
-        yield table
+        yield FittingTable(
+            Column("Posted", "posted", whole=True),
+            Column("Kind", "kind", whole=True),
+            Column("Description", "description"),
+            Column("Amount", "amount", whole=True),
+            id="ledger",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
 
     def read(self, chart_id: int) -> LedgerView:
         return ledger_view(chart_id)
@@ -91,19 +95,19 @@ class BillingTab(ChartTab):
         balance = view.balance_cents
         owed = "owed by the client" if balance > 0 else ("credit" if balance < 0 else "nothing owed")
         self.query_one("#balance", Static).update(f"Balance: {format_cents(balance)} ({owed})")
-        table = self.query_one("#ledger", DataTable)
-        table.clear()
-        for entry in view.entries:
-            sign = 1 if entry.kind == "charge" else -1
-            table.add_row(
-                day(entry.posted_on),
-                entry.kind.capitalize(),
-                plain(entry.description),
-                format_cents(sign * entry.amount_cents),
-                key=str(entry.id),
+        rows = [
+            (
+                (
+                    day(entry.posted_on),
+                    entry.kind.capitalize(),
+                    plain(entry.description),
+                    format_cents((1 if entry.kind == "charge" else -1) * entry.amount_cents),
+                ),
+                str(entry.id),
             )
-        if not view.entries:
-            table.add_row("No entries yet", "", "", "")
+            for entry in view.entries
+        ]
+        self.query_one("#ledger", FittingTable).set_rows(rows or [(("No entries yet", "", "", ""), None)])
 
     @on(Button.Pressed, "#add-entry")
     def _add_pressed(self, event: Button.Pressed) -> None:

@@ -3,7 +3,11 @@
 A tab takes the chart's id, reads its view (a frozen dataclass from
 models.staff_views) in a worker thread, and draws it on the UI thread. The
 chart room asks it to `reload()` when something on the chart changed
-(ChartChanged); nothing it holds is a database row. The practice's time
+(ChartChanged); nothing it holds is a database row. A tab that shows what
+a client changes from the portal (a document opened, an appointment
+request, a sign-in) sets `POLL_SECONDS`: while it is on screen it reads
+its view again that often, as the Chart Owner box does, and draws only
+when the view changed. The practice's time
 zone comes with each view (read in the worker too), so drawing a time
 never queries.
 """
@@ -15,12 +19,14 @@ from zoneinfo import ZoneInfo
 from textual.containers import VerticalScroll
 from textual.message import Message
 
+from models.config import OWNER_BOX_REFRESH_SECONDS
 from models.errors import NotFound
 from models.timefmt import practice_zone
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 
 class ChartTab(ForwardsWorkerErrors, VerticalScroll):
+    POLL_SECONDS: float | None = None  # None: read only when asked (reload)
     DEFAULT_CSS = """
     ChartTab {
         padding: 0 1;
@@ -61,6 +67,13 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
 
     def on_mount(self) -> None:
         self.reload()
+        if self.POLL_SECONDS:
+            self.set_interval(self.POLL_SECONDS, self.poll, name="chart-tab-poll")
+
+    def poll(self) -> None:
+        """Read again what a client may have changed, if the tab is in view."""
+        if self.is_on_screen and self.screen.is_current:
+            self.reload()
 
     def reload(self) -> None:
         """Read the tab's view again, off the event loop."""
@@ -94,6 +107,8 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             self._request += 1  # any read still on its way is older than this view
         elif event.request != self._request:
             return  # an older read that finished late
+        if event.view == self.view and event.zone == self.zone:
+            return  # nothing new (a poll): the table keeps its cursor and scroll
         self.view = event.view
         self.zone = event.zone
         self.draw(event.view)

@@ -12,7 +12,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Collapsible, DataTable, Static
+from textual.widgets import Collapsible, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from models import clock
@@ -28,9 +28,10 @@ from models.chart_owner import (
     valid_days,
 )
 from models.errors import DomainError
-from models.staff_views import CommunicationsView, communications_view
+from models.staff_views import CommunicationsView, communications_view, has_portal_account
 from models.text import InvalidInput
 from models.timefmt import practice_zone
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.runtime import plain
 from tui.shared.workers import db_worker
 
@@ -80,14 +81,17 @@ class CommunicationsTab(ChartTab):
             yield ChartOwnerBox(self.chart_id, read=False, id="owner-box")
             yield Static("", id="mail-warning", classes="warning")
             yield Static("Invitation history", classes="section-heading")
-            table = DataTable(id="invite-history", cursor_type="row", zebra_stripes=True)
-            table.add_column("Sent", key="sent")
-            table.add_column("By", key="by")
-            table.add_column("To", key="to")
-            table.add_column("Expires", key="expires")
-            table.add_column("Outcome", key="outcome")
-            table.add_column("Email", key="email")
-            yield table
+            yield FittingTable(
+                Column("Sent", "sent", whole=True),
+                Column("By", "by", optional=True),  # the box above names who sent the latest
+                Column("To", "to"),
+                Column("Expires", "expires", whole=True),
+                Column("Outcome", "outcome", whole=True),
+                Column("Email", "email"),
+                id="invite-history",
+                cursor_type="row",
+                zebra_stripes=True,
+            )
 
     @property
     def box(self) -> ChartOwnerBox:
@@ -101,20 +105,21 @@ class CommunicationsTab(ChartTab):
         warning = self.query_one("#mail-warning", Static)
         warning.update(plain(view.mail_warning))
         warning.set_class(bool(view.mail_warning), "shown")
-        table = self.query_one("#invite-history", DataTable)
-        table.clear()
-        for inv, delivery in view.history:
-            table.add_row(
-                when_short(inv.sent_at, self.zone),
-                plain(inv.sender or "system"),
-                plain(inv.email),
-                when_short(inv.expires_at, self.zone),
-                inv.outcome,
-                plain(delivery),
-                key=str(inv.id),
+        rows = [
+            (
+                (
+                    when_short(inv.sent_at, self.zone),
+                    plain(inv.sender or "system"),
+                    plain(inv.email),
+                    when_short(inv.expires_at, self.zone),
+                    inv.outcome,
+                    plain(delivery),
+                ),
+                str(inv.id),
             )
-        if not view.history:
-            table.add_row("No invitations yet", "", "", "", "", "")
+            for inv, delivery in view.history
+        ]
+        self.query_one("#invite-history", FittingTable).set_rows(rows or [(("", "", "No invitations yet", "", "", ""), None)])
 
     @on(ChartOwnerBox.Changed)
     def _box_changed(self, event: ChartOwnerBox.Changed) -> None:
@@ -172,6 +177,23 @@ class CommunicationsTab(ChartTab):
         from ..screens.modals import ChooseOwnerScreen
 
         return await self.app.push_screen_wait(ChooseOwnerScreen(title, list(view.candidates), current=current))
+
+    @db_worker("owner-read-account", exclusive=False)
+    def read_has_account(self, email: str) -> bool:
+        return has_portal_account(email)
+
+    async def _what_they_get(self, name: str, email: str) -> tuple[str, str]:
+        """What giving `name` the chart will do, said as it will happen, and the toast after it."""
+        if await self._answer(self.read_has_account(email)):
+            return (
+                f"{name} already has a portal account ({email}): they get access to this chart at once, "
+                "and an email tells them so. No new registration.",
+                f"email queued to {email}: access granted",
+            )
+        return (
+            f"An email goes to {email} with a code to set up their portal account; the code lasts {valid_days()} days.",
+            f"invitation queued to {email}",
+        )
 
     async def _perform(self, action: Action, success: str, **options: Any) -> None:
         await self._answer(self.run_action(self.app.actor, action, success, options))
@@ -247,15 +269,12 @@ class CommunicationsTab(ChartTab):
             return
         contact_id, email = choice
         name, rel = self._name_of(view, contact_id)
-        body = (
-            f"{name} ({rel}) becomes the chart owner. An email goes to {email} with a code to set up "
-            f"their portal account; the code lasts {valid_days()} days.\n\n"
-            "If they already have a portal account, they get access to this chart at once instead."
-        )
+        what, toast = await self._what_they_get(name, email)
+        body = f"{name} ({rel}) becomes the chart owner.\n\n{what}"
         if await self._confirm("Activate Client Portal Access", body, "Activate Access"):
             await self._perform(
                 Action.ACTIVATE,
-                f"Portal access activated for {name}; email queued to {email}.",
+                f"Portal access activated for {name}; {toast}.",
                 contact_id=contact_id,
                 email=email,
             )
@@ -270,15 +289,15 @@ class CommunicationsTab(ChartTab):
             return
         contact_id, email = choice
         name, rel = self._name_of(view, contact_id)
+        what, toast = await self._what_they_get(name, email)
         body = (
             f"{owner.owner_name} loses portal access to this chart, and any earlier invitation code "
-            f"stops working.\n\n{name} ({rel}) becomes the chart owner: an invitation goes to {email} "
-            f"(lasting {valid_days()} days), or access at once if they already have a portal account."
+            f"stops working.\n\n{name} ({rel}) becomes the chart owner. {what}"
         )
         if await self._confirm("Change Ownership", body, "Change Ownership"):
             await self._perform(
                 Action.CHANGE_OWNER,
-                f"{name} is now the chart owner; email queued to {email}.",
+                f"{name} is now the chart owner; {toast}.",
                 contact_id=contact_id,
                 email=email,
             )

@@ -1,4 +1,4 @@
-"""DocumentsTab: share a document (typed or from a text file) and see whether the client opened it.
+"""DocumentsTab: share a document (typed or from a text file), see whether the client opened it, stop sharing it.
 
 Files come only through `app.file_import` (tui.staff.files): without one (a
 staff app through a door, or any launch that is not the workstation's
@@ -6,7 +6,7 @@ staff app through a door, or any launch that is not the workstation's
 """
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -14,10 +14,12 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static, TextArea
 
 from models.audit import Actor
+from models.config import OWNER_BOX_REFRESH_SECONDS
 from models.errors import DomainError
-from models.records import share_document
+from models.records import share_document, unshare_document
 from models.staff_views import DocumentRow, documents_view
 from models.text import InvalidInput
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.plain_input import PlainInput
 from tui.shared.plain_text_area import PlainTextArea
 from tui.shared.runtime import plain
@@ -30,6 +32,7 @@ from .common import ChartChanged, set_error
 
 
 class DocumentsTab(ChartTab):
+    POLL_SECONDS = OWNER_BOX_REFRESH_SECONDS  # what the client does shows within seconds
     DEFAULT_CSS = """
     DocumentsTab #file-import-off {
         color: $text-muted;
@@ -51,6 +54,7 @@ class DocumentsTab(ChartTab):
     BINDINGS = [
         Binding("ctrl+s", "share", "Share document", id="documents.share"),
         Binding("ctrl+r", "load_file", "Load file", id="documents.load_file"),
+        Binding("delete", "unshare", "Stop sharing", id="documents.unshare"),
     ]
 
     class Shared(Message):
@@ -65,6 +69,15 @@ class DocumentsTab(ChartTab):
             self.error = error
             self.ok = ok
 
+    class Unshared(Message):
+        """The worker's answer: the document is off the portal."""
+
+        bubble = False
+
+        def __init__(self, title: str) -> None:
+            super().__init__()
+            self.title = title
+
     @property
     def file_import(self) -> FileImport | None:
         return getattr(self.app, "file_import", None)
@@ -73,6 +86,9 @@ class DocumentsTab(ChartTab):
         if action == "load_file":
             files = self.file_import
             return files is not None and files.enabled
+        if action == "unshare":  # Delete means "stop sharing" only on the list (in a field it deletes text)
+            table = self.query("#document-list")
+            return bool(table) and table.first().has_focus and bool(self.view)
         return True
 
     def compose(self) -> ComposeResult:
@@ -95,34 +111,90 @@ class DocumentsTab(ChartTab):
         with Horizontal(classes="tab-actions"):
             yield Button("Share with client", id="share", variant="primary", compact=True)
         yield Static("Shared documents", classes="section-heading")
-        table = DataTable(id="document-list", cursor_type="row", zebra_stripes=True)
-        table.add_column("Title", key="title")
-        table.add_column("Shared", key="shared")
-        table.add_column("By", key="by")
-        table.add_column("Client opened", key="opened")
-        yield table
+        yield FittingTable(
+            Column("Title", "title"),
+            Column("Shared", "shared", whole=True),
+            Column("By", "by"),
+            Column("Client opened", "opened", whole=True),
+            id="document-list",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
+        with Horizontal(classes="tab-actions"):
+            yield Button("Stop sharing…", id="unshare", compact=True)
 
     def read(self, chart_id: int) -> tuple[DocumentRow, ...]:
         return documents_view(chart_id)
 
     def draw(self, docs: tuple[DocumentRow, ...]) -> None:
-        table = self.query_one("#document-list", DataTable)
-        table.clear()
-        for doc in docs:
-            table.add_row(
-                plain(doc.title),
-                when_short(doc.shared_at, self.zone),
-                plain(doc.shared_by),
-                f"Opened {when_short(doc.opened_at, self.zone)}" if doc.opened_at else "Not opened yet",
-                key=str(doc.id),
+        rows = [
+            (
+                (
+                    plain(doc.title),
+                    when_short(doc.shared_at, self.zone),
+                    plain(doc.shared_by),
+                    f"Opened {when_short(doc.opened_at, self.zone)}" if doc.opened_at else "Not opened yet",
+                ),
+                str(doc.id),
             )
-        if not docs:
-            table.add_row("Nothing shared yet", "", "", "")
+            for doc in docs
+        ]
+        self.query_one("#document-list", FittingTable).set_rows(rows or [(("Nothing shared yet", "", "", ""), None)])
 
     @on(Button.Pressed, "#load-file")
     def _load_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_load_file()
+
+    @on(Button.Pressed, "#unshare")
+    def _unshare_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_unshare()
+
+    @on(DataTable.RowHighlighted, "#document-list")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # Delete (Stop sharing) shows while the list has the focus
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    @work(group="flow", exclusive=True)
+    async def action_unshare(self) -> None:
+        """Confirm, then take the highlighted document off the client's portal."""
+        from ..screens.modals import ConfirmActionScreen
+
+        docs = self.view or ()
+        row = self.query_one("#document-list", DataTable).cursor_row
+        if not docs or row is None or not 0 <= row < len(docs):
+            self.app.notify("Choose a shared document in the list first.", title="Documents", severity="warning")
+            return
+        doc = docs[row]
+        body = (
+            f"“{doc.title}” leaves the client's portal at once: they can no longer open it"
+            f"{'' if doc.opened_at else ' (they have not opened it yet)'}.\n\n"
+            "The Activity tab records that it was shared and withdrawn. To share it again, share it anew."
+        )
+        if await self.app.push_screen_wait(ConfirmActionScreen("Stop sharing", body, "Stop sharing", danger=True)):
+            self.unshare(self.app.actor, doc.id)
+
+    @db_worker("document-unshare")
+    def unshare(self, actor: Actor, document_id: int) -> None:
+        try:
+            title = unshare_document(actor, self.chart_id, document_id)
+        except DomainError as exc:
+            self.post_message(self.Shared("", "document", exc.message, False))
+        else:
+            self.post_message(self.Unshared(title))
+        self.post_view(documents_view(self.chart_id))
+
+    @on(Unshared)
+    def _unshared(self, event: Unshared) -> None:
+        event.stop()
+        self.app.notify(plain(f"“{event.title}” is no longer shared.").plain, title="Documents", markup=False)
+        self.post_message(ChartChanged("documents", self))
 
     @on(Button.Pressed, "#share")
     def _share_pressed(self, event: Button.Pressed) -> None:

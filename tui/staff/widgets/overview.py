@@ -9,6 +9,7 @@ from textual.widgets import Button, DataTable, Static
 
 from models.dates import readable
 from models.staff_views import OverviewView, overview_view
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.runtime import plain
 
 from ..formatting import relationship
@@ -40,12 +41,15 @@ class OverviewTab(ChartTab):
         with Horizontal(classes="tab-actions"):
             yield Button("Edit details", id="edit-chart", compact=True)
         yield Static("Related contacts", classes="section-heading")
-        table = DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
-        table.add_column("Name", key="name")
-        table.add_column("Relationship", key="relationship")
-        table.add_column("Email", key="email")
-        table.add_column("Phone", key="phone")
-        yield table
+        yield FittingTable(
+            Column("Name", "name"),
+            Column("Relationship", "relationship", whole=True),
+            Column("Email", "email"),
+            Column("Phone", "phone", whole=True),
+            id="contacts",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
         with Horizontal(classes="tab-actions"):
             yield Button("Add contact", id="add-contact", compact=True)
             yield Button("Edit contact", id="edit-contact", compact=True)
@@ -63,16 +67,18 @@ class OverviewTab(ChartTab):
             f"Phone          {c.phone or '—'}",
         ]
         self.query_one("#demographics", Static).update(plain("\n".join(lines)))
-        table = self.query_one("#contacts", DataTable)
-        table.clear()
-        for contact in view.contacts:
-            table.add_row(
-                plain(contact.full_name),
-                relationship(contact.relationship),
-                plain(contact.email or "—"),
-                plain(contact.phone or "—"),
-                key=str(contact.id),
+        self.query_one("#contacts", FittingTable).set_rows(
+            (
+                (
+                    plain(contact.full_name),
+                    relationship(contact.relationship),
+                    plain(contact.email or "—"),
+                    plain(contact.phone or "—"),
+                ),
+                str(contact.id),
             )
+            for contact in view.contacts
+        )
 
     @on(Button.Pressed, "#edit-chart")
     def _edit_chart_pressed(self, event: Button.Pressed) -> None:
