@@ -84,7 +84,7 @@ def test_resend_mail_register_and_log_in_over_ssh(tmp_path, database_url):
                 assert report.sent == 1, report
 
                 # 2. Mailbox: the invitation is there, with the code.
-                mailbox = await _session(door.port, "mailbox")
+                mailbox = await _session(door.port, "mailbox", 100, 60)  # the whole email, ssh line and all
                 await mailbox.wait_for("A new invitation", 20)
                 await _type(mailbox, ENTER)
                 code = (await mailbox.wait_for(r"\b([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})\b")).group(1)

@@ -104,7 +104,9 @@ WALKTHROUGH = """\
 The workflow we follow, end to end (each command in its own terminal):
 
   1. Staff:   {ssh} staff@{host}
-     Log in as frontdesk. Type "avery" (anywhere on the client list) and
+     Log in as frontdesk; staff over SSH also type a two-factor code:
+     `.venv/bin/portal demo code frontdesk` in another terminal shows the
+     one an authenticator app would. Type "avery" (anywhere on the client list) and
      press Enter: Jordan Avery's chart opens (or F4 for the Expired
      invitations queue). Press F3 for Comms: the Chart Owner box shows
      Expired. Ctrl+O opens the ⋮ menu; choose Resend Invite. The dialog
