@@ -41,3 +41,9 @@ async def sign_in_to_forms(pilot: Pilot, email: str) -> None:
 def staff_view(assignment_id: int):
     response = FormResponse.get((FormResponse.assignment == assignment_id) & (FormResponse.status == "submitted"))
     return response_for_staff(STAFF, response.id)
+
+
+def choices_text(app, selector: str) -> str:
+    """The lines of a Choices list as the client reads them ("(•) Yes", "[ ] I agree")."""
+    choices = app.screen.query_one(selector)
+    return "\n".join(str(choices.get_option_at_index(n).prompt) for n in range(choices.option_count))

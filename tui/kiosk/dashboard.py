@@ -259,9 +259,13 @@ class DashboardScreen(KioskScreen):
         viewer = self.viewer()
         if viewer is None:
             return
-        screen = "questionnaire" if event.row.kind == "questionnaire" else "form_page"
         # The form's screen opens the draft itself, so keys typed from now on reach it.
-        self.kiosk.open(screen, assignment_id=event.row.assignment_id, viewer=viewer, title=event.row.title)
+        row = event.row
+        if row.kind == "questionnaire":
+            self.kiosk.open("questionnaire", assignment_id=row.assignment_id, viewer=viewer, title=row.title,
+                            typed_ahead=event.typed_ahead)
+        else:
+            self.kiosk.open("form_page", assignment_id=row.assignment_id, viewer=viewer, title=row.title)
 
     def not_available(self, pane: str) -> None:
         if pane == "documents":

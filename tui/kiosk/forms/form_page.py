@@ -82,6 +82,7 @@ class FormPageScreen(FillingScreen):
         super().__init__(assignment_id, viewer)
         self.title_text = title
         self.given: dict[str, str] = {}    # what each text field held when last given
+        self.typed: dict[str, str] = {}    # what it holds now (read at unmount, when the widgets are gone)
 
     def compose(self) -> ComposeResult:
         yield self.banner("Forms")
@@ -142,6 +143,16 @@ class FormPageScreen(FillingScreen):
         self.given[question_id] = value
         self.give(question_id, value)
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        question_id = getattr(event.input, "question_id", "")
+        if question_id:
+            self.typed[question_id] = event.value
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        question_id = getattr(event.text_area, "question_id", "")
+        if question_id:
+            self.typed[question_id] = event.text_area.text
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.give_text(event.input)
@@ -157,13 +168,8 @@ class FormPageScreen(FillingScreen):
         self.give(event.choices.question_id, event.value)
 
     def unsaved(self) -> list[tuple[str, Any]]:
-        left = []
-        for widget in self.query("#form-fields Input, #form-fields TextArea"):
-            question_id = getattr(widget, "question_id", "")
-            value = self._text_value(widget)
-            if question_id and self.given.get(question_id) != value:
-                self.given[question_id] = value
-                left.append((question_id, value))
+        left = [(question_id, value) for question_id, value in self.typed.items() if self.given.get(question_id) != value]
+        self.given.update(left)
         return left
 
     def answer_checked(self, question_id: str, saved: Saved | None, reason: str) -> None:

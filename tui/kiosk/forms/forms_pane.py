@@ -4,6 +4,7 @@ dashboard opens the form."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -23,6 +24,24 @@ def _short(value: str, width: int) -> str:
     return value if len(value) <= width else value[: width - 1] + "…"
 
 
+class FormsTable(DataTable):
+    """Digits typed right after Enter, before the form's screen is up (a burst
+    from a quick typist), are kept here and handed to that screen."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.typed_ahead: list[str] | None = None
+
+    def on_key(self, event: events.Key) -> None:
+        # Enter's binding runs once the key has come back up to the app, after
+        # this table has seen the keys typed behind it: start keeping them now.
+        if event.key == "enter":
+            self.typed_ahead = []
+        elif self.typed_ahead is not None and event.character and event.character.isdigit():
+            event.stop()
+            self.typed_ahead.append(event.character)
+
+
 class FormsPane(VerticalScroll):
     DEFAULT_CSS = """
     FormsPane #forms-count {
@@ -33,9 +52,10 @@ class FormsPane(VerticalScroll):
     """
 
     class Open(Message):
-        def __init__(self, row: FormRow) -> None:
+        def __init__(self, row: FormRow, typed_ahead: tuple[str, ...] = ()) -> None:
             super().__init__()
             self.row = row
+            self.typed_ahead = typed_ahead
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -44,7 +64,7 @@ class FormsPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", id="forms-count")
         yield Static("Choose a form and press Enter (or click) to fill it in. Answers are saved as you go.", classes="hint")
-        table: DataTable = DataTable(id="forms-table", cursor_type="row", zebra_stripes=True)
+        table = FormsTable(id="forms-table")
         table.add_columns("Form", "Status", "When")
         yield table
         yield Note("notice", id="forms-note")
@@ -76,10 +96,12 @@ class FormsPane(VerticalScroll):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        table = self.query_one(FormsTable)
+        typed_ahead, table.typed_ahead = tuple(table.typed_ahead or ()), None
         row = self.rows.get(event.row_key.value or "")
         if row is None:
             return
         if row.state == "completed":
             self.say(DONE_ALREADY)
             return
-        self.post_message(self.Open(row))
+        self.post_message(self.Open(row, typed_ahead))

@@ -38,12 +38,14 @@ class QuestionScreen(FillingScreen):
         Binding("escape", "leave", "Save and leave", id="question.leave"),
     ]
 
-    def __init__(self, assignment_id: int, viewer: ClientViewer, title: str = "") -> None:
+    def __init__(self, assignment_id: int, viewer: ClientViewer, title: str = "",
+                 typed_ahead: tuple[str, ...] = ()) -> None:
         super().__init__(assignment_id, viewer)
         self.title_text = title
         self.steps: tuple[Step, ...] = ()
         self.index = 0
-        self._early: list[tuple[str, int]] = []   # keys that came before the draft opened
+        # keys that came before the draft opened (typed on the list, or here), played in order
+        self._early: list[tuple[str, int]] = [("pick", int(d) - 1) for d in typed_ahead]
 
     def compose(self) -> ComposeResult:
         yield self.banner("Forms")
