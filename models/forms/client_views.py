@@ -89,18 +89,26 @@ class Step:
 
     question: Question
     stem: str                  # the item group's shared question ("" for a plain field)
-    number: int                # 1-based
-    total: int
-
-    @property
-    def heading(self) -> str:
-        return f"Question {self.number} of {self.total}"
+    heading: str               # "Question 4 of 9" (within its item group), "Last question"
 
 
 def questionnaire_steps(definition: Definition) -> tuple[Step, ...]:
-    """Every answerable question of a questionnaire, one to a screen, in order."""
-    pairs = [(q, f.label if f.kind == "item_group" else "") for f in definition.fields for q in f.questions]
-    return tuple(Step(q, stem, n, len(pairs)) for n, (q, stem) in enumerate(pairs, start=1))
+    """Every answerable question of a questionnaire, one to a screen, in order.
+
+    An item group's items count among themselves ("Question 4 of 9", as the
+    PHQ-9 is known); a question after them (the "how difficult" item) is
+    "Last question", or "Another question" when more follow.
+    """
+    steps: list[Step] = []
+    questions = definition.questions
+    for f in definition.fields:
+        for n, q in enumerate(f.questions, start=1):
+            if f.kind == "item_group":
+                steps.append(Step(q, f.label, f"Question {n} of {len(f.questions)}"))
+            else:
+                last = q is questions[-1]
+                steps.append(Step(q, "", "Last question" if last else "Another question"))
+    return tuple(steps)
 
 
 def closing_text(definition: Definition) -> tuple[str, ...]:

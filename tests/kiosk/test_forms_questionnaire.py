@@ -32,21 +32,21 @@ async def test_phq9_by_digits_with_back_review_and_submit(portal):
 
         await open_form_row(pilot, "PHQ-9")
         assert isinstance(app.screen, QuestionScreen)
-        assert text(app, "#question-number") == "Question 1 of 10"
+        assert text(app, "#question-number") == "Question 1 of 9"
         assert "Over the last 2 weeks" in text(app, "#question-stem")
         assert "Little interest" in text(app, "#question-item")
 
         await pilot.press("2", "1", "1")          # items 1-3: Several days, Not at all, Not at all
         await settle(pilot)
-        assert text(app, "#question-number") == "Question 4 of 10"
+        assert text(app, "#question-number") == "Question 4 of 9"
         await pilot.press("backspace")            # Back: item 3 with its answer shown
-        assert text(app, "#question-number") == "Question 3 of 10"
+        assert text(app, "#question-number") == "Question 3 of 9"
         assert choices_text(app, "#question-choices").splitlines()[0] == "1  (•) Not at all"
         await pilot.press("4")                    # change item 3 to Nearly every day
         for key in "111112":                      # items 4-9; item 9 "Several days"
             await pilot.press(key)
         await settle(pilot)
-        assert text(app, "#question-number") == "Question 10 of 10"
+        assert text(app, "#question-number") == "Last question"
         assert "how difficult" in text(app, "#question-item").lower()
         await pilot.press("down", "enter")        # arrows and Enter: Somewhat difficult
         await settle(pilot)
@@ -59,7 +59,7 @@ async def test_phq9_by_digits_with_back_review_and_submit(portal):
         await pilot.click("#review-lines", offset=(4, 1))  # the first line: change it
         await settle(pilot)
         assert isinstance(app.screen, QuestionScreen)
-        assert text(app, "#question-number") == "Question 1 of 10"
+        assert text(app, "#question-number") == "Question 1 of 9"
         await pilot.press("3")                    # now Nearly every day; on to item 2
         # the rest are answered: Next through to the review
         for _ in range(9):
