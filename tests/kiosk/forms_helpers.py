@@ -27,7 +27,7 @@ async def open_form_row(pilot: Pilot, title: str) -> None:
     """On the dashboard's Forms pane, open the first form whose title starts with `title`."""
     table = pilot.app.screen.query_one("#forms-table", DataTable)
     rows = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
-    table.focus()
+    assert table.has_focus  # on landing, and back from a form
     table.move_cursor(row=next(n for n, r in enumerate(rows) if r.startswith(title)))
     await pilot.press("enter")
     await settle(pilot)

@@ -36,7 +36,7 @@ from tui.shared.runtime import plain
 from tui.shared.workers import db_worker
 
 from .base import KioskScreen
-from .forms.forms_pane import FormsPane
+from .forms.forms_pane import FormsPane, FormsTable
 from .panes import AccountPane, AppointmentsPane, BalancePane, DocumentsPane
 
 NOT_AVAILABLE = "That is not available."
@@ -207,6 +207,7 @@ class DashboardScreen(KioskScreen):
         if event.pane.id:
             self.load(event.pane.id)
 
+
     def load(self, pane: str) -> None:
         """Fetch one pane's data for the current chart, in a worker."""
         viewer = self.viewer()
@@ -252,7 +253,8 @@ class DashboardScreen(KioskScreen):
         if not self.landed:
             self.landed = True
             if forms.waiting:
-                self.action_show_tab("forms")
+                self.query_one(FormsTable).focus_when_shown()
+                tabs.active = "forms"
 
     def on_forms_pane_open(self, event: FormsPane.Open) -> None:
         event.stop()

@@ -31,6 +31,20 @@ class FormsTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.typed_ahead: list[str] | None = None
+        self._focus_when_shown = False
+
+    def focus_when_shown(self) -> None:
+        """Take the focus once on screen: a hidden table cannot, and the Hide
+        of its first frame, handled late, would take it away again."""
+        if self.display and self.is_mounted and self.region:
+            self.focus()
+        else:
+            self._focus_when_shown = True
+
+    def on_show(self) -> None:
+        if self._focus_when_shown:
+            self._focus_when_shown = False
+            self.focus()
 
     def on_key(self, event: events.Key) -> None:
         # Enter's binding runs once the key has come back up to the app, after
