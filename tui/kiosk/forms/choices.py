@@ -67,6 +67,20 @@ class Choices(OptionList):
         for n in range(len(self.values)):
             self.replace_option_prompt_at_index(n, self._prompt(n))
 
+    def show(self, question_id: str, options: Sequence[tuple[Any, str]], value: Any) -> None:
+        """Another question's choices in the same list (the next questionnaire item)."""
+        same_count = len(options) == len(self.values)
+        self.question_id = question_id
+        self.values = [v for v, _ in options]
+        self.labels = [label for _, label in options]
+        self.set_value(value, draw=False)
+        if same_count:
+            self._draw()
+        else:
+            self.clear_options()
+            self.add_options([self._prompt(n) for n in range(len(self.values))])
+        self.highlighted = min(self.chosen) if self.chosen else 0
+
     @property
     def value(self) -> Any:
         if self.multiple:

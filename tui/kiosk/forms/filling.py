@@ -96,7 +96,9 @@ class FillingScreen(KioskScreen):
 
     def save(self, question_id: str, value: Any) -> None:
         self._queue.append((question_id, value))
-        self._next()
+        # The worker starts once the screen has been drawn: the next item is
+        # on the client's screen before the save competes with it for the CPU.
+        self.call_after_refresh(self._next)
 
     def when_saved(self, then: Callable[[], None]) -> None:
         """Call `then` once every answer given so far is saved."""

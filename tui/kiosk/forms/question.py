@@ -108,13 +108,7 @@ class QuestionScreen(FillingScreen):
             item.append("  (optional)", style="not bold")
         self.query_one("#question-item", Static).update(item)
         choices = self.query_one("#question-choices", Choices)
-        choices.question_id = q.id
-        choices.values = [c.value for c in q.options]
-        choices.labels = [c.label for c in q.options]
-        choices.clear_options()
-        choices.set_value(self.answers.get(q.id), draw=False)
-        choices.add_options([choices._prompt(n) for n in range(len(choices.values))])
-        choices.highlighted = min(choices.chosen) if choices.chosen else 0
+        choices.show(q.id, [(c.value, c.label) for c in q.options], self.answers.get(q.id))
         choices.focus()
         self.query_one("#question-error", Note).say("")
         self.query_one("#back", Button).disabled = self.index == 0
