@@ -47,8 +47,9 @@ class Choices(OptionList):
             return self.choices
 
     def __init__(self, question_id: str, options: Sequence[tuple[Any, str]], *, multiple: bool = False,
-                 numbered: bool = False, value: Any = None, id: str | None = None) -> None:
+                 numbered: bool = False, digit_keys: bool = True, value: Any = None, id: str | None = None) -> None:
         self.question_id = question_id
+        self.digit_keys = numbered and digit_keys  # False: the screen takes the digits itself
         self.values = [v for v, _ in options]
         self.labels = [label for _, label in options]
         self.multiple = multiple
@@ -117,7 +118,7 @@ class Choices(OptionList):
         self.pick(event.option_index)
 
     def on_key(self, event: events.Key) -> None:
-        if self.numbered and event.character and event.character.isdigit():
+        if self.digit_keys and event.character and event.character.isdigit():
             event.stop()
             event.prevent_default()
             self.pick(int(event.character) - 1)

@@ -46,6 +46,8 @@ class QuestionScreen(FillingScreen):
         self.index = 0
         # keys that came before the draft opened (typed on the list, or here), played in order
         self._early: list[tuple[str, int]] = [("pick", int(d) - 1) for d in typed_ahead]
+        self._keys = ""
+        self._error = ""
 
     def compose(self) -> ComposeResult:
         yield self.banner("Forms")
@@ -55,9 +57,9 @@ class QuestionScreen(FillingScreen):
                 yield Static("", id="question-number")
             yield Static("Opening your form…", id="question-stem", classes="hint")
             yield Static("", id="question-item")
-            yield Choices("", [], numbered=True, id="question-choices")
+            yield Choices("", [], numbered=True, digit_keys=False, id="question-choices")
             yield Note(id="question-error")
-            yield Static("", id="question-saved", classes="hint")
+            yield Static("", id="question-keys", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Back", id="back")
                 yield Button("Next", id="next", variant="primary")
@@ -99,40 +101,60 @@ class QuestionScreen(FillingScreen):
         return self.steps[self.index]
 
     def draw(self) -> None:
+        """Show the current item. Every box keeps its size (see forms.tcss), so
+        moving on repaints them without a new layout of the screen."""
         step = self.step
         q = step.question
-        self.query_one("#question-number", Static).update(step.heading)
-        self.query_one("#question-stem", Static).update(plain(step.stem))
+        self.query_one("#question-number", Static).update(step.heading, layout=False)
+        self.query_one("#question-stem", Static).update(plain(step.stem), layout=False)
         item = plain(q.label, "bold")
         if not q.required:
             item.append("  (optional)", style="not bold")
-        self.query_one("#question-item", Static).update(item)
+        self.query_one("#question-item", Static).update(item, layout=False)
         choices = self.query_one("#question-choices", Choices)
         choices.show(q.id, [(c.value, c.label) for c in q.options], self.answers.get(q.id))
-        choices.focus()
-        self.query_one("#question-error", Note).say("")
-        self.query_one("#back", Button).disabled = self.index == 0
-        last = self.index == len(self.steps) - 1
-        self.query_one("#next", Button).label = "Review answers" if last else "Next"
+        if not choices.has_focus:
+            choices.focus()
+        self.say("")
+        back = self.query_one("#back", Button)
+        if back.disabled != (self.index == 0):
+            back.disabled = self.index == 0
+        label = "Review answers" if self.index == len(self.steps) - 1 else "Next"
+        button = self.query_one("#next", Button)
+        if str(button.label) != label:
+            button.label = label
         keys = f"Press 1 to {len(q.options)}, or use the arrows and Enter, or click an answer."
-        self.query_one("#question-saved", Static).update(Text(keys))
+        if keys != self._keys:
+            self._keys = keys
+            self.query_one("#question-keys", Static).update(keys, layout=False)
+
+    def say(self, error: str) -> None:
+        if error or self._error:
+            self._error = error
+            self.query_one("#question-error", Note).say(error)
 
     # --- answering ---------------------------------------------------------------------
 
     def action_pick(self, n: int) -> None:
+        """A digit: the n-th answer (0-based) of the item on screen, then the next item."""
         if not self.steps:
             self._early.append(("pick", n))
             return
-        self.query_one("#question-choices", Choices).pick(n)
+        options = self.step.question.options
+        if 0 <= n < len(options):
+            self.answer(options[n].value)
 
     @on(Choices.Changed, "#question-choices")
     def answered(self, event: Choices.Changed) -> None:
+        """Arrows and Enter, or a click."""
         event.stop()
-        if not self.steps or event.value is None:
-            return
+        if self.steps and event.value is not None:
+            self.answer(event.value)
+
+    def answer(self, value: Any) -> None:
         q = self.step.question
-        self.answers[q.id] = event.value
-        self.save(q.id, event.value)
+        self.answers[q.id] = value
+        self.save(q.id, value)
         self.move(+1)
 
     def move(self, by: int) -> None:
@@ -159,7 +181,7 @@ class QuestionScreen(FillingScreen):
             return
         q = self.step.question
         if q.required and self.answers.get(q.id) is None:
-            self.query_one("#question-error", Note).say(NEEDS_ANSWER)
+            self.say(NEEDS_ANSWER)
             return
         self.move(+1)
 
@@ -172,7 +194,7 @@ class QuestionScreen(FillingScreen):
             # Not expected for a listed choice; show it on the item it is about.
             self.answers.pop(question_id, None)
             self.go_to(question_id)
-            self.query_one("#question-error", Note).say(reason)
+            self.say(reason)
 
     def go_to(self, question_id: str) -> None:
         ids = [s.question.id for s in self.steps]
