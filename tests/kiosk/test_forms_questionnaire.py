@@ -43,7 +43,9 @@ async def test_phq9_by_digits_with_back_review_and_submit(portal):
         assert text(app, "#question-number") == "Question 3 of 9"
         assert choices_text(app, "#question-choices").splitlines()[0] == "1  (•) Not at all"
         await pilot.press("4")                    # change item 3 to Nearly every day
-        for key in "111112":                      # items 4-9; item 9 "Several days"
+        await pilot.click("#question-choices", offset=(8, 1))  # a click: item 4 "Not at all"
+        assert text(app, "#question-number") == "Question 5 of 9"
+        for key in "11112":                       # items 5-9; item 9 "Several days"
             await pilot.press(key)
         await settle(pilot)
         assert text(app, "#question-number") == "Last question"

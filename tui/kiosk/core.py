@@ -174,7 +174,7 @@ class KioskBase(WorkerErrors, App, inherit_bindings=False):
         screen's CSS_PATH into the app's stylesheet when the screen first
         shows; the same files read now are then skipped)."""
         changed = False
-        for path in sorted(Path(__file__).parent.glob("*.tcss")):
+        for path in sorted(Path(__file__).parent.rglob("*.tcss")):  # forms/ too
             if not self.stylesheet.has_source(str(path), ""):
                 self.stylesheet.read(path)
                 changed = True

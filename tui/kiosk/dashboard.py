@@ -261,13 +261,22 @@ class DashboardScreen(KioskScreen):
         viewer = self.viewer()
         if viewer is None:
             return
-        # The form's screen opens the draft itself, so keys typed from now on reach it.
+        # The form's screen is pushed at once, so keys typed from now on reach
+        # it; the draft is opened meanwhile, while the screen is composed.
         row = event.row
+        kw: dict[str, Any] = dict(assignment_id=row.assignment_id, viewer=viewer, title=row.title, opened_by_caller=True)
         if row.kind == "questionnaire":
-            self.kiosk.open("questionnaire", assignment_id=row.assignment_id, viewer=viewer, title=row.title,
-                            typed_ahead=event.typed_ahead)
+            screen = self.kiosk.make_screen("questionnaire", typed_ahead=event.typed_ahead, **kw)
         else:
-            self.kiosk.open("form_page", assignment_id=row.assignment_id, viewer=viewer, title=row.title)
+            screen = self.kiosk.make_screen("form_page", **kw)
+        self.kiosk.push_screen(screen)
+        self.open_form_worker(screen, viewer, row.assignment_id)
+
+    @db_worker("dashboard-open-form", exclusive=False)
+    def open_form_worker(self, screen: Any, viewer: ClientViewer, assignment_id: int) -> None:
+        from .forms.filling import opened
+
+        screen.post_message(opened(viewer, assignment_id))
 
     def not_available(self, pane: str) -> None:
         if pane == "documents":

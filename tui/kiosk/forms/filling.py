@@ -31,9 +31,22 @@ STOPPED = (
 )
 
 
+def opened(viewer: ClientViewer, assignment_id: int) -> "FillingScreen.Opened":
+    """In a worker: open (or resume) the draft; the answer for the screen."""
+    try:
+        return FillingScreen.Opened(open_form(viewer, assignment_id))
+    except DomainError as exc:
+        return FillingScreen.Opened(None, exc)
+
+
 class FillingScreen(KioskScreen):
     """Subclasses draw the form (`show_session`), move to a question (`go_to`)
-    and say what is typed but not given yet (`unsaved`)."""
+    and say what is typed but not given yet (`unsaved`).
+
+    The draft is opened by `opened()` in a worker: the screen's own, or, with
+    `opened_by_caller`, the caller's, started as the screen is pushed, so the
+    database works while the screen is composed.
+    """
 
     class Opened(Message):
         def __init__(self, session: FormSession | None, refusal: DomainError | None = None) -> None:
@@ -50,8 +63,9 @@ class FillingScreen(KioskScreen):
             self.reason = reason            # the answer was not valid: why, for the client
             self.refusal = refusal          # the form was stopped (revoked owner, withdrawn form)
 
-    def __init__(self, assignment_id: int, viewer: ClientViewer) -> None:
+    def __init__(self, assignment_id: int, viewer: ClientViewer, *, opened_by_caller: bool = False) -> None:
         super().__init__()
+        self.opened_by_caller = opened_by_caller
         self.assignment_id = assignment_id
         self.viewer = viewer
         self.session: FormSession | None = None
@@ -64,14 +78,12 @@ class FillingScreen(KioskScreen):
     # --- opening ------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.open_worker(self.viewer, self.assignment_id)
+        if not self.opened_by_caller:
+            self.open_worker(self.viewer, self.assignment_id)
 
     @db_worker("form-open")
     def open_worker(self, viewer: ClientViewer, assignment_id: int) -> None:
-        try:
-            self.post_message(self.Opened(open_form(viewer, assignment_id)))
-        except DomainError as exc:
-            self.post_message(self.Opened(None, exc))
+        self.post_message(opened(viewer, assignment_id))
 
     @on(Opened)
     def _opened(self, event: Opened) -> None:

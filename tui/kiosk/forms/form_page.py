@@ -78,8 +78,9 @@ class FormPageScreen(FillingScreen):
         Binding("escape", "leave", "Save and leave", id="form.leave"),
     ]
 
-    def __init__(self, assignment_id: int, viewer: ClientViewer, title: str = "") -> None:
-        super().__init__(assignment_id, viewer)
+    def __init__(self, assignment_id: int, viewer: ClientViewer, title: str = "", *,
+                 opened_by_caller: bool = False) -> None:
+        super().__init__(assignment_id, viewer, opened_by_caller=opened_by_caller)
         self.title_text = title
         self.given: dict[str, str] = {}    # what each text field held when last given
         self.typed: dict[str, str] = {}    # what it holds now (read at unmount, when the widgets are gone)

@@ -39,8 +39,8 @@ class QuestionScreen(FillingScreen):
     ]
 
     def __init__(self, assignment_id: int, viewer: ClientViewer, title: str = "",
-                 typed_ahead: tuple[str, ...] = ()) -> None:
-        super().__init__(assignment_id, viewer)
+                 typed_ahead: tuple[str, ...] = (), *, opened_by_caller: bool = False) -> None:
+        super().__init__(assignment_id, viewer, opened_by_caller=opened_by_caller)
         self.title_text = title
         self.steps: tuple[Step, ...] = ()
         self.index = 0
@@ -74,8 +74,9 @@ class QuestionScreen(FillingScreen):
     # --- drawing ----------------------------------------------------------------------
 
     def show_session(self, session: FormSession) -> None:
-        self.title_text = session.title
-        self.query_one("#form-title", Static).update(plain(session.title, "bold"))
+        if session.title != self.title_text:
+            self.title_text = session.title
+            self.query_one("#form-title", Static).update(plain(session.title, "bold"))
         self.steps = questionnaire_steps(session.definition)
         ids = [s.question.id for s in self.steps]
         self.index = ids.index(session.resume_at) if session.resume_at in ids else 0
