@@ -9,7 +9,16 @@ from models.forms.library import sync_builtin_forms
 from models.forms.responses import response_for_staff
 from models.tables import FormResponse
 
+from tui.kiosk.app import KioskApp
+
 from .helpers import STAFF, log_in, registered_chart, settle
+
+
+def kiosk(portal) -> KioskApp:
+    """The kiosk for the forms tests: the idle clock ticks fast; the session
+    poll (tested elsewhere) stays out of the way of these long paths, where
+    a poll overtaken by the next one under load would end `settle` early."""
+    return KioskApp(settings=portal, tick=0.1, poll=60, source="kiosk")
 
 
 def chart_with_forms(*keys: str, package: str = "", **kw):

@@ -9,15 +9,15 @@ from textual.widgets import DataTable
 from models.chart_owner import revoke_access
 from models.forms.responses import chart_drafts
 from models.tables import FormResponse
-from tui.kiosk.app import IDLE_MESSAGE, KioskApp
+from tui.kiosk.app import IDLE_MESSAGE
 from tui.kiosk.forms.filling import STOPPED
 from tui.kiosk.forms.form_page import FormPageScreen
 from tui.kiosk.forms.question import QuestionScreen
 from tui.kiosk.welcome import WelcomeScreen
 
 from ..bursts import burst
-from .forms_helpers import chart_with_forms, open_form_row
-from .helpers import STAFF, kiosk, log_in, note, settle
+from .forms_helpers import chart_with_forms, kiosk, open_form_row
+from .helpers import STAFF, log_in, note, settle
 
 
 def draft_answers(assignment_id: int) -> dict:
@@ -88,7 +88,7 @@ async def test_a_form_page_keeps_the_field_being_typed_through_an_idle_log_out(p
 
 async def test_a_revoked_owner_is_stopped_mid_form_and_the_draft_kept_for_staff(portal):
     client, email, (assignment,) = chart_with_forms("phq9")
-    app = KioskApp(settings=portal, tick=0.1, poll=3600, source="kiosk")  # no session poll: the save finds it
+    app = kiosk(portal)  # the session poll would end the visit too; here the save finds the revoke
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, email)
         await open_form_row(pilot, "PHQ-9")
@@ -115,3 +115,15 @@ async def test_digits_typed_in_a_burst_with_enter_reach_the_questions_in_order(p
         assert isinstance(app.screen, QuestionScreen)
         assert text(app, "#question-number") == "Question 5 of 9"
         assert draft_answers(assignment) == {"phq9_1": 1, "phq9_2": 0, "phq9_3": 2, "phq9_4": 3}
+
+
+async def test_a_dropped_connection_keeps_the_field_being_typed(portal):
+    client, email, (assignment,) = chart_with_forms("demographics")
+    app = kiosk(portal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, email)
+        await open_form_row(pilot, "Demographics")
+        await pilot.press(*"Jamie", "tab", *"Riv")      # the last name not given yet
+        await settle(pilot)
+        await app.hang_up()                              # what SIGHUP from the SSH door runs
+    assert draft_answers(assignment) == {"first_name": "Jamie", "last_name": "Riv"}

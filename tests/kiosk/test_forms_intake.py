@@ -17,8 +17,8 @@ from tui.kiosk.forms.review import ReviewScreen
 from tui.kiosk.forms.signature import SignatureScreen
 from tui.kiosk.forms.thank_you import ThankYouScreen
 
-from .forms_helpers import chart_with_forms, choices_text, open_form_row
-from .helpers import PASSWORD, STAFF, guardian, invite, kiosk, log_in, make_chart, settle
+from .forms_helpers import chart_with_forms, choices_text, kiosk, open_form_row
+from .helpers import PASSWORD, STAFF, guardian, invite, log_in, make_chart, settle
 
 
 def text(app, selector: str) -> str:

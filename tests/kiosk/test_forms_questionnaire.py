@@ -10,8 +10,15 @@ from tui.kiosk.forms.review import ReviewScreen
 from tui.kiosk.forms.thank_you import ThankYouScreen
 
 from ..bursts import burst
-from .forms_helpers import chart_with_forms, choices_text, open_form_row, sign_in_to_forms, staff_view
-from .helpers import kiosk, settle
+from .forms_helpers import (
+    chart_with_forms,
+    choices_text,
+    kiosk,
+    open_form_row,
+    sign_in_to_forms,
+    staff_view,
+)
+from .helpers import settle
 
 
 def text(app, selector: str) -> str:

@@ -10,8 +10,8 @@ from tui.kiosk.forms.form_page import FormPageScreen
 from tui.kiosk.forms.review import ReviewScreen
 from tui.kiosk.forms.thank_you import ThankYouScreen
 
-from .forms_helpers import chart_with_forms, choices_text, open_form_row
-from .helpers import kiosk, log_in, settle
+from .forms_helpers import chart_with_forms, choices_text, kiosk, open_form_row
+from .helpers import log_in, settle
 
 
 def text(app, selector: str) -> str:

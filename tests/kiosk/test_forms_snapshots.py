@@ -6,8 +6,8 @@ from textual.widgets import Input
 
 from models.practice import update_practice
 
-from .forms_helpers import chart_with_forms, open_form_row
-from .helpers import kiosk, log_in, settle
+from .forms_helpers import chart_with_forms, kiosk, open_form_row
+from .helpers import log_in, settle
 
 
 def _phq9(monkeypatch):

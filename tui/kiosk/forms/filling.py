@@ -4,9 +4,9 @@ is given, the review, and stopping when the chart is no longer the client's.
 
 Saves run one at a time, in the order given (a burst of digit keys answers
 items 1, 2, 3 in that order, and a later answer to the same question is
-never overwritten by an earlier one). The review waits for them. An answer
-not yet saved when the screen closes (an idle log-out, a hang-up) is saved
-by the app's clean-up worker, which outlives the screen.
+never overwritten by an earlier one). The review waits for them. What is
+not saved yet when the visit ends (an idle log-out, a hang-up) is saved
+before the session ends (`keep_draft`, called by the app).
 """
 from __future__ import annotations
 
@@ -154,11 +154,21 @@ class FillingScreen(KioskScreen):
     def answer_checked(self, question_id: str, saved: Saved | None, reason: str) -> None:
         """An answer was saved (`saved`) or refused with `reason`."""
 
-    def on_unmount(self) -> None:
-        left = [*self._queue, *self.unsaved()]
+    def _left(self) -> tuple[tuple[str, Any], ...]:
+        left = () if self._stopped else (*self._queue, *self.unsaved())
         self._queue.clear()
-        if left and not self._stopped:
-            self.kiosk.in_db(keep_answers, self.viewer, self.assignment_id, tuple(left))
+        return tuple(left)
+
+    async def keep_draft(self) -> None:
+        """The visit is ending (idle, log-out, hang-up): save what is left, and wait for it."""
+        left = self._left()
+        if left:
+            await self.kiosk.in_db(keep_answers, self.viewer, self.assignment_id, left).wait()
+
+    def on_unmount(self) -> None:
+        left = self._left()  # closed some other way: saved by the app, which outlives the screen
+        if left:
+            self.kiosk.in_db(keep_answers, self.viewer, self.assignment_id, left)
 
     # --- stopping -------------------------------------------------------------------
 
