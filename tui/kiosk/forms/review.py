@@ -103,17 +103,17 @@ class ReviewScreen(Submits):
     @on(OptionList.OptionSelected, "#review-lines")
     def change(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id and not self.submitting:
+        if event.option.id and not self.busy:
             self.dismiss(("change", event.option.id))
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        if not self.submitting:
+        if not self.busy:
             self.dismiss(None)
 
     @on(Button.Pressed, "#submit")
     def action_go_on(self) -> None:
-        if not self.lines or self.submitting:
+        if not self.lines or self.busy:
             return
         if any(line.missing for line in self.lines):
             self.query_one("#submit-note", Note).say(MISSING)

@@ -61,7 +61,7 @@ class SignatureScreen(Submits):
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        if not self.submitting:
+        if not self.busy:
             self.dismiss(None)
 
     @on(Button.Pressed, "#submit")
