@@ -17,7 +17,6 @@ an asyncssh client rendering into a pyte screen in this process, at 80x24.
 from __future__ import annotations
 
 import asyncio
-import json
 import statistics
 import subprocess
 import sys

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from models.chart_owner import activate_access
 from models.forms.assignments import send_forms
 from models.forms.library import sync_builtin_forms
 from models.forms.responses import FormResponse

@@ -50,7 +50,7 @@ class FormsTable(DataTable):
         # Enter's binding runs once the key has come back up to the app, after
         # this table has seen the keys typed behind it: start keeping them now.
         if event.key == "enter":
-            self.typed_ahead = []
+            self.typed_ahead = [] if self.row_count else None
         elif self.typed_ahead is not None and event.character and event.character.isdigit():
             event.stop()
             self.typed_ahead.append(event.character)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -61,7 +60,7 @@ class QuestionScreen(FillingScreen):
             yield Note(id="question-error")
             yield Static("", id="question-keys", classes="hint")
             with Horizontal(classes="buttons"):
-                yield Button("Back", id="back")
+                yield Button("Back", id="back", disabled=True)
                 yield Button("Next", id="next", variant="primary")
                 yield Button("Save and leave", id="leave")
         yield from self.compose_footer()
