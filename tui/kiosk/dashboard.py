@@ -120,6 +120,7 @@ class DashboardScreen(KioskScreen):
         self.several_charts = False
         self.choices: list[ChartChoice] = []
         self.landed = False  # a client with forms waiting lands on Forms, once
+        self.form_opened = False  # a form's screen is over this one (the list is reloaded after)
 
     def compose(self) -> ComposeResult:
         yield self.banner("Client portal")
@@ -154,7 +155,8 @@ class DashboardScreen(KioskScreen):
         self.query_one("#documents-table").focus()
 
     def on_screen_resume(self) -> None:
-        if self.landed:
+        if self.form_opened:
+            self.form_opened = False
             self.load("forms")  # back from a form: its new state, and the count
 
     # --- who is looking, at which chart ---------------------------------------------
@@ -269,6 +271,7 @@ class DashboardScreen(KioskScreen):
             screen = self.kiosk.make_screen("questionnaire", typed_ahead=event.typed_ahead, **kw)
         else:
             screen = self.kiosk.make_screen("form_page", **kw)
+        self.form_opened = True
         self.kiosk.push_screen(screen)
         self.open_form_worker(screen, viewer, row.assignment_id)
 
