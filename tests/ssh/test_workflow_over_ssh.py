@@ -1,7 +1,8 @@
 """The workflow we follow, end to end across SSH sessions with the real apps:
 
 staff resends Jordan Avery's expired invitation -> the mailbox shows the
-email -> `register+CODE` registers -> the kiosk logs in to the dashboard.
+email -> `register+CODE` registers -> the kiosk logs in to the dashboard,
+lands on the PHQ-9 the practice sent, and answers it one item at a time.
 """
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ import re
 
 import pytest
 
+from models.audit import Actor
 from models.config import Settings
+from models.forms.assignments import send_forms
+from models.forms.fields import practice_today
+from models.forms.library import sync_builtin_forms
+from models.forms.responses import response_for_staff
 from models.mail.deliver import deliver_all
 from models.mail.local_server import LocalMailServer, ensure_maildir, local_smtp_settings
 from models.seed import STAFF_PASSWORD, seed_demo
 from models.setup import open_portal
+from models.tables import Client, FormResponse
 from models.two_factor import demo_code
 from tests.pg import sqlite_and_postgresql
 from tui.ssh import DoorLimits, start_server
@@ -21,6 +28,7 @@ from tui.ssh import DoorLimits, start_server
 from .termclient import Term, connect, run
 
 pytestmark = pytest.mark.ssh
+SEED_STAFF = Actor("staff", "frontdesk", "test")
 
 ENTER, TAB, DOWN, F3, CTRL_O = "\r", "\t", "\x1b[B", "\x1bOR", "\x0f"
 CLIENT_PASSWORD = "sunlit meadow paper kite"
@@ -97,14 +105,36 @@ def test_resend_mail_register_and_log_in_over_ssh(tmp_path, database_url):
                 await client.wait_for("You're registered", 20)
                 await _type(client, ENTER)
 
-                # 4. Log in (email filled in) and see the dashboard.
+                # 4. Log in (email filled in) and see the dashboard: Forms first, a PHQ-9 due today.
+                sync_builtin_forms()
+                jordan = Client.get((Client.first_name == "Jordan") & (Client.last_name == "Avery"))
+                (phq9,) = send_forms(SEED_STAFF, jordan.id, ["phq9"], due_on=practice_today()).assignment_ids
                 await client.wait_for("Log in to your portal")
                 await _type(client, *CLIENT_PASSWORD, ENTER)
                 await client.wait_for(r"signed in as jordan\.avery@example\.com", 20)
-                assert re.search(r"Documents\s+Appointments\s+Balance\s+Account", client.text())
+                assert re.search(r"Documents\s+Appointments\s+Balance\s+Account\s+Forms", client.text())
+                await client.wait_for(r"PHQ-9 Patient Health.*To do\s+Due today", 10)
+
+                # 5. The PHQ-9, one item to a screen, answered with digits (item 9: "Not at all").
+                await _type(client, ENTER)
+                await client.wait_for("Question 1 of 9", 10)
+                for n, key in enumerate("213111111", start=1):
+                    await client.wait_for(f"Question {n} of 9")
+                    await _type(client, key)
+                await client.wait_for("Last question")
+                await _type(client, "2")
+                await client.wait_for("Review: PHQ-9")
+                await client.wait_for(r"Submit")
+                await _type(client, ENTER)
+                await client.wait_for("Thank you!", 10)
 
                 # The staff screen now shows the chart as Active on its own.
                 await staff.wait_for(r"Chart Owner\s+Active", 10)
+
+                response = FormResponse.get((FormResponse.assignment == phq9) & (FormResponse.status == "submitted"))
+                result = response_for_staff(SEED_STAFF, response.id).results
+                assert [(s.value, s.band) for s in result.scores if s.id == "total"] == [(3, "Minimal")]
+                assert response.signed_at is None and not result.flags
         finally:
             await door.close()
 

@@ -73,6 +73,36 @@ def _idle(**kw: Any) -> Screen[Any]:
     return IdleWarningScreen(**kw)
 
 
+def _questionnaire(**kw: Any) -> Screen[Any]:
+    from .forms.question import QuestionScreen
+
+    return QuestionScreen(**kw)
+
+
+def _form_page(**kw: Any) -> Screen[Any]:
+    from .forms.form_page import FormPageScreen
+
+    return FormPageScreen(**kw)
+
+
+def _form_review(**kw: Any) -> Screen[Any]:
+    from .forms.review import ReviewScreen
+
+    return ReviewScreen(**kw)
+
+
+def _form_signature(**kw: Any) -> Screen[Any]:
+    from .forms.signature import SignatureScreen
+
+    return SignatureScreen(**kw)
+
+
+def _form_thanks(**kw: Any) -> Screen[Any]:
+    from .forms.thank_you import ThankYouScreen
+
+    return ThankYouScreen(**kw)
+
+
 class KioskApp(WholeFirstFrame, KioskBase):
     CSS_PATH = "app.tcss"
     SCREEN_TYPES = {
@@ -85,4 +115,10 @@ class KioskApp(WholeFirstFrame, KioskBase):
         "dashboard": _dashboard,
         "document": _document,
         "idle": _idle,
+        # the client's forms, imported when a form is first opened
+        "questionnaire": _questionnaire,
+        "form_page": _form_page,
+        "form_review": _form_review,
+        "form_signature": _form_signature,
+        "form_thanks": _form_thanks,
     }

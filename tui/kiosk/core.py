@@ -174,7 +174,7 @@ class KioskBase(WorkerErrors, App, inherit_bindings=False):
         screen's CSS_PATH into the app's stylesheet when the screen first
         shows; the same files read now are then skipped)."""
         changed = False
-        for path in sorted(Path(__file__).parent.glob("*.tcss")):
+        for path in sorted(Path(__file__).parent.rglob("*.tcss")):  # forms/ too
             if not self.stylesheet.has_source(str(path), ""):
                 self.stylesheet.read(path)
                 changed = True
@@ -223,8 +223,19 @@ class KioskBase(WorkerErrors, App, inherit_bindings=False):
         else:
             self.practice = fresh
 
+    async def keep_drafts(self) -> None:
+        """Before a visit ends: every open form saves what was typed but not yet given."""
+        for screen in list(self.screen_stack):
+            keep = getattr(screen, "keep_draft", None)
+            if keep is not None:
+                try:
+                    await keep()
+                except Exception:  # the visit ends even if the database is unwell
+                    self.log.error("could not keep a draft")
+
     async def hang_up(self) -> None:
         """The terminal went away (SSH disconnect, tty hang-up): end the session, then stop."""
+        await self.keep_drafts()
         session, self.session = self.session, None
         if session is not None:
             await self.end_session(session.session_id, "disconnected")
@@ -253,6 +264,7 @@ class KioskBase(WorkerErrors, App, inherit_bindings=False):
             return
         self._resetting = True
         try:
+            await self.keep_drafts()
             session, self.session = self.session, None
             if session is not None:
                 await self.end_session(session.session_id, end_reason)

@@ -1,4 +1,4 @@
-"""The signed-in client's dashboard: documents, appointments, balance and account.
+"""The signed-in client's dashboard: documents, appointments, balance, account and forms.
 
 Every domain call runs in a database worker and answers with a Message the
 screen handles on the UI thread. Each answer names the chart it is about, so
@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from models.auth import change_password
 from models.errors import DomainError, NotAllowed
+from models.forms.client_views import FormsList, forms_list
 from models.kiosk_views import ChartChoice, account_summary, chart_choices, parse_preferred, recent_activity
 from models.records import (
     ClientViewer,
@@ -35,6 +36,7 @@ from tui.shared.runtime import plain
 from tui.shared.workers import db_worker
 
 from .base import KioskScreen
+from .forms.forms_pane import FormsPane, FormsTable
 from .panes import AccountPane, AppointmentsPane, BalancePane, DocumentsPane
 
 NOT_AVAILABLE = "That is not available."
@@ -51,6 +53,8 @@ def load_pane(viewer: ClientViewer, pane: str) -> Any:
         return client_requests(viewer)
     if pane == "balance":
         return client_statement(viewer)
+    if pane == "forms":
+        return forms_list(viewer)
     return account_summary(viewer.account_id), recent_activity(viewer.account_id)
 
 
@@ -71,6 +75,7 @@ class DashboardScreen(KioskScreen):
         Binding("f4", "show_tab('appointments')", "Appointments", id="dashboard.appointments"),
         Binding("f5", "show_tab('balance')", "Balance", id="dashboard.balance"),
         Binding("f6", "show_tab('account')", "Account", id="dashboard.account"),
+        Binding("f7", "show_tab('forms')", "Forms", id="dashboard.forms"),
     ]
 
     class Charts(Message):
@@ -114,6 +119,8 @@ class DashboardScreen(KioskScreen):
         super().__init__()
         self.several_charts = False
         self.choices: list[ChartChoice] = []
+        self.landed = False  # a client with forms waiting lands on Forms, once
+        self.form_opened = False  # a form's screen is over this one (the list is reloaded after)
 
     def compose(self) -> ComposeResult:
         yield self.banner("Client portal")
@@ -132,6 +139,8 @@ class DashboardScreen(KioskScreen):
                 yield Lazy(BalancePane(id="balance-pane"))
             with TabPane("Account", id="account"):
                 yield Lazy(AccountPane(id="account-pane"))
+            with TabPane("Forms", id="forms"):
+                yield FormsPane(id="forms-pane")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -142,7 +151,13 @@ class DashboardScreen(KioskScreen):
             button.can_focus = False
         self.show_who()
         self.load_charts()  # the first tab loads itself when TabbedContent activates it
+        self.load("forms")  # the count on the tab, and Forms first if some are waiting
         self.query_one("#documents-table").focus()
+
+    def on_screen_resume(self) -> None:
+        if self.form_opened:
+            self.form_opened = False
+            self.load("forms")  # back from a form: its new state, and the count
 
     # --- who is looking, at which chart ---------------------------------------------
 
@@ -194,6 +209,7 @@ class DashboardScreen(KioskScreen):
         if event.pane.id:
             self.load(event.pane.id)
 
+
     def load(self, pane: str) -> None:
         """Fetch one pane's data for the current chart, in a worker."""
         viewer = self.viewer()
@@ -227,6 +243,43 @@ class DashboardScreen(KioskScreen):
             self.query_one(BalancePane).show(event.data)
         elif event.pane == "account":
             self.query_one(AccountPane).show(*event.data)
+        elif event.pane == "forms":
+            self.show_forms(event.data)
+
+    # --- forms ------------------------------------------------------------------------
+
+    def show_forms(self, forms: FormsList) -> None:
+        self.query_one(FormsPane).show(forms)
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.get_tab("forms").label = f"Forms ({forms.waiting})" if forms.waiting else "Forms"
+        if not self.landed:
+            self.landed = True
+            if forms.waiting:
+                self.query_one(FormsTable).focus_when_shown()
+                tabs.active = "forms"
+
+    def on_forms_pane_open(self, event: FormsPane.Open) -> None:
+        event.stop()
+        viewer = self.viewer()
+        if viewer is None:
+            return
+        # The form's screen is pushed at once, so keys typed from now on reach
+        # it; the draft is opened meanwhile, while the screen is composed.
+        row = event.row
+        kw: dict[str, Any] = dict(assignment_id=row.assignment_id, viewer=viewer, title=row.title, opened_by_caller=True)
+        if row.kind == "questionnaire":
+            screen = self.kiosk.make_screen("questionnaire", typed_ahead=event.typed_ahead, **kw)
+        else:
+            screen = self.kiosk.make_screen("form_page", **kw)
+        self.form_opened = True
+        self.kiosk.push_screen(screen)
+        self.open_form_worker(screen, viewer, row.assignment_id)
+
+    @db_worker("dashboard-open-form", exclusive=False)
+    def open_form_worker(self, screen: Any, viewer: ClientViewer, assignment_id: int) -> None:
+        from .forms.filling import opened
+
+        screen.post_message(opened(viewer, assignment_id))
 
     def not_available(self, pane: str) -> None:
         if pane == "documents":
@@ -235,6 +288,8 @@ class DashboardScreen(KioskScreen):
             self.query_one(AppointmentsPane).say(error=NOT_AVAILABLE)
         elif pane == "balance":
             self.query_one(BalancePane).say(NOT_AVAILABLE)
+        elif pane == "forms":
+            self.query_one(FormsPane).say(NOT_AVAILABLE)
 
     def reload_all(self) -> None:
         self.load(self.query_one("#tabs", TabbedContent).active)
@@ -378,7 +433,9 @@ class DashboardScreen(KioskScreen):
 
     def switched(self, chart_id: int | None) -> None:
         if chart_id is not None:
-            for pane in (DocumentsPane, AppointmentsPane, BalancePane, AccountPane):
+            for pane in (DocumentsPane, AppointmentsPane, BalancePane, AccountPane, FormsPane):
                 self.query_one(pane).blank()  # nothing of the other chart stays on screen
             self.show_who()
             self.reload_all()
+            if self.query_one("#tabs", TabbedContent).active != "forms":
+                self.load("forms")  # the count on the tab is the new person's
