@@ -389,3 +389,18 @@ class ChartChangeProposal(BaseModel):
 
 # `portal db copy` copies the forms too, in dependency order.
 ALL_TABLES += [Form, FormVersion, FormPackage, FormRecurrence, FormAssignment, FormResponse, FormAlert, ChartChangeProposal]
+
+
+class WorkQueueMark(BaseModel):
+    """How far a staff member has looked in the work queue's completed forms.
+
+    `seen_until` is the submit time of the newest response the queue showed
+    them; the next look lists those submitted after it.
+    """
+
+    staff = ForeignKeyField(StaffUser, unique=True, on_delete="CASCADE")
+    seen_until = DateTimeField()
+    looked_at = DateTimeField()
+
+
+ALL_TABLES += [WorkQueueMark]
