@@ -24,7 +24,9 @@ from .alerts import AlertLine, _lines as alert_lines, chart_alerts
 from .chart_changes import ProposalLine, proposals
 from .definitions import Band, load_definition
 from .library import FormLine as LibraryLine, PackageLine, latest_version, library_forms, packages
-from .responses import FormLine, ResponseView, TrendPoint, chart_drafts, chart_forms, response_for_staff, score_trend
+from .responses import (
+    FormLine, ResponseView, TrendPoint, chart_drafts, chart_forms, draft_for_staff, response_for_staff, score_trend,
+)
 
 TREND_FORMS = ("phq9", "gad7")      # the questionnaires whose totals the Forms tab draws over time
 RECURRING_FORM = "phq9"             # what "Repeat" sends again every N days
@@ -169,6 +171,12 @@ def staff_response(by: Actor, response_id: int) -> StaffResponseView:
     return StaffResponseView(view, chart_view(view.chart_id), flagged, alerts, practice_zone())
 
 
+def staff_draft(by: Actor, response_id: int) -> StaffResponseView:
+    """A draft not submitted (perhaps a former owner's), as far as it goes; audited view."""
+    view = draft_for_staff(by, response_id)
+    return StaffResponseView(view, chart_view(view.chart_id), (), (), practice_zone())
+
+
 # --- the work queue --------------------------------------------------------------
 
 
@@ -308,8 +316,5 @@ def library_view() -> LibraryView:
     return LibraryView(tuple(sorted(lines, key=lambda f: (f.retired, f.title.casefold()))), tuple(packages()))
 
 
-def kind_words(kind: str, source: str) -> str:
-    """'Questionnaire · built in' for the library's table."""
-    what = {"questionnaire": "Questionnaire", "form": "Form", "sheet": "Information sheet"}.get(kind, kind.capitalize())
-    where = {"builtin": "built in", "staff": "imported", "pdf": "imported PDF"}.get(source, source)
-    return f"{what} · {where}"
+KIND_WORDS = {"questionnaire": "Questionnaire", "form": "Form", "sheet": "Info sheet"}
+SOURCE_WORDS = {"builtin": "Built in", "staff": "Staff", "pdf": "PDF"}

@@ -28,6 +28,7 @@ from ..widgets.billing import BillingTab
 from ..widgets.common import ChartChanged
 from ..widgets.communications import CommunicationsTab
 from ..widgets.documents import DocumentsTab
+from ..widgets.forms import FormsTab
 from ..widgets.overview import OverviewTab
 
 TAB_WIDGETS = {
@@ -37,6 +38,7 @@ TAB_WIDGETS = {
     "appointments": ("Appointments", AppointmentsTab),
     "billing": ("Billing", BillingTab),
     "activity": ("Activity", ActivityTab),
+    "forms": ("Forms", FormsTab),
 }
 
 
@@ -52,6 +54,7 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
         Binding("f5", "tab('appointments')", "Appts", id="chart.tab_appointments"),
         Binding("f6", "tab('billing')", "Billing", id="chart.tab_billing"),
         Binding("f7", "tab('activity')", "Activity", id="chart.tab_activity"),
+        Binding("f8", "tab('forms')", "Forms", id="chart.tab_forms"),
     ]
 
     class HeaderLoaded(Message):
@@ -114,7 +117,7 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
         """A tab changed the chart: redraw everything that shows it."""
         event.stop()
         self.read_header(self.chart_id)
-        for tab_id in ("overview", "communications", "activity"):
+        for tab_id in ("overview", "communications", "activity", "forms"):
             widget = self.tab_widget(tab_id)
             if widget is not None and widget is not event.control:
                 widget.reload()
