@@ -137,7 +137,9 @@ class WorkQueueScreen(ForwardsWorkerErrors, PortalScreen):
         from .chart_room import ChartRoomScreen
 
         if 0 <= event.cursor_row < len(self.rows):
-            self.app.push_screen(ChartRoomScreen(self.rows[event.cursor_row], tab="forms"))
+            room = ChartRoomScreen(self.rows[event.cursor_row], tab="forms")
+            self.app.push_screen(room)
+            room.call_later(room.run_action, "tab('forms')")  # the keyboard in the tab, its keys live
 
     def action_back(self) -> None:
         self.app.pop_screen()
