@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from peewee import (
     AutoField,
+    BlobField,
     BooleanField,
     CharField,
     DateField,
@@ -389,6 +390,29 @@ class ChartChangeProposal(BaseModel):
 
 # `portal db copy` copies the forms too, in dependency order.
 ALL_TABLES += [Form, FormVersion, FormPackage, FormRecurrence, FormAssignment, FormResponse, FormAlert, ChartChangeProposal]
+
+
+class FormPdf(BaseModel):
+    """The original PDF of a version imported from a fillable PDF (models/forms/pdf_forms.py)."""
+
+    version = ForeignKeyField(FormVersion, unique=True, on_delete="CASCADE")
+    filename = CharField(default="")
+    data = BlobField()
+    sha256 = CharField()
+    field_map = TextField()                   # JSON: the definition's ids -> the PDF's field names and values
+    created_at = DateTimeField()
+
+
+class FormResponsePdf(BaseModel):
+    """The flattened copy of a FormPdf with a submitted response's answers written in."""
+
+    response = ForeignKeyField(FormResponse, unique=True, on_delete="CASCADE")
+    data = BlobField()
+    sha256 = CharField()
+    created_at = DateTimeField()
+
+
+ALL_TABLES += [FormPdf, FormResponsePdf]
 
 
 class WorkQueueMark(BaseModel):

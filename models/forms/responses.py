@@ -31,6 +31,7 @@ from .alerts import raise_alerts
 from .chart_changes import propose
 from .definitions import CAPACITIES, Definition, canonical, load_definition
 from .fields import clean_answer, display_answer, missing
+from .pdf_forms import keep_filled_copy
 from .scoring import Results, score
 
 # Who may sign, by the owner's relationship to the chart (see chart_owner.Candidate).
@@ -309,6 +310,7 @@ def submit(viewer: ClientViewer, assignment_id: int, signature: Signature | None
                    detail=f"response {draft.id} capacity {signed['signed_capacity']} sha256 {signed['signed_hash']}")
         raise_alerts(viewer.actor, draft, results.flags)
         propose(draft.id, viewer.chart_id, definition, answers)
+        keep_filled_copy(draft.id, version.id, answers)  # an uploaded PDF's filled copy, in this transaction
     return draft.id
 
 
