@@ -62,6 +62,7 @@ class Settings:
     ssh_staff_keys: str = ""       # authorized_keys file; empty: staff open
     demo: bool = False
     import_folder: str = ""        # the staff workstation loads documents only from here; empty: off
+    export_folder: str = ""        # the staff workstation writes exported responses (PDF) only here; empty: off
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @property

@@ -22,6 +22,7 @@ from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
+from ..files import IMPORT_OFF, REMOTE, FileImport
 from ..widgets.forms import fit
 
 
@@ -32,6 +33,7 @@ class FormsLibraryScreen(ForwardsWorkerErrors, PortalScreen):
     BINDINGS = [
         Binding("escape", "back", "Clients", id="library.back"),
         Binding("x", "retire", "Retire", id="library.retire"),
+        Binding("i", "import_pdf", "Import PDF", id="library.import_pdf"),
     ]
 
     class Read(Message):
@@ -56,7 +58,21 @@ class FormsLibraryScreen(ForwardsWorkerErrors, PortalScreen):
         table.add_column("State", key="state", width=7)
         yield table
         yield Static("", id="packages")
+        files = self.file_import
+        if files is not None and not files.enabled:  # at the workstation, with no import folder set
+            yield Static(IMPORT_OFF, id="import-off", markup=False)
         yield KeyHints()
+
+    @property
+    def file_import(self) -> FileImport | None:
+        """The workstation's file rule; None through a door (then no import at all)."""
+        return getattr(self.app, "file_import", None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "import_pdf":
+            files = self.file_import
+            return files is not None and files.enabled
+        return True
 
     def on_mount(self) -> None:
         self.read()
@@ -126,6 +142,21 @@ class FormsLibraryScreen(ForwardsWorkerErrors, PortalScreen):
             self.post_message(self.Read(library_view(), exc.message, False))
         else:
             self.post_message(self.Read(library_view(), f"{title} is retired."))
+
+    def action_import_pdf(self) -> None:
+        from .import_pdf import ImportPdfScreen
+
+        files = self.file_import
+        if files is None or not files.enabled:  # the key is hidden then; a call still opens nothing
+            self.app.notify(REMOTE if files is None else IMPORT_OFF, title="Forms library", severity="warning", markup=False)
+            return
+
+        def done(words: str | None) -> None:
+            if words:
+                self.app.notify(plain(words).plain, title="Forms library", markup=False)
+                self.read()
+
+        self.app.push_screen(ImportPdfScreen(files), done)
 
     def action_back(self) -> None:
         self.app.pop_screen()

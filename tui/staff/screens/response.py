@@ -4,6 +4,10 @@ Every question of the response's own version with the answer given, the
 scores with their bands, the flagged items marked, the signature line and
 the response's risk alerts. A draft (a form in progress) shows the same way,
 without scores. Read in a worker (the read is audited by the domain).
+
+At the workstation with an export folder set, Export PDF writes the response
+(models.forms.export.response_pdf) there as a new 0600 file
+(tui.staff.files); through a door the key and button are absent.
 """
 from __future__ import annotations
 
@@ -11,16 +15,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Header, Static
+from textual.widgets import Button, Header, Static
 
+from models.errors import DomainError
+from models.forms.export import response_pdf
 from models.forms.staff_views import StaffResponseView, staff_draft, staff_response
 from tui.shared.key_hints import KeyHints
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
+from ..files import EXPORT_OFF, EXPORT_REMOTE, FileImport, FileProblem
 from ..formatting import when
 
 FLAG = "⚠"
@@ -84,7 +91,16 @@ def alerts_text(view: StaffResponseView) -> Text:
 
 class ResponseScreen(ForwardsWorkerErrors, PortalScreen):
     CSS_PATH = "response.tcss"
-    BINDINGS = [Binding("escape", "back", "Back", id="response.back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="response.back"),
+        Binding("e", "export", "Export PDF", id="response.export"),
+    ]
+
+    class Exported(Message):
+        def __init__(self, words: str, ok: bool) -> None:
+            super().__init__()
+            self.words = words
+            self.ok = ok
 
     class Read(Message):
         def __init__(self, view: StaffResponseView) -> None:
@@ -107,7 +123,52 @@ class ResponseScreen(ForwardsWorkerErrors, PortalScreen):
             yield Static("", id="response-answers")
             yield Static("Signature", classes="section-heading")
             yield Static("", id="response-signature")
+            if self._can_export():
+                with Horizontal(id="response-actions"):
+                    yield Button("Export PDF", id="export", compact=True)
         yield KeyHints()
+
+    @property
+    def file_import(self) -> FileImport | None:
+        """The workstation's file rule; None through a door (then nothing is exported)."""
+        return getattr(self.app, "file_import", None)
+
+    def _can_export(self) -> bool:
+        files = self.file_import
+        return not self.draft and files is not None and files.export_enabled
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._can_export() if action == "export" else True
+
+    @on(Button.Pressed, "#export")
+    def _export_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_export()
+
+    def action_export(self) -> None:
+        files = self.file_import
+        if files is None or not self._can_export():  # the key and button are absent then; a call still writes nothing
+            words = EXPORT_REMOTE if files is None else (EXPORT_OFF if not files.export_enabled else "Only a submitted form can be exported.")
+            self.app.notify(words, title="Export", severity="warning", markup=False)
+            return
+        self.export(self.app.actor, self.response_id, files)
+
+    @db_worker("response-export")
+    def export(self, actor, response_id: int, files: FileImport) -> None:
+        try:
+            name, data = response_pdf(actor, response_id)
+            path = files.write_export(name, data)
+        except FileProblem as exc:
+            self.post_message(self.Exported(exc.message, False))
+        except DomainError as exc:
+            self.post_message(self.Exported(exc.message, False))
+        else:
+            self.post_message(self.Exported(f"Saved as {path}", True))
+
+    @on(Exported)
+    def _exported(self, event: Exported) -> None:
+        self.app.notify(plain(event.words).plain, title="Export" if event.ok else "Not exported",
+                        severity="information" if event.ok else "error", markup=False)
 
     def on_mount(self) -> None:
         self.read(self.app.actor, self.response_id, self.draft)
