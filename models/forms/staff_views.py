@@ -8,6 +8,7 @@ since this one.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -17,7 +18,9 @@ from ..audit import Actor
 from ..db import database, lock_rows
 from ..errors import NotAllowed
 from ..staff_views import ChartView, chart_view
-from ..tables import Client, Form, FormAlert, FormRecurrence, FormResponse, FormVersion, StaffUser, WorkQueueMark
+from ..tables import (
+    Client, Form, FormAlert, FormAssignment, FormRecurrence, FormResponse, FormVersion, StaffUser, WorkQueueMark,
+)
 from ..text import InvalidInput
 from ..timefmt import practice_zone
 from .alerts import AlertLine, _lines as alert_lines, chart_alerts
@@ -25,7 +28,7 @@ from .chart_changes import ProposalLine, proposals
 from .definitions import Band, load_definition
 from .library import FormLine as LibraryLine, PackageLine, latest_version, library_forms, packages
 from .responses import (
-    FormLine, ResponseView, TrendPoint, chart_drafts, chart_forms, draft_for_staff, response_for_staff, score_trend,
+    FormLine, ResponseView, TrendPoint, chart_drafts, draft_for_staff, response_for_staff,
 )
 
 TREND_FORMS = ("phq9", "gad7")      # the questionnaires whose totals the Forms tab draws over time
@@ -89,7 +92,8 @@ class RecurrenceLine:
 
 @dataclass(frozen=True)
 class FormsTabView:
-    forms: tuple[FormLine, ...]              # every form sent, newest first
+    forms: tuple[FormLine, ...]              # the forms sent, newest first (the newest `limit`)
+    total: int                               # how many were ever sent
     drafts: tuple[tuple[int, int], ...]      # (assignment id, its latest draft's response id)
     alerts: tuple[AlertLine, ...]            # not yet acknowledged, oldest first
     proposals: tuple[ProposalLine, ...]      # demographic changes waiting for a decision
@@ -100,8 +104,26 @@ class FormsTabView:
         return dict(self.drafts).get(assignment_id)
 
 
+def _trend_points(chart_id: int, form_id: int) -> tuple[TrendPoint, ...]:
+    """The `total` of each submitted response to the form, oldest first (score_trend's
+    points, read as plain tuples: a chart may have hundreds)."""
+    rows = (
+        FormResponse.select(FormResponse.id, FormResponse.submitted_at, FormResponse.results)
+        .join(FormVersion, on=(FormResponse.version == FormVersion.id))
+        .where((FormResponse.client == chart_id) & FormResponse.submitted_at.is_null(False) & (FormVersion.form == form_id))
+        .order_by(FormResponse.submitted_at, FormResponse.id)
+        .tuples()
+    )
+    points = []
+    for response_id, submitted_at, results in rows:
+        total = next((s for s in json.loads(results or "{}").get("scores", []) if s["id"] == "total"), None)
+        if total is not None and total["value"] is not None:
+            points.append(TrendPoint(response_id, submitted_at, total["value"], total["band"]))
+    return tuple(points)
+
+
 def _trend(chart_id: int, form: Form) -> TrendView | None:
-    points = tuple(p for p in score_trend(chart_id, form.key) if p.value is not None)
+    points = _trend_points(chart_id, form.id)
     if not points:
         return None
     version = latest_version(form)
@@ -111,7 +133,62 @@ def _trend(chart_id: int, form: Form) -> TrendView | None:
     return TrendView(form.key, form.title, maximum, bands, points)
 
 
-def forms_tab(chart_id: int) -> FormsTabView:
+def _tab_lines(chart_id: int, limit: int | None) -> list[FormLine]:
+    """The chart's newest `limit` forms as the Forms tab lists them.
+
+    The same lines as responses.chart_forms (a test holds them equal), read
+    for a chart with hundreds of forms: only the page shown, each version's
+    definition once, and plain tuples instead of rows.
+    """
+    assignments = list(
+        FormAssignment.select(FormAssignment.id, FormAssignment.status, FormAssignment.due_on,
+                              FormAssignment.assigned_at, FormAssignment.version, Form.title)
+        .join(Form, on=(FormAssignment.form == Form.id))
+        .where(FormAssignment.client == chart_id)
+        .order_by(FormAssignment.assigned_at.desc(), FormAssignment.id.desc())
+        .limit(limit)
+        .tuples()
+    )
+    if not assignments:
+        return []
+    definitions = {
+        version_id: load_definition(text)
+        for version_id, text in FormVersion.select(FormVersion.id, FormVersion.definition)
+        .where(FormVersion.id.in_({a[4] for a in assignments})).tuples()
+    }
+    drafts: dict[int, tuple] = {}
+    submitted: dict[int, tuple] = {}
+    for row in (
+        FormResponse.select(FormResponse.id, FormResponse.assignment, FormResponse.status, FormResponse.answers,
+                            FormResponse.submitted_at)
+        .where((FormResponse.client == chart_id) & FormResponse.assignment.in_([a[0] for a in assignments]))
+        .order_by(FormResponse.id)
+        .tuples()
+    ):
+        (drafts if row[2] == "draft" else submitted)[row[1]] = row  # the latest of each
+    lines = []
+    for assignment_id, status, due_on, assigned_at, version_id, title in assignments:
+        definition = definitions[version_id]
+        draft, done = drafts.get(assignment_id), submitted.get(assignment_id)
+        total = len(definition.questions)
+        answered = sum(v is not None for v in json.loads(draft[3] or "{}").values()) if draft else (total if done else 0)
+        if status == "cancelled":
+            state = "cancelled"
+        elif draft is not None and (status == "open" or done is not None):
+            state = "in_progress"
+        elif status == "completed":
+            state = "completed"
+        else:
+            state = "to_do"
+        lines.append(FormLine(assignment_id, title, definition.kind, state, due_on, assigned_at, answered, total,
+                              done[0] if done else None, done[4] if done else None))
+    return lines
+
+
+TAB_PAGE = 50                       # forms the tab lists at first; "More" lists this many more
+
+
+def forms_tab(chart_id: int, *, limit: int | None = TAB_PAGE) -> FormsTabView:
     """Everything the chart's Forms tab shows, in one read; NotFound if no such chart."""
     chart_view(chart_id)  # NotFound for a chart that is gone
     drafts = {assignment_id: response_id for response_id, assignment_id, _ in chart_drafts(chart_id)}
@@ -126,9 +203,10 @@ def forms_tab(chart_id: int) -> FormsTabView:
         .order_by(FormRecurrence.id)
     )
     return FormsTabView(
-        tuple(chart_forms(chart_id)),
+        tuple(_tab_lines(chart_id, limit)),
+        FormAssignment.select().where(FormAssignment.client == chart_id).count(),
         tuple(sorted(drafts.items())),
-        tuple(a for a in chart_alerts(chart_id) if a.open),
+        tuple(alert_lines((FormAlert.client == chart_id) & FormAlert.acknowledged_at.is_null())),
         tuple(proposals(chart_id, pending_only=True)),
         trends,
         recurrences,
@@ -213,7 +291,24 @@ def _since(mark: WorkQueueMark | None) -> dt.datetime:
 
 
 def _open_alerts(limit: int) -> list[AlertLine]:
-    return alert_lines(FormAlert.acknowledged_at.is_null(), limit=limit)
+    """The oldest `limit` alerts not acknowledged, as alerts.alert_queue lists them, read as plain tuples."""
+    rows = (
+        FormAlert.select(FormAlert.id, Client.id, Client.chart_number, Client.first_name, Client.last_name, Form.title,
+                         FormAlert.response, FormAlert.label, FormAlert.created_at)
+        .join(Client, on=(FormAlert.client == Client.id))
+        .switch(FormAlert)
+        .join(FormResponse, on=(FormAlert.response == FormResponse.id))
+        .join(FormVersion, on=(FormResponse.version == FormVersion.id))
+        .join(Form, on=(FormVersion.form == Form.id))
+        .where(FormAlert.acknowledged_at.is_null())
+        .order_by(FormAlert.created_at, FormAlert.id)
+        .limit(limit)
+        .tuples()
+    )
+    return [
+        AlertLine(alert_id, chart_id, number, f"{first} {last}", title, response_id, label, created_at, None, "", "")
+        for alert_id, chart_id, number, first, last, title, response_id, label, created_at in rows
+    ]
 
 
 def _completed(condition, limit: int | None = None) -> list[CompletedLine]:

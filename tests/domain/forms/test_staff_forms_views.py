@@ -9,10 +9,10 @@ from models.audit import Actor
 from models.auth import add_staff_user
 from models.db import database
 from models.errors import NotAllowed
-from models.forms.alerts import acknowledge_alert
-from models.forms.assignments import start_recurrence
+from models.forms.alerts import acknowledge_alert, alert_queue
+from models.forms.assignments import cancel_assignment, start_recurrence
 from models.forms.library import retire_form
-from models.forms.responses import Signature, open_form, submit
+from models.forms.responses import chart_forms, open_form, submit
 from models.forms.staff_views import (
     FIRST_LOOK_DAYS, forms_tab, library_view, parse_due_date, send_choices, staff_response, work_queue,
     work_queue_count,
@@ -58,8 +58,15 @@ def test_the_forms_tab_in_one_read(portal, clock):
     open_form(viewer, gad)
     start_recurrence(STAFF, client.id, "phq9", every_days=14)
 
+    [withdrawn] = send(client.id, "privacy_notice_ack")
+    cancel_assignment(STAFF, withdrawn)
+
     view = forms_tab(client.id)
-    assert [line.state for line in view.forms][:2] == ["to_do", "in_progress"]  # newest first: the repeat, then GAD-7
+    assert list(view.forms) == chart_forms(client.id)  # the tab's own read lists what the domain's does
+    assert view.total == 6
+    assert [line.state for line in view.forms][:3] == ["cancelled", "to_do", "in_progress"]  # newest first
+    paged = forms_tab(client.id, limit=2)
+    assert list(paged.forms) == chart_forms(client.id)[:2] and paged.total == 6
     assert view.draft_of(gad) is not None and view.draft_of(demo) is None
     [alert] = view.alerts
     assert alert.response_id == first
@@ -112,6 +119,7 @@ def test_the_work_queue_alerts_first_then_completed_since_the_last_look(portal, 
     first = work_queue(STAFF)
     assert first.first_look
     assert [a.response_id for a in first.alerts] == [flagged]
+    assert list(first.alerts) == [a for a in alert_queue() if a.open]  # the queue's own read, as alerts.py lists them
     assert [c.response_id for c in first.completed] == [flagged, plain]  # the one older than 14 days is not new
     assert old not in [c.response_id for c in first.completed]
     assert first.completed[0].client_name == "Jamie Rivera"

@@ -54,7 +54,7 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
         Binding("f5", "tab('appointments')", "Appts", id="chart.tab_appointments"),
         Binding("f6", "tab('billing')", "Billing", id="chart.tab_billing"),
         Binding("f7", "tab('activity')", "Activity", id="chart.tab_activity"),
-        Binding("f8", "tab('forms')", "Forms", id="chart.tab_forms"),
+        Binding("f8", "tab('forms')", "Forms", id="chart.tab_forms", priority=True),
     ]
 
     class HeaderLoaded(Message):

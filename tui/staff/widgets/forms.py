@@ -23,7 +23,7 @@ from models.audit import Actor
 from models.errors import DomainError
 from models.forms.assignments import cancel_assignment, stop_recurrence
 from models.forms.chart_changes import accept_change, reject_change
-from models.forms.staff_views import RECURRING_FORM, FormsTabView, TrendView, forms_tab
+from models.forms.staff_views import RECURRING_FORM, TAB_PAGE, TREND_FORMS, FormsTabView, TrendView, forms_tab
 from models.text import InvalidInput
 from models.timefmt import to_local
 from tui.shared.runtime import plain
@@ -78,10 +78,22 @@ class AlertsTable(_TabTable):
 
 
 class SentFormsTable(_TabTable):
-    BINDINGS = [Binding("x", "withdraw", "Withdraw", id="forms.withdraw")]
+    BINDINGS = [
+        Binding("x", "withdraw", "Withdraw", id="forms.withdraw"),
+        Binding("m", "more", "More", id="forms.more"),
+    ]
 
     def action_withdraw(self) -> None:
         self.tab.action_withdraw()
+
+    def action_more(self) -> None:
+        self.tab.action_more()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "more":
+            view = self.tab.view
+            return bool(view and view.total > len(view.forms))
+        return True
 
 
 class ProposalsTable(_TabTable):
@@ -133,7 +145,6 @@ class FormsTab(ChartTab):
         Binding("s", "send", "Send", id="forms.send"),
         Binding("r", "repeat", "Repeat", id="forms.repeat"),
     ]
-    can_focus = False  # the keyboard goes to its first table (see focus)
 
     view: FormsTabView | None
 
@@ -153,6 +164,7 @@ class FormsTab(ChartTab):
             section.display = False
             yield Static("Risk alerts: acknowledge with a note", classes="section-heading")
             alerts = AlertsTable(id="alerts", cursor_type="row")
+            alerts.can_focus = False  # until there are alerts to show
             alerts.add_column("Raised", key="raised", width=DATE_WIDTH)
             alerts.add_column("Form", key="form", width=FORM_WIDTH)
             alerts.add_column("Flag", key="flag")
@@ -167,16 +179,23 @@ class FormsTab(ChartTab):
         table.add_column("Due", key="due", width=DATE_WIDTH)
         table.add_column("Completed", key="completed", width=DATE_WIDTH)
         yield table
+        yield Static("", id="forms-more", classes="muted")
         yield Static("", id="repeats", classes="muted")
         with Horizontal(classes="tab-actions"):
             yield Button("Send…", id="send", variant="primary", compact=True)
             yield Button("Withdraw", id="withdraw", compact=True)
             yield Button("Repeat PHQ-9…", id="repeat", compact=True)
-        yield Vertical(id="trends")
+        for key in TREND_FORMS:  # a slot each, filled when there is a trend to draw
+            with Vertical(id=f"trend-{key}-section", classes="trend") as slot:
+                slot.display = False
+                yield Static("", classes="section-heading trend-title")
+                yield Sparkline([], id=f"trend-{key}")
+                yield Static("", id=f"trend-{key}-words", classes="trend-words")
         with Vertical(id="proposals-section") as section:
             section.display = False
             yield Static("Proposed changes to the chart (from the client's answers)", classes="section-heading")
             proposals = ProposalsTable(id="proposals", cursor_type="row")
+            proposals.can_focus = False
             proposals.add_column("Field", key="field", width=17)
             proposals.add_column("On the chart", key="current")
             proposals.add_column("Proposed", key="proposed")
@@ -185,11 +204,18 @@ class FormsTab(ChartTab):
                 yield Button("Accept", id="accept", variant="success", compact=True)
                 yield Button("Reject", id="reject", variant="error", compact=True)
 
+    limit = TAB_PAGE  # the newest forms listed; More lists more
+
     def read(self, chart_id: int) -> FormsTabView:
-        return forms_tab(chart_id)
+        return forms_tab(chart_id, limit=self.limit)
+
+    def action_more(self) -> None:
+        self.limit += TAB_PAGE
+        self.reload()
 
     def focus(self, scroll_visible: bool = True) -> "FormsTab":
-        """The keyboard goes to the open alerts if there are any, else to the forms sent."""
+        """The keyboard goes to the open alerts if there are any, else to the forms sent
+        (a hidden table is out of the focus order: `can_focus` follows its display)."""
         alerts = self.query_one("#alerts-section")
         self.query_one("#alerts" if alerts.display else "#forms", DataTable).focus(scroll_visible)
         return self
@@ -209,6 +235,7 @@ class FormsTab(ChartTab):
     def _draw_alerts(self, view: FormsTabView) -> None:
         self.query_one("#alerts-section").display = bool(view.alerts)
         table = self.query_one("#alerts", DataTable)
+        table.can_focus = bool(view.alerts)  # hidden, it is out of the focus order
         table.clear()
         for alert in view.alerts:
             flag_width = max(12, self._width() - DATE_WIDTH - FORM_WIDTH - 2 * 3 - 7)
@@ -236,6 +263,11 @@ class FormsTab(ChartTab):
             table.add_row("No forms sent yet. S sends one.", "", "", "", "")
         elif row:
             table.move_cursor(row=min(row, len(view.forms) - 1))
+        more = self.query_one("#forms-more", Static)
+        older = view.total - len(view.forms)
+        more.update(f"The newest {len(view.forms)} of {view.total} forms sent · M lists {min(older, TAB_PAGE)} more"
+                    if older > 0 else "")
+        more.display = older > 0
         repeats = self.query_one("#repeats", Static)
         repeats.update(plain("\n".join(
             f"{r.title} repeats every {r.every_days} days · next {day(r.next_due_on)}" for r in view.recurrences
@@ -244,20 +276,19 @@ class FormsTab(ChartTab):
         self.query_one("#repeat", Button).label = "Stop repeat" if self._recurrence() else "Repeat PHQ-9…"
 
     def _draw_trends(self, view: FormsTabView) -> None:
-        box = self.query_one("#trends", Vertical)
-        box.remove_children()
-        parts = []
-        for trend in view.trends:
-            graph = Sparkline([p.value for p in trend.points], id=f"trend-{trend.form_key}")
+        """Each questionnaire's slot (composed up front): shown with its trend, or hidden."""
+        trends = {t.form_key: t for t in view.trends}
+        for key in TREND_FORMS:
+            trend = trends.get(key)
+            slot = self.query_one(f"#trend-{key}-section", Vertical)
+            slot.display = trend is not None
+            if trend is None:
+                continue
+            slot.query_one(".trend-title", Static).update(plain(f"{trend.title}: total over time (0-{trend.maximum})"))
+            graph = slot.query_one(Sparkline)
+            graph.data = [p.value for p in trend.points]
             graph.styles.width = min(2 * len(trend.points), self._width())  # two cells a point, bucketed past the width
-            parts.append(Vertical(
-                Static(plain(f"{trend.title}: total over time (0-{trend.maximum})"), classes="section-heading"),
-                graph,
-                Static(plain(trend_words(trend, self.zone)), id=f"trend-{trend.form_key}-words"),
-                classes="trend",
-            ))
-        if parts:
-            box.mount_all(parts)
+            slot.query_one(".trend-words", Static).update(plain(trend_words(trend, self.zone)))
 
     def _width(self) -> int:
         """The tab's width for the columns (80 columns' worth before the first layout)."""
@@ -266,6 +297,7 @@ class FormsTab(ChartTab):
     def _draw_proposals(self, view: FormsTabView) -> None:
         self.query_one("#proposals-section").display = bool(view.proposals)
         table = self.query_one("#proposals", DataTable)
+        table.can_focus = bool(view.proposals)
         table.clear()
         for p in view.proposals:
             half = max(12, (self._width() - 17 - 2 * 3 - 2) // 2)
@@ -434,7 +466,7 @@ class FormsTab(ChartTab):
             self.post_message(self.Done(exc.message, False))
         else:
             self.post_message(self.Done(success, True))
-        self.post_view(forms_tab(self.chart_id))
+        self.post_view(forms_tab(self.chart_id, limit=self.limit))
 
     @db_worker("forms-action")
     def decide(self, actor: Actor, proposal_id: int, accept: bool) -> None:
@@ -445,7 +477,7 @@ class FormsTab(ChartTab):
         else:
             verb = "accepted: the chart is updated" if accept else "rejected: the chart is unchanged"
             self.post_message(self.Done(f"{line.label} {verb}.", True, changed_chart=accept))
-        self.post_view(forms_tab(self.chart_id))
+        self.post_view(forms_tab(self.chart_id, limit=self.limit))
 
     @on(Done)
     def _done(self, event: Done) -> None:
