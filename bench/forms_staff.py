@@ -32,6 +32,30 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1]
 
 
+class _Timer:
+    """Wall time, and this process's CPU time beside it: on a machine shared with
+    other work the wall time also counts the waits for a core, the CPU time does not."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def __enter__(self) -> "_Timer":
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall.append((time.perf_counter() - self._wall) * 1000)
+        self.cpu.append((time.process_time() - self._cpu) * 1000)
+
+    def median_max(self) -> str:
+        return (f"{statistics.median(self.wall):.0f} ms; {max(self.wall):.0f} ms "
+                f"(CPU {statistics.median(self.cpu):.0f}; {max(self.cpu):.0f})")
+
+    def p95(self) -> str:
+        return f"{_p95(self.wall):.1f} ms (CPU {_p95(self.cpu):.1f})"
+
+
 def _bulk(model, rows) -> None:
     for start in range(0, len(rows), BATCH):
         model.insert_many(rows[start : start + BATCH]).execute()
@@ -129,34 +153,27 @@ def run() -> Table:
 
     auth.add_staff_user("timer", "Bench Timer", "clinician", "bench timing passphrase here")
     login = auth.staff_login("timer", "bench timing passphrase here")
-    tab_ms, room_ms, overview_ms = asyncio.run(_forms_tab_timings(login, big_chart))
-    worst = max(tab_ms)
-    table.add(f"Forms tab ready after F8, {BIG_CHART_RESPONSES} responses (median; max of {len(tab_ms)})",
-              f"{statistics.median(tab_ms):.0f} ms; {worst:.0f} ms", "<= 150 ms", worst <= 150)
-    table.add(f"chart room opened on its Forms tab (work queue's Enter; median; max of {len(room_ms)})",
-              f"{statistics.median(room_ms):.0f} ms; {max(room_ms):.0f} ms")
-    table.add("reference: the same chart room on its Overview tab (median; max)",
-              f"{statistics.median(overview_ms):.0f} ms; {max(overview_ms):.0f} ms")
+    tab_t, room_t, overview_t = asyncio.run(_forms_tab_timings(login, big_chart))
+    table.add(f"Forms tab ready after F8, {BIG_CHART_RESPONSES} responses (median; max of {len(tab_t.wall)})",
+              tab_t.median_max(), "<= 150 ms", max(tab_t.wall) <= 150)
+    table.add("chart room opened on its Forms tab (the work queue's Enter)", room_t.median_max())
+    table.add("reference: the same chart room on its Overview tab", overview_t.median_max())
 
     actor = Actor("staff", "timer", "bench")
     day_ago = clock.now() - dt.timedelta(days=1)
     waiting = FormResponse.select().where(FormResponse.submitted_at > day_ago).count()
-    queue_ms, count_ms = [], []
+    queue_t, count_t = _Timer(), _Timer()
     for _ in range(60):
         # Each look starts a day back: a full first page (100 forms) and every open alert to read.
         WorkQueueMark.delete().execute()
-        started = time.perf_counter()
-        count = work_queue_count(actor)
-        count_ms.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
-        queue = work_queue(actor)
-        queue_ms.append((time.perf_counter() - started) * 1000)
+        with count_t:
+            count = work_queue_count(actor)
+        with queue_t:
+            queue = work_queue(actor)
     assert queue.alerts and queue.completed and count.total
-    p95 = _p95(queue_ms)
     table.add(f"work queue read + mark, {len(queue.alerts)} alerts + {len(queue.completed)} forms "
-              f"(of {waiting} since), p95", f"{p95:.1f} ms", "<= 20 ms", p95 <= 20)
-    p95 = _p95(count_ms)
-    table.add("work queue count on the client list, p95", f"{p95:.1f} ms", "<= 20 ms", p95 <= 20)
+              f"(of {waiting} since), p95", queue_t.p95(), "<= 20 ms", _p95(queue_t.wall) <= 20)
+    table.add("work queue count on the client list, p95", count_t.p95(), "<= 20 ms", _p95(count_t.wall) <= 20)
     return table
 
 
@@ -169,7 +186,7 @@ async def _until(done, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.001)
 
 
-async def _forms_tab_timings(login, chart_id: int, samples: int = 8) -> tuple[list[float], list[float], list[float]]:
+async def _forms_tab_timings(login, chart_id: int, samples: int = 8) -> tuple[_Timer, _Timer, _Timer]:
     """(F8 in an open chart room until the Forms tab has drawn its view,
     the chart room asked for on its Forms tab until the same,
     the same chart room on its Overview until that is drawn: the reference), in the real app."""
@@ -179,27 +196,24 @@ async def _forms_tab_timings(login, chart_id: int, samples: int = 8) -> tuple[li
     def drawn() -> bool:
         return isinstance(app.screen, ChartRoomScreen) and any(tab.view is not None for tab in app.screen.query("FormsTab"))
 
-    tab_ms, room_ms, overview_ms = [], [], []
+    tab_t, room_t, overview_t = _Timer(), _Timer(), _Timer()
     app = StaffApp(session=login)
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.pause()
         for _ in range(samples):
-            started = time.perf_counter()
-            await app.push_screen(ChartRoomScreen(chart_id))
-            await _until(lambda: isinstance(app.screen, ChartRoomScreen) and app.screen.chart is not None
-                         and any(tab.view is not None for tab in app.screen.query("OverviewTab")))
-            overview_ms.append((time.perf_counter() - started) * 1000)
+            with overview_t:
+                await app.push_screen(ChartRoomScreen(chart_id))
+                await _until(lambda: isinstance(app.screen, ChartRoomScreen) and app.screen.chart is not None
+                             and any(tab.view is not None for tab in app.screen.query("OverviewTab")))
             await pilot.pause()
-            started = time.perf_counter()
-            app.simulate_key("f8")  # as typed (Pilot.press would also wait for the app to go idle)
-            await _until(drawn)
-            tab_ms.append((time.perf_counter() - started) * 1000)
+            with tab_t:
+                app.simulate_key("f8")  # as typed (Pilot.press would also wait for the app to go idle)
+                await _until(drawn)
             app.pop_screen()
             await pilot.pause()
-            started = time.perf_counter()
-            await app.push_screen(ChartRoomScreen(chart_id, tab="forms"))
-            await _until(drawn)
-            room_ms.append((time.perf_counter() - started) * 1000)
+            with room_t:
+                await app.push_screen(ChartRoomScreen(chart_id, tab="forms"))
+                await _until(drawn)
             app.pop_screen()
             await pilot.pause()
-    return tab_ms, room_ms, overview_ms
+    return tab_t, room_t, overview_t

@@ -5,6 +5,7 @@ import datetime as dt
 
 from textual.widgets import DataTable, Input, Sparkline, Static
 
+from models.forms.assignments import send_forms
 from models.forms.responses import Signature
 from models.forms.staff_views import work_queue_count
 from models.tables import Client, FormAlert, FormAssignment
@@ -156,6 +157,8 @@ def test_proposed_changes_change_the_chart_only_when_accepted(portal, clock):
             assert Client.get_by_id(client.id).email == "jamie@example.com"
             assert _cells(table, 0) == ["Email", "Emergency contact"]
             assert "Rivera" in _text(app.screen, "#chart-header")
+            await pilot.press("down")  # the table cuts a long value; the line below shows it whole
+            assert _text(tab, "#proposal-detail") == "Emergency contact: — → Morgan Lopez · Spouse · (555) 010-5555"
 
     drive(scenario)
 
@@ -196,3 +199,23 @@ def test_send_a_package_with_a_due_date_and_refuse_a_bad_one(portal, clock):
     drive(scenario)
     assert {a.due_on for a in FormAssignment.select()} == {dt.date(2026, 12, 1)}
     assert FormAssignment.select().count() == 5
+
+
+def test_a_long_history_is_listed_a_page_at_a_time(portal, clock):
+    login = signed_in()
+    client, _ = chart_with_owner()
+    send_forms(STAFF, client.id, ["gad7"] * 55)
+
+    async def scenario():
+        app = StaffApp(session=login, open_chart=client.id)
+        async with app.run_test(size=SMALL) as pilot:
+            tab = await _forms_tab(app, pilot)
+            forms = tab.query_one("#forms", DataTable)
+            assert forms.row_count == 50
+            assert _text(tab, "#forms-more") == "The newest 50 of 55 forms sent · M lists 5 more"
+            assert app.screen.focused is forms
+            await pilot.press("m")
+            await settle(app, pilot)
+            assert forms.row_count == 55 and not tab.query_one("#forms-more").display
+
+    drive(scenario)

@@ -134,7 +134,10 @@ class FormsTab(ChartTab):
 
     FormsTab .trend {
         height: auto;
-        margin-top: 1;
+    }
+
+    FormsTab #proposal-detail {
+        background: $boost;
     }
 
     FormsTab .trend Sparkline {
@@ -200,6 +203,7 @@ class FormsTab(ChartTab):
             proposals.add_column("On the chart", key="current")
             proposals.add_column("Proposed", key="proposed")
             yield proposals
+            yield Static("", id="proposal-detail")
             with Horizontal(classes="tab-actions"):
                 yield Button("Accept", id="accept", variant="success", compact=True)
                 yield Button("Reject", id="reject", variant="error", compact=True)
@@ -287,7 +291,7 @@ class FormsTab(ChartTab):
             slot.query_one(".trend-title", Static).update(plain(f"{trend.title}: total over time (0-{trend.maximum})"))
             graph = slot.query_one(Sparkline)
             graph.data = [p.value for p in trend.points]
-            graph.styles.width = min(2 * len(trend.points), self._width())  # two cells a point, bucketed past the width
+            graph.styles.width = min(max(4 * len(trend.points), 12), self._width())  # bucketed past the width
             slot.query_one(".trend-words", Static).update(plain(trend_words(trend, self.zone)))
 
     def _width(self) -> int:
@@ -361,6 +365,14 @@ class FormsTab(ChartTab):
     def _form_chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
+
+    @on(DataTable.RowHighlighted, "#proposals")
+    def _proposal_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted change whole (the table cuts long values to fit)."""
+        event.stop()
+        p = self._chosen("proposals", self.view.proposals if self.view else ())
+        words = f"{p.label}: {p.current or '—'} → {p.proposed}" if p is not None else ""
+        self.query_one("#proposal-detail", Static).update(plain(words))
 
     @on(DataTable.RowSelected, "#alerts")
     def _alert_chosen(self, event: DataTable.RowSelected) -> None:
