@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import DataTable, Input, Sparkline, Static
+from textual.widgets import Button, DataTable, Input, Sparkline, Static
 
 from models.forms.assignments import send_forms
 from models.forms.responses import Signature
 from models.forms.staff_views import work_queue_count
-from models.tables import Client, FormAlert, FormAssignment
+from models.tables import Client, FormAlert, FormAssignment, FormRecurrence
 from tui.staff.app import StaffApp
-from tui.staff.screens.form_dialogs import AcknowledgeAlertScreen, SendFormsScreen
+from tui.staff.screens.form_dialogs import AcknowledgeAlertScreen, RepeatFormScreen, SendFormsScreen
+from tui.staff.screens.modals import ConfirmActionScreen
 from tui.staff.screens.response import ResponseScreen
 from tui.staff.widgets.forms import FormsTab
 
@@ -219,3 +220,51 @@ def test_a_long_history_is_listed_a_page_at_a_time(portal, clock):
             assert forms.row_count == 55 and not tab.query_one("#forms-more").display
 
     drive(scenario)
+
+
+def test_repeat_a_phq9_then_stop_it_and_withdraw_a_form_after_asking(portal, clock):
+    login = signed_in()
+    client, _ = chart_with_owner()
+
+    async def scenario():
+        app = StaffApp(session=login, open_chart=client.id)
+        async with app.run_test(size=SMALL) as pilot:
+            tab = await _forms_tab(app, pilot)
+            await pilot.press("r")
+            await settle(app, pilot)
+            dialog = app.screen
+            assert isinstance(dialog, RepeatFormScreen)
+            dialog.query_one("#every_days", Input).value = "0"
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert "1 to 366 days" in _error(dialog, "every_days")
+            dialog.query_one("#every_days", Input).value = "14"
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert app.screen is not dialog
+            assert "repeats every 14 days · next 12/04/2026" in _text(tab, "#repeats")
+            assert _cells(tab.query_one("#forms", DataTable), 1) == ["To do"]
+
+            await pilot.press("r")  # now: stop repeating, after asking
+            await settle(app, pilot)
+            assert isinstance(app.screen, ConfirmActionScreen)
+            app.screen.query_one("#confirm", Button).press()
+            await settle(app, pilot)
+            assert not tab.query_one("#repeats").display
+            assert FormRecurrence.get().stopped_at is not None
+
+            tab.query_one("#forms", DataTable).focus()
+            await pilot.press("x")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ConfirmActionScreen)
+            await pilot.press("escape")  # not withdrawn
+            await settle(app, pilot)
+            assert FormAssignment.get().status == "open"
+            await pilot.press("x")
+            await settle(app, pilot)
+            app.screen.query_one("#confirm", Button).press()
+            await settle(app, pilot)
+            assert _cells(tab.query_one("#forms", DataTable), 1) == ["Withdrawn"]
+
+    drive(scenario)
+    assert FormAssignment.get().status == "cancelled"

@@ -14,7 +14,7 @@ from models.forms.assignments import cancel_assignment, start_recurrence
 from models.forms.library import retire_form
 from models.forms.responses import chart_forms, open_form, submit
 from models.forms.staff_views import (
-    FIRST_LOOK_DAYS, forms_tab, library_view, parse_due_date, send_choices, staff_response, work_queue,
+    FIRST_LOOK_DAYS, forms_tab, library_view, parse_due_date, send_choices, staff_draft, staff_response, work_queue,
     work_queue_count,
 )
 from models.tables import WorkQueueMark
@@ -68,6 +68,9 @@ def test_the_forms_tab_in_one_read(portal, clock):
     paged = forms_tab(client.id, limit=2)
     assert list(paged.forms) == chart_forms(client.id)[:2] and paged.total == 6
     assert view.draft_of(gad) is not None and view.draft_of(demo) is None
+    draft = staff_draft(STAFF, view.draft_of(gad))
+    assert draft.response.submitted_at is None and draft.response.results is None and draft.flagged == ()
+    assert len(draft.response.lines) == 8
     [alert] = view.alerts
     assert alert.response_id == first
     assert {p.target for p in view.proposals} == {"last_name", "email", "phone", "emergency_contact"}
