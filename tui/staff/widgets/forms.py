@@ -163,11 +163,10 @@ class FormsTab(ChartTab):
             self.changed_chart = changed_chart
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="alerts-section") as section:
-            section.display = False
+        with Vertical(id="alerts-section", disabled=True) as section:
+            section.display = False  # hidden and disabled (out of the focus order) until there are alerts
             yield Static("Risk alerts: acknowledge with a note", classes="section-heading")
             alerts = AlertsTable(id="alerts", cursor_type="row")
-            alerts.can_focus = False  # until there are alerts to show
             alerts.add_column("Raised", key="raised", width=DATE_WIDTH)
             alerts.add_column("Form", key="form", width=FORM_WIDTH)
             alerts.add_column("Flag", key="flag")
@@ -194,11 +193,10 @@ class FormsTab(ChartTab):
                 yield Static("", classes="section-heading trend-title")
                 yield Sparkline([], id=f"trend-{key}")
                 yield Static("", id=f"trend-{key}-words", classes="trend-words")
-        with Vertical(id="proposals-section") as section:
+        with Vertical(id="proposals-section", disabled=True) as section:
             section.display = False
             yield Static("Proposed changes to the chart (from the client's answers)", classes="section-heading")
             proposals = ProposalsTable(id="proposals", cursor_type="row")
-            proposals.can_focus = False
             proposals.add_column("Field", key="field", width=17)
             proposals.add_column("On the chart", key="current")
             proposals.add_column("Proposed", key="proposed")
@@ -218,8 +216,7 @@ class FormsTab(ChartTab):
         self.reload()
 
     def focus(self, scroll_visible: bool = True) -> "FormsTab":
-        """The keyboard goes to the open alerts if there are any, else to the forms sent
-        (a hidden table is out of the focus order: `can_focus` follows its display)."""
+        """The keyboard goes to the open alerts if there are any, else to the forms sent."""
         alerts = self.query_one("#alerts-section")
         self.query_one("#alerts" if alerts.display else "#forms", DataTable).focus(scroll_visible)
         return self
@@ -229,17 +226,22 @@ class FormsTab(ChartTab):
     def draw(self, view: FormsTabView) -> None:
         had_alerts = self.query_one("#alerts-section").display
         self._draw_alerts(view)
-        if view.alerts and not had_alerts and self.screen.focused is self.query_one("#forms"):
+        if view.alerts and not had_alerts and self.screen.focused in (self, self.query_one("#forms")):
             self.query_one("#alerts", DataTable).focus()  # alerts come first
         self._draw_forms(view)
         self._draw_trends(view)
         self._draw_proposals(view)
         self.refresh_bindings()
 
+    def _show(self, selector: str, shown: bool) -> None:
+        """A section shown, or hidden and disabled: nothing hidden takes the focus."""
+        section = self.query_one(selector)
+        section.display = shown
+        section.disabled = not shown
+
     def _draw_alerts(self, view: FormsTabView) -> None:
-        self.query_one("#alerts-section").display = bool(view.alerts)
+        self._show("#alerts-section", bool(view.alerts))
         table = self.query_one("#alerts", DataTable)
-        table.can_focus = bool(view.alerts)  # hidden, it is out of the focus order
         table.clear()
         for alert in view.alerts:
             flag_width = max(12, self._width() - DATE_WIDTH - FORM_WIDTH - 2 * 3 - 7)
@@ -299,9 +301,8 @@ class FormsTab(ChartTab):
         return self.content_region.width or 76
 
     def _draw_proposals(self, view: FormsTabView) -> None:
-        self.query_one("#proposals-section").display = bool(view.proposals)
+        self._show("#proposals-section", bool(view.proposals))
         table = self.query_one("#proposals", DataTable)
-        table.can_focus = bool(view.proposals)
         table.clear()
         for p in view.proposals:
             half = max(12, (self._width() - 17 - 2 * 3 - 2) // 2)
