@@ -23,7 +23,7 @@ from ..tables import (
 )
 from ..text import InvalidInput
 from ..timefmt import practice_zone
-from .alerts import AlertLine, _lines as alert_lines, chart_alerts
+from .alerts import AlertLine, chart_alerts
 from .chart_changes import ProposalLine, proposals
 from .definitions import Band, load_definition
 from .library import FormLine as LibraryLine, PackageLine, latest_version, library_forms, packages
@@ -206,7 +206,7 @@ def forms_tab(chart_id: int, *, limit: int | None = TAB_PAGE) -> FormsTabView:
         tuple(_tab_lines(chart_id, limit)),
         FormAssignment.select().where(FormAssignment.client == chart_id).count(),
         tuple(sorted(drafts.items())),
-        tuple(alert_lines((FormAlert.client == chart_id) & FormAlert.acknowledged_at.is_null())),
+        tuple(_open_alerts(chart_id=chart_id)),
         tuple(proposals(chart_id, pending_only=True)),
         trends,
         recurrences,
@@ -290,8 +290,12 @@ def _since(mark: WorkQueueMark | None) -> dt.datetime:
     return mark.seen_until if mark is not None else clock.now() - dt.timedelta(days=FIRST_LOOK_DAYS)
 
 
-def _open_alerts(limit: int) -> list[AlertLine]:
-    """The oldest `limit` alerts not acknowledged, as alerts.alert_queue lists them, read as plain tuples."""
+def _open_alerts(limit: int | None = None, *, chart_id: int | None = None) -> list[AlertLine]:
+    """The oldest alerts not acknowledged (of one chart, or all), as alerts.alert_queue
+    and chart_alerts list them, read as plain tuples (a test holds them equal)."""
+    condition = FormAlert.acknowledged_at.is_null()
+    if chart_id is not None:
+        condition &= FormAlert.client == chart_id
     rows = (
         FormAlert.select(FormAlert.id, Client.id, Client.chart_number, Client.first_name, Client.last_name, Form.title,
                          FormAlert.response, FormAlert.label, FormAlert.created_at)
@@ -300,7 +304,7 @@ def _open_alerts(limit: int) -> list[AlertLine]:
         .join(FormResponse, on=(FormAlert.response == FormResponse.id))
         .join(FormVersion, on=(FormResponse.version == FormVersion.id))
         .join(Form, on=(FormVersion.form == Form.id))
-        .where(FormAlert.acknowledged_at.is_null())
+        .where(condition)
         .order_by(FormAlert.created_at, FormAlert.id)
         .limit(limit)
         .tuples()
@@ -322,11 +326,11 @@ def _completed(condition, limit: int | None = None) -> list[CompletedLine]:
         .where(condition)
         .order_by(FormResponse.submitted_at, FormResponse.id)
         .limit(limit)
-        .objects()
+        .tuples()
     )
     return [
-        CompletedLine(r.id, r.client_id, r.chart_number, f"{r.first_name} {r.last_name}", r.title, r.submitted_at)
-        for r in query
+        CompletedLine(response_id, chart_id, number, f"{first} {last}", title, submitted_at)
+        for response_id, chart_id, submitted_at, number, first, last, title in query
     ]
 
 
@@ -336,7 +340,10 @@ def work_queue(by: Actor, *, limit: int = QUEUE_LIMIT) -> WorkQueueView:
     Alerts stay until acknowledged. Completed forms are those submitted since
     the last look, oldest first; `limit` at a time (the rest come next look).
     Responses submitted in the same instant are shown together, so moving the
-    mark to the newest shown never skips one.
+    mark to the newest shown never skips one. (A submit stamps its time a few
+    milliseconds before it commits; one that commits just after this read
+    with a time just before the newest shown would wait for no look. The
+    chart's Forms tab lists every form whatever the queue showed.)
     """
     staff = _staff(by)
     with database.atomic():
@@ -363,9 +370,10 @@ def work_queue(by: Actor, *, limit: int = QUEUE_LIMIT) -> WorkQueueView:
 
 @dataclass(frozen=True)
 class QueueCount:
+    """What waits in the queue; each count stops at QUEUE_LIMIT (shown as "100+")."""
+
     alerts: int
     completed: int
-    capped: bool                         # at least this many; the queue shows the rest
 
     @property
     def total(self) -> int:
@@ -373,15 +381,14 @@ class QueueCount:
 
     @property
     def words(self) -> str:
-        if not self.total:
-            return "Work queue: nothing new"
-        plus = "+" if self.capped else ""
-        parts = []
-        if self.alerts:
-            parts.append(f"{self.alerts}{plus if self.alerts >= QUEUE_LIMIT else ''} risk alert{'s' if self.alerts != 1 else ''}")
+        """'Work queue: 2 risk alerts, 100+ completed forms'."""
+        def count(n: int, what: str) -> str:
+            return f"{n}{'+' if n >= QUEUE_LIMIT else ''} {what}{'s' if n != 1 else ''}"
+
+        parts = [count(self.alerts, "risk alert")] if self.alerts else []
         if self.completed:
-            parts.append(f"{self.completed}{plus if self.completed >= QUEUE_LIMIT else ''} completed form{'s' if self.completed != 1 else ''}")
-        return "Work queue: " + ", ".join(parts)
+            parts.append(count(self.completed, "completed form"))
+        return "Work queue: " + (", ".join(parts) if parts else "nothing new")
 
 
 def work_queue_count(by: Actor) -> QueueCount:
@@ -394,7 +401,7 @@ def work_queue_count(by: Actor) -> QueueCount:
     since = _since(mark)
     alerts = FormAlert.select(FormAlert.id).where(FormAlert.acknowledged_at.is_null()).limit(QUEUE_LIMIT).count()
     completed = FormResponse.select(FormResponse.id).where(FormResponse.submitted_at > since).limit(QUEUE_LIMIT).count()
-    return QueueCount(alerts, completed, alerts >= QUEUE_LIMIT or completed >= QUEUE_LIMIT)
+    return QueueCount(alerts, completed)
 
 
 # --- the library ----------------------------------------------------------------

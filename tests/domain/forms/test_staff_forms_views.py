@@ -9,7 +9,7 @@ from models.audit import Actor
 from models.auth import add_staff_user
 from models.db import database
 from models.errors import NotAllowed
-from models.forms.alerts import acknowledge_alert, alert_queue
+from models.forms.alerts import acknowledge_alert, alert_queue, chart_alerts
 from models.forms.assignments import cancel_assignment, start_recurrence
 from models.forms.library import retire_form
 from models.forms.responses import chart_forms, open_form, submit
@@ -73,6 +73,7 @@ def test_the_forms_tab_in_one_read(portal, clock):
     assert len(draft.response.lines) == 8
     [alert] = view.alerts
     assert alert.response_id == first
+    assert list(view.alerts) == [a for a in chart_alerts(client.id) if a.open]
     assert {p.target for p in view.proposals} == {"last_name", "email", "phone", "emergency_contact"}
     [trend] = view.trends  # GAD-7 has no total yet: no trend for it
     assert trend.form_key == "phq9" and trend.maximum == 27
