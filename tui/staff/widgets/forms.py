@@ -90,9 +90,11 @@ class SentFormsTable(_TabTable):
         self.tab.action_more()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        view = self.tab.view
         if action == "more":
-            view = self.tab.view
             return bool(view and view.total > len(view.forms))
+        if action == "withdraw":
+            return bool(view and any(f.state in ("to_do", "in_progress") for f in view.forms))
         return True
 
 
@@ -231,7 +233,7 @@ class FormsTab(ChartTab):
         self._draw_forms(view)
         self._draw_trends(view)
         self._draw_proposals(view)
-        self.refresh_bindings()
+        self.query_one("#forms", DataTable).refresh_bindings()  # More and Withdraw follow the view
 
     def _show(self, selector: str, shown: bool) -> None:
         """A section shown, or hidden and disabled: nothing hidden takes the focus."""
@@ -319,16 +321,6 @@ class FormsTab(ChartTab):
     def _recurrence(self):
         view = self.view
         return next((r for r in view.recurrences if r.form_key == RECURRING_FORM), None) if view else None
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        view = self.view
-        if action == "acknowledge":
-            return bool(view and view.alerts)
-        if action == "decide":
-            return bool(view and view.proposals)
-        if action == "withdraw":
-            return bool(view and any(f.state in ("to_do", "in_progress") for f in view.forms))
-        return True
 
     # --- buttons and keys -------------------------------------------------------------
 
