@@ -91,6 +91,11 @@ def test_the_library_lists_versions_and_retires_a_form_after_asking(portal, cloc
             assert ("Consent to Treatment", "Form", "Built in", "v1", "In use") in rows
             assert ("PHQ-9 Patient Health Questionn…", "Questionnaire", "Built in", "v1", "In use") in rows  # fits 80 columns
             assert "New client intake" in str(library.query_one("#packages", Static).render())
+            table.move_cursor(row=[r[0] for r in rows].index("PHQ-9 Patient Health Questionn…"))
+            await settle(app, pilot)
+            assert str(library.query_one("#library-detail", Static).render()) == (
+                "PHQ-9 Patient Health Questionnaire · version 1 · questionnaire, built in · in use"
+            )
             table.move_cursor(row=[r[0] for r in rows].index("Telehealth consent"))
             await pilot.press("x")
             await settle(app, pilot)

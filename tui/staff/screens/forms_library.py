@@ -57,6 +57,7 @@ class FormsLibraryScreen(ForwardsWorkerErrors, PortalScreen):
         table.add_column("Version", key="version", width=7)
         table.add_column("State", key="state", width=7)
         yield table
+        yield Static("", id="library-detail")
         yield Static("", id="packages")
         files = self.file_import
         if files is not None and not files.enabled:  # at the workstation, with no import folder set
@@ -108,6 +109,17 @@ class FormsLibraryScreen(ForwardsWorkerErrors, PortalScreen):
             severity = "information" if event.ok else "error"
             self.app.notify(plain(event.words).plain, title="Forms library" if event.ok else "Not done",
                             severity=severity, markup=False)
+
+    @on(DataTable.RowHighlighted, "#library")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted form whole (the table cuts long titles to fit)."""
+        form = self.chosen()
+        words = ""
+        if form is not None:
+            state = "retired: no longer sent" if form.retired else "in use"
+            words = (f"{form.title} · version {form.version} · "
+                     f"{KIND_WORDS.get(form.kind, form.kind).lower()}, {SOURCE_WORDS.get(form.source, form.source).lower()} · {state}")
+        self.query_one("#library-detail", Static).update(plain(words))
 
     def chosen(self) -> FormLine | None:
         forms = self.view.forms if self.view else ()
