@@ -57,6 +57,8 @@ def test_a_flagged_phq9_shows_score_band_flag_and_signature(portal, clock):
             assert _cells(forms, 1) == ["Completed", "Completed"]  # newest first: the consent, then the PHQ-9
             forms.focus()
             forms.move_cursor(row=1)
+            await settle(app, pilot)
+            assert _text(tab, "#form-detail") == "PHQ-9 Patient Health Questionnaire · completed · Enter opens it"
             await pilot.press("enter")
             await settle(app, pilot)
             screen = app.screen

@@ -138,7 +138,7 @@ class FormsTab(ChartTab):
         height: auto;
     }
 
-    FormsTab #proposal-detail {
+    FormsTab #proposal-detail, FormsTab #form-detail {
         background: $boost;
     }
 
@@ -183,6 +183,7 @@ class FormsTab(ChartTab):
         table.add_column("Due", key="due", width=DATE_WIDTH)
         table.add_column("Completed", key="completed", width=DATE_WIDTH)
         yield table
+        yield Static("", id="form-detail")
         yield Static("", id="forms-more", classes="muted")
         yield Static("", id="repeats", classes="muted")
         with Horizontal(classes="tab-actions"):
@@ -358,6 +359,22 @@ class FormsTab(ChartTab):
     def _form_chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
+
+    @on(DataTable.RowHighlighted, "#forms")
+    def _form_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted form whole, and what Enter does with it."""
+        event.stop()
+        line = self._chosen("forms", self.view.forms if self.view else ())
+        words = ""
+        if line is not None:
+            state = STATE_WORDS.get(line.state, line.state).lower()
+            if line.state == "completed" and line.response_id is not None:
+                words = f"{line.title} · completed · Enter opens it"
+            elif line.state == "in_progress":
+                words = f"{line.title} · {line.answered} of {line.total} answered · Enter shows the answers so far"
+            else:
+                words = f"{line.title} · {state}"
+        self.query_one("#form-detail", Static).update(plain(words))
 
     @on(DataTable.RowHighlighted, "#proposals")
     def _proposal_highlighted(self, event: DataTable.RowHighlighted) -> None:
