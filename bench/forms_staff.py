@@ -127,6 +127,17 @@ def build(data_dir: Path) -> tuple[int, float]:
 
 
 def run() -> Table:
+    """Build the practice in a temp dir (removed afterwards) and time it."""
+    with tempfile.TemporaryDirectory(prefix="portal-bench-forms-") as data_dir:
+        try:
+            return _run(Path(data_dir))
+        finally:
+            from models.db import database
+
+            database.obj.close()
+
+
+def _run(data_dir: Path) -> Table:
     from models import auth
     from models.audit import Actor
     from models.forms.staff_views import TAB_PAGE, forms_tab, work_queue, work_queue_count
@@ -134,7 +145,7 @@ def run() -> Table:
     from models import clock
 
     table = Table("Staff forms: the Forms tab and the work queue")
-    big_chart, seconds = build(Path(tempfile.mkdtemp(prefix="portal-bench-forms-")))
+    big_chart, seconds = build(data_dir)
     table.add(f"generate {CHARTS // 1000}k charts, {RESPONSES // 1000}k scored responses, "
               f"{FormAlert.select().count():,} alerts", f"{seconds:.1f} s")
 
