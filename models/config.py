@@ -22,6 +22,7 @@ KIOSK_WARNING_SECONDS = 30            # ... after a countdown this long
 KIOSK_SESSION_POLL_SECONDS = 2.0      # how soon an open kiosk notices a revoke or log-out elsewhere
 STAFF_SESSION_POLL_SECONDS = 5.0      # the same for a staff session
 OWNER_BOX_REFRESH_SECONDS = 3.0       # the Chart Owner box re-reads what changes on its own (mail, expiry)
+WORK_QUEUE_REFRESH_SECONDS = 10.0     # the client list's work queue count, and the queue itself, read again
 MAILBOX_POLL_SECONDS = 1.0            # the demo mailbox looks for new messages
 SSH_IDLE_SECONDS = 15 * 60
 SSH_MAX_SESSION_SECONDS = 8 * 60 * 60
@@ -66,6 +67,7 @@ class Settings:
     demo: bool = False
     import_folder: str = ""        # the staff workstation loads documents only from here; empty: off
     staff_two_factor: str = "remote"  # "remote": staff over SSH or the web need a code; "always"; "off"
+    export_folder: str = ""        # the staff workstation writes exported responses (PDF) only here; empty: off
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @property

@@ -435,3 +435,18 @@ class FormResponsePdf(BaseModel):
 
 
 ALL_TABLES += [FormPdf, FormResponsePdf]
+
+
+class WorkQueueMark(BaseModel):
+    """How far a staff member has looked in the work queue's completed forms.
+
+    `seen_until` is the submit time of the newest response the queue showed
+    them; the next look lists those submitted after it.
+    """
+
+    staff = ForeignKeyField(StaffUser, unique=True, on_delete="CASCADE")
+    seen_until = DateTimeField()
+    looked_at = DateTimeField()
+
+
+ALL_TABLES += [WorkQueueMark]

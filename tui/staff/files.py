@@ -1,4 +1,4 @@
-"""Loading a text file to share as a document: only at the workstation, only from the import folder.
+"""Files of the workstation: documents and PDFs only from the import folder, exports only into the export folder.
 
 No Textual here, so the rule is tested on its own (tests/staff/test_file_import.py).
 
@@ -20,6 +20,13 @@ after the check fails instead of leading out), the last part with O_NONBLOCK
 checked: a regular file, and no directory on the way (nor the file) one of
 the portal's own (compared by device and inode, which also catches a hard
 link to secret.key).
+
+Exports (a completed response as a PDF) follow the same rule the other way:
+only from `portal staff` at the workstation, only into the configured export
+folder (`export_folder`, none by default), never a folder inside the
+portal's own storage. The file is made new with O_CREAT|O_EXCL|O_NOFOLLOW
+(a name already there, a symlink included, is never written through or
+over: the next free name is taken), mode 0600.
 """
 from __future__ import annotations
 
@@ -37,6 +44,12 @@ IMPORT_OFF = (
     "(or PORTAL_IMPORT_FOLDER) to a folder that holds only files meant for clients."
 )
 REMOTE = "Files can only be loaded at the practice's own workstation, not in a remote session."
+EXPORT_OFF = (
+    "Exporting is off. To save responses as PDF files on this computer, set export_folder in portal.toml "
+    "(or PORTAL_EXPORT_FOLDER) to a folder for them."
+)
+EXPORT_REMOTE = "Files can only be exported at the practice's own workstation, not in a remote session."
+MAX_EXPORT_NAMES = 1000   # "response-12 (2).pdf" ... before giving up on a crowded folder
 
 # What a door or a remote terminal leaves in the environment of the app it starts.
 REMOTE_MARKS = ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "TEXTUAL_DRIVER")
@@ -79,54 +92,137 @@ def portal_paths(settings, environ: Mapping[str, str] | None = None) -> tuple[st
 class FileImport:
     """Where a workstation's staff app may load files from.
 
-    folder     the import folder as configured ("" : loading is off)
-    protected  paths never read, even inside the folder (`portal_paths`)
+    folder         the import folder as configured ("" : loading is off)
+    protected      paths never read, even inside the folder (`portal_paths`)
+    export_folder  where exports are written ("" : exporting is off)
     """
 
     folder: str = ""
     protected: tuple[str, ...] = ()
+    export_folder: str = ""
 
     @classmethod
     def from_settings(cls, settings, environ: Mapping[str, str] | None = None) -> "FileImport":
-        return cls(folder=settings.import_folder.strip(), protected=portal_paths(settings, environ))
+        return cls(folder=settings.import_folder.strip(), protected=portal_paths(settings, environ),
+                   export_folder=settings.export_folder.strip())
 
     @property
     def enabled(self) -> bool:
         return bool(self.folder.strip())
 
+    @property
+    def export_enabled(self) -> bool:
+        return bool(self.export_folder.strip())
+
     def read(self, typed_path: str, limit: int = MAX_DOCUMENT) -> tuple[str, str]:
         """(title, text) of a UTF-8 text file in the folder; raises FileProblem."""
-        if not self.enabled:
-            raise FileProblem(IMPORT_OFF)
         raw = (typed_path or "").strip()
-        if not raw:
+        if self.enabled and not raw:
             raise FileProblem("Type the name of a text file in the import folder first.")
-        folder = self._folder()
-        parts = _parts_inside(folder, raw)
-        fd = _open_below(folder, parts, _identities(self.protected))
-        try:
-            data = _read_text_bytes(fd, limit)
-        finally:
-            os.close(fd)
+        data = self.read_bytes(raw, limit)
         text = _decode(data)
         stem = os.path.splitext(os.path.basename(raw.rstrip("/")))[0]
         return stem.replace("_", " ").strip() or os.path.basename(raw), text
 
-    def _folder(self) -> str:
+    def read_bytes(self, typed_path: str, limit: int) -> bytes:
+        """The bytes of a file in the folder, at most `limit`; raises FileProblem."""
+        if not self.enabled:
+            raise FileProblem(IMPORT_OFF)
+        raw = (typed_path or "").strip()
+        if not raw:
+            raise FileProblem("Choose a file in the import folder first.")
+        folder = self._folder()
+        parts = _parts_inside(folder, raw)
+        fd = _open_below(folder, parts, _identities(self.protected))
         try:
-            folder = os.path.realpath(os.path.expanduser(self.folder), strict=True)
-            if not stat.S_ISDIR(os.stat(folder).st_mode):
-                raise NotADirectoryError(folder)
+            return _read_text_bytes(fd, limit)
+        finally:
+            os.close(fd)
+
+    def names(self, suffix: str) -> list[str]:
+        """The plain files directly in the folder whose names end with `suffix` (any case), sorted.
+
+        A name is only offered here; reading it still goes through every check of `read_bytes`.
+        """
+        folder = self._folder()
+        try:
+            with os.scandir(folder) as entries:
+                found = [e.name for e in entries if e.name.lower().endswith(suffix.lower())
+                         and not e.name.startswith(".") and e.is_file(follow_symlinks=False)]
+        except OSError:
+            raise FileProblem(f"The import folder {self.folder} can't be read here.") from None
+        return sorted(found, key=str.casefold)
+
+    def _folder(self) -> str:
+        return _checked_folder(self.folder, "import_folder", self.protected)
+
+    def write_export(self, name: str, data: bytes) -> str:
+        """Write `data` as a new file in the export folder; returns its path. Never
+        overwrites, never follows a symlink; the file is 0600. Raises FileProblem."""
+        if not self.export_enabled:
+            raise FileProblem(EXPORT_OFF)
+        folder = _checked_folder(self.export_folder, "export_folder", self.protected)
+        stem, ext = os.path.splitext(_safe_name(name))
+        try:
+            directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError:
+            raise FileProblem(f"The export folder {self.export_folder} can't be opened here.") from None
+        try:
+            opened = os.fstat(directory)
+            if (opened.st_dev, opened.st_ino) in _identities(self.protected):  # swapped for one of ours since the check
+                raise FileProblem("The export folder is inside the portal's own data; ask the administrator to choose another one.")
+            for n in range(1, MAX_EXPORT_NAMES + 1):
+                candidate = f"{stem}{ext}" if n == 1 else f"{stem} ({n}){ext}"
+                try:
+                    fd = os.open(candidate, EXPORT_FLAGS, 0o600, dir_fd=directory)
+                except FileExistsError:
+                    continue  # a file (or a symlink) has that name: never written through, take the next
+                except OSError as exc:
+                    raise FileProblem(f"The export could not be written: {exc.strerror or exc}.") from None
+                try:
+                    os.fchmod(fd, 0o600)
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view):]
+                    os.fsync(fd)
+                except OSError as exc:
+                    os.close(fd)
+                    os.unlink(candidate, dir_fd=directory)
+                    raise FileProblem(f"The export could not be written: {exc.strerror or exc}.") from None
+                os.close(fd)
+                return os.path.join(folder, candidate)
+            raise FileProblem("The export folder already holds too many files of that name; ask the administrator to tidy it.")
+        finally:
+            os.close(directory)
+
+
+EXPORT_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _safe_name(name: str) -> str:
+    """A plain file name: no directory parts, no hidden dot-file, nothing but letters, digits, '-', '_', '.'."""
+    base = os.path.basename(name or "")
+    cleaned = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in base).lstrip(".")
+    return cleaned or "export.pdf"
+
+
+def _checked_folder(configured: str, setting: str, protected: tuple[str, ...]) -> str:
+    """The configured folder, resolved; refused if missing, not a folder, or inside the portal's storage."""
+    what = "import" if setting == "import_folder" else "export"
+    try:
+        folder = os.path.realpath(os.path.expanduser(configured), strict=True)
+        if not stat.S_ISDIR(os.stat(folder).st_mode):
+            raise NotADirectoryError(folder)
+    except (OSError, ValueError):
+        raise FileProblem(f"The {what} folder {configured} is not there. Ask the administrator to check {setting}.") from None
+    for path in protected:
+        try:
+            own = os.path.realpath(path, strict=True)
         except (OSError, ValueError):
-            raise FileProblem(f"The import folder {self.folder} is not there. Ask the administrator to check import_folder.") from None
-        for path in self.protected:
-            try:
-                own = os.path.realpath(path, strict=True)
-            except (OSError, ValueError):
-                continue
-            if _inside(own, folder):
-                raise FileProblem("The import folder is inside the portal's own data; ask the administrator to choose another one.")
-        return folder
+            continue
+        if _inside(own, folder):
+            raise FileProblem(f"The {what} folder is inside the portal's own data; ask the administrator to choose another one.")
+    return folder
 
 
 def _inside(folder: str, path: str) -> bool:

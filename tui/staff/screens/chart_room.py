@@ -28,6 +28,7 @@ from ..widgets.billing import BillingTab
 from ..widgets.common import ChartChanged
 from ..widgets.communications import CommunicationsTab
 from ..widgets.documents import DocumentsTab
+from ..widgets.forms import FormsTab
 from ..widgets.overview import OverviewTab
 
 # Short titles: with its F-key each ("F3 Comms"), every tab fits 80 columns.
@@ -38,6 +39,7 @@ TAB_WIDGETS = {
     "appointments": ("Appts", AppointmentsTab),
     "billing": ("Billing", BillingTab),
     "activity": ("Activity", ActivityTab),
+    "forms": ("Forms", FormsTab),
 }
 
 
@@ -56,6 +58,7 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
         Binding("f5", "tab('appointments')", "Appts", id="chart.tab_appointments", priority=True, show=False),
         Binding("f6", "tab('billing')", "Billing", id="chart.tab_billing", priority=True, show=False),
         Binding("f7", "tab('activity')", "Activity", id="chart.tab_activity", priority=True, show=False),
+        Binding("f8", "tab('forms')", "Forms", id="chart.tab_forms", priority=True, show=False),
     ]
 
     class HeaderLoaded(Message):
@@ -119,7 +122,7 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
         """A tab changed the chart: redraw everything that shows it."""
         event.stop()
         self.read_header(self.chart_id)
-        for tab_id in ("overview", "communications", "activity"):
+        for tab_id in ("overview", "communications", "activity", "forms"):
             widget = self.tab_widget(tab_id)
             if widget is not None and widget is not event.control:
                 widget.reload()

@@ -17,6 +17,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static, Tab, Tabs
 
+from models.config import WORK_QUEUE_REFRESH_SECONDS
+from models.forms.staff_views import QueueCount, work_queue_count
 from models.staff_views import ClientPage, client_list_page
 from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.key_hints import KeyHints
@@ -50,9 +52,16 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         Binding("f2", "queue('all')", "All", id="clients.queue_all", show=False),
         Binding("f3", "queue('invited')", "Invited", id="clients.queue_invited", show=False),
         Binding("f4", "queue('expired')", "Expired", id="clients.queue_expired", show=False),
+        Binding("f5", "work_queue", "Work queue", id="clients.work_queue"),
+        Binding("f6", "forms_library", "Forms", id="clients.forms_library"),
         Binding("down", "focus_table", "Results", id="clients.focus_table", show=False),
         Binding("ctrl+l", "app.sign_out", "Sign out", id="staff.sign_out"),
     ]
+
+    class WorkCounted(Message):
+        def __init__(self, count: QueueCount) -> None:
+            super().__init__()
+            self.count = count
 
     class PageLoaded(Message):
         def __init__(self, request: int, page: ClientPage) -> None:
@@ -91,12 +100,32 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
             zebra_stripes=True,
         )
         yield Static("", id="page-info")
+        yield Static("", id="work-count")
         yield KeyHints(compact=True, show_command_palette=False)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         super().on_screen_resume(event)
         # First shown, or back from a chart whose portal state may have changed.
         self.load()
+        self.count_work()
+
+    def on_mount(self) -> None:
+        self.set_interval(WORK_QUEUE_REFRESH_SECONDS, self.count_work, name="work-count")
+
+    def count_work(self) -> None:
+        if getattr(self.app, "staff", None) is not None:
+            self.read_work_count(self.app.actor)
+
+    @db_worker("work-count")
+    def read_work_count(self, actor) -> None:
+        self.post_message(self.WorkCounted(work_queue_count(actor)))
+
+    @on(WorkCounted)
+    def _work_counted(self, event: WorkCounted) -> None:
+        count = event.count
+        line = self.query_one("#work-count", Static)
+        line.update(plain(f"{'⚠ ' if count.alerts else ''}{count.words} · F5 opens it"))
+        line.set_class(bool(count.alerts), "alerts")
 
     # --- loading ------------------------------------------------------------
 
@@ -239,6 +268,16 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
 
     def action_focus_table(self) -> None:
         self.query_one("#clients", DataTable).focus()
+
+    def action_work_queue(self) -> None:
+        from .work_queue import WorkQueueScreen
+
+        self.app.push_screen(WorkQueueScreen())
+
+    def action_forms_library(self) -> None:
+        from .forms_library import FormsLibraryScreen
+
+        self.app.push_screen(FormsLibraryScreen())
 
     def action_new_chart(self) -> None:
         from .new_chart import NewChartScreen
