@@ -95,3 +95,36 @@ async def test_phq9_by_digits_with_back_review_and_submit(portal):
     assert (total.value, total.band) == (2 + 0 + 3 + 0 + 0 + 0 + 0 + 0 + 1, "Mild")  # key n is the n-th answer
     assert [f.id for f in view.results.flags] == ["item9"]
     assert FormAlert.select().where(FormAlert.client == client.id).count() == 1
+
+
+async def test_submit_pressed_before_the_review_is_read_is_not_lost(portal, monkeypatch):
+    """Ctrl+S while the review's answers are still on their way submits once they show."""
+    import threading
+
+    from tui.kiosk.forms import review as review_module
+
+    client, email, (assignment,) = chart_with_forms("gad7")
+    gate = threading.Event()
+    real_review = review_module.review
+
+    def slow_review(*args):
+        gate.wait(10)   # a slow database: the review is drawn before its answers come
+        return real_review(*args)
+
+    app = kiosk(portal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in_to_forms(pilot, email)
+        await open_form_row(pilot, "GAD-7")
+        for key in "1111111":
+            await pilot.press(key)
+        await settle(pilot)
+        monkeypatch.setattr(review_module, "review", slow_review)
+        await pilot.press("enter")               # the last question: Not difficult at all
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and not app.screen.lines
+        await pilot.press("ctrl+s")
+        gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ThankYouScreen)
+    assert FormResponse.select().where(
+        (FormResponse.assignment == assignment) & (FormResponse.status == "submitted")).count() == 1

@@ -30,7 +30,7 @@ from .termclient import Term, connect, run
 pytestmark = pytest.mark.ssh
 SEED_STAFF = Actor("staff", "frontdesk", "test")
 
-ENTER, TAB, DOWN, F3, CTRL_O = "\r", "\t", "\x1b[B", "\x1bOR", "\x0f"
+ENTER, TAB, DOWN, F3, CTRL_O, CTRL_S = "\r", "\t", "\x1b[B", "\x1bOR", "\x0f", "\x13"
 CLIENT_PASSWORD = "sunlit meadow paper kite"
 
 
@@ -124,8 +124,8 @@ def test_resend_mail_register_and_log_in_over_ssh(tmp_path, database_url):
                 await client.wait_for("Last question")
                 await _type(client, "2")
                 await client.wait_for("Review: PHQ-9")
-                await client.wait_for(r"Submit")
-                await _type(client, ENTER)
+                await client.wait_for(r"1\. Little interest")
+                await _type(client, ENTER)  # the answers read, Submit has the focus
                 await client.wait_for("Thank you!", 10)
 
                 # The staff screen now shows the chart as Active on its own.

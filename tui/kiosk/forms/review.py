@@ -99,6 +99,9 @@ class ReviewScreen(Submits):
         self.query_one("#submit", Button).disabled = False
         if first_missing is None:
             self.query_one("#submit", Button).focus()
+        if self._go_on_asked:       # Ctrl+S pressed while the answers were still being read
+            self._go_on_asked = False
+            self.action_go_on()
 
     @on(OptionList.OptionSelected, "#review-lines")
     def change(self, event: OptionList.OptionSelected) -> None:
@@ -111,9 +114,14 @@ class ReviewScreen(Submits):
         if not self.busy:
             self.dismiss(None)
 
+    _go_on_asked = False
+
     @on(Button.Pressed, "#submit")
     def action_go_on(self) -> None:
-        if not self.lines or self.busy:
+        if self.busy:
+            return
+        if not self.lines:
+            self._go_on_asked = True   # not lost: done once the answers are shown
             return
         if any(line.missing for line in self.lines):
             self.query_one("#submit-note", Note).say(MISSING)
