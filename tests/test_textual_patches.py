@@ -42,7 +42,10 @@ def reaches(path: Path, private: set[str]) -> list[str]:
     own = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     own |= {t.attr for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AnnAssign))
             for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Attribute)}
-    uses_textual = any(isinstance(n, (ast.Import, ast.ImportFrom)) and "textual" in ast.dump(n) for n in ast.walk(tree))
+    # textual_serve is another package (the browser door's server): its names are not Textual's.
+    modules = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    modules += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    uses_textual = any(m == "textual" or m.startswith("textual.") for m in modules)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("textual"):
@@ -51,7 +54,7 @@ def reaches(path: Path, private: set[str]) -> list[str]:
         elif isinstance(node, ast.Import):
             found += [f"{node.lineno}: import {a.name}" for a in node.names
                       if a.name.startswith("textual") and any(p.startswith("_") for p in a.name.split("."))]
-        elif isinstance(node, ast.Attribute) and node.attr in private and node.attr not in own:
+        elif isinstance(node, ast.Attribute) and uses_textual and node.attr in private and node.attr not in own:
             found.append(f"{node.lineno}: .{node.attr}")
         elif isinstance(node, ast.ClassDef) and uses_textual:
             found += [f"{m.lineno}: def {node.name}.{m.name}" for m in node.body

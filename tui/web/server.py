@@ -10,6 +10,14 @@ An invitation link, `/r/CODE`, is exchanged for a single-use cookie (see
 links.py) scoped to the websocket's path; the websocket hands the code to
 its own app on a pipe. What the browser then shows is `/`: the code is not
 in the address bar, the history, a Referer or the log.
+
+What this leans on inside textual-serve 1.1.3 (pinned; none of it is public
+API, so an upgrade must re-check it): `Server._make_app` (the aiohttp app
+with its routes, to which ours are added), `Server._process_messages` (the
+websocket's input loop) and `AppService._task` (to notice the app's end);
+and aiohttp's `site._server` for the bound port. Upstream text: "Server:
+a hook to admit a websocket and pass per-connection data (e.g. a code) to
+the app it starts, and a public way to await the app's end."
 """
 from __future__ import annotations
 

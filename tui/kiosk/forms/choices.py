@@ -113,7 +113,7 @@ class Choices(OptionList):
         self.post_message(self.Changed(self, self.value))
 
     @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    def _option_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.pick(event.option_index)
 
