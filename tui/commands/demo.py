@@ -118,8 +118,14 @@ The workflow we follow, end to end (each command in its own terminal):
               {ssh} kiosk@{host}  and press F2 (I have an invitation code).
      Last name Avery, date of birth 03/14/1991, a password of 15+ characters.
   4. Log in at the kiosk: on the Welcome screen just type
-     jordan.avery@example.com, Tab, the password, Enter. The dashboard
-     shows documents, appointment requests and the balance.
+     jordan.avery@example.com, Tab, the password, Enter. The intake forms
+     sent with the invitation come first (Forms, F7): a PHQ-9 one question
+     to a screen (digits answer), the consents with a typed signature.
+     F3-F6: documents, appointment requests, balance, account.
+  5. Staff again: Riley Brooks' chart, F8 Forms: six months of PHQ-9 and
+     GAD-7 with their trend, and a risk alert to acknowledge with a note;
+     F5 on the client list is the work queue. Sign in as drlee for the
+     clinician's view, as admin (F9) for the staff users.
 
 Ctrl+C here stops everything."""
 
