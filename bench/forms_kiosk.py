@@ -61,7 +61,7 @@ def _send_here(email: str, n: int) -> None:
 
 async def log_in(client: Client, email: str) -> None:
     await client.until_text("Log in", 30)
-    client.type("l")
+    client.type("\t\r")  # Welcome: Tab to "Log in", Enter (a letter would be typed as the email)
     await client.until_text("name@example.com", 30)
     await asyncio.sleep(0.3)
     client.type(email + "\t" + PASSWORD + "\r")

@@ -70,7 +70,7 @@ async def to_login(client: Client) -> int:
     """From the kiosk's welcome screen to the login form; returns the screen
     row of the (empty, focused) email field."""
     await client.until_text(KIOSK_TEXT, 30)
-    client.type("l")
+    client.type("\t\r")  # Welcome: Tab to "Log in", Enter (a letter would be typed as the email)
     await client.until_text(EMAIL_PLACEHOLDER, 30)
     await asyncio.sleep(0.3)  # focus settles
     return next(i for i, line in enumerate(client.screen.display) if EMAIL_PLACEHOLDER in line)
