@@ -10,22 +10,35 @@ import signal
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=None, help="address to listen on (default: settings ssh_host, 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=None, help="port to listen on (default: settings ssh_port, 2222; 0 picks a free port)")
+def door_arguments(parser: argparse.ArgumentParser, *, setting: str, default_port: int, apps: str) -> None:
+    """--host, --port and --no-zygote, as both doors (ssh, web) take them."""
+    parser.add_argument("--host", default=None, help=f"address to listen on (default: settings {setting}_host, 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None,
+                        help=f"port to listen on (default: settings {setting}_port, {default_port}; 0 picks a free port)")
     parser.add_argument(
         "--no-zygote",
         dest="zygote",
         action="store_false",
-        help="start every session's app as a fresh process instead of forking it from a pre-loaded one "
+        help=f"start every {apps}'s app as a fresh process instead of forking it from a pre-loaded one "
         "(also: PORTAL_SSH_ZYGOTE=0)",
     )
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    door_arguments(parser, setting="ssh", default_port=2222, apps="session")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from models.config import load_settings
     from tui.ssh import configure_logging
+
+    return run_door(args, configure_logging, serve_until_stopped)
+
+
+def run_door(args: argparse.Namespace, configure_logging, serve) -> int:
+    """Open the portal, send the outbox from this host too (two workers never
+    take the same message), and run the door until a stop signal."""
+    from models.config import load_settings
 
     settings = load_settings()
     configure_logging(settings, stderr=True)
@@ -33,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
     from models.setup import open_portal
 
     open_portal(settings)
-    worker = DeliveryWorker(settings).start()  # the door's host also sends the outbox
+    worker = DeliveryWorker(settings).start()
     try:
         launcher = None if args.zygote and zygote_enabled() else fresh_process_launcher()
-        return asyncio.run(serve_until_stopped(settings, args.host, args.port, launcher=launcher))
+        return asyncio.run(serve(settings, args.host, args.port, launcher=launcher))
     except KeyboardInterrupt:  # a second Ctrl+C during shutdown
         return 130
     finally:

@@ -5,42 +5,18 @@ import argparse
 import asyncio
 import logging
 
-from tui.commands.serve import STOP_SIGNALS, fresh_process_launcher, zygote_enabled
+from tui.commands.serve import STOP_SIGNALS, door_arguments, run_door
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=None, help="address to listen on (default: settings web_host, 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=None, help="port to listen on (default: settings web_port, 8080; 0 picks a free port)")
-    parser.add_argument(
-        "--no-zygote",
-        dest="zygote",
-        action="store_false",
-        help="start every tab's app as a fresh process instead of forking it from a pre-loaded one "
-        "(also: PORTAL_SSH_ZYGOTE=0)",
-    )
+    door_arguments(parser, setting="web", default_port=8080, apps="tab")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from models.config import load_settings
     from tui.web import configure_logging
 
-    settings = load_settings()
-    configure_logging(settings, stderr=True)
-    from models.mail.deliver import DeliveryWorker
-    from models.setup import open_portal
-
-    open_portal(settings)
-    # Like `portal serve`, the door's host sends the outbox (a password reset
-    # asked for in the browser); two workers never take the same message.
-    worker = DeliveryWorker(settings).start()
-    try:
-        launcher = None if args.zygote and zygote_enabled() else fresh_process_launcher()
-        return asyncio.run(serve_until_stopped(settings, args.host, args.port, launcher=launcher))
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        worker.stop()
+    return run_door(args, configure_logging, serve_until_stopped)
 
 
 async def serve_until_stopped(settings, host: str | None, port: int | None, on_ready=None, launcher=None) -> int:

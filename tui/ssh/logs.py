@@ -19,16 +19,16 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_NAME = "ssh.log"
 
 
-def configure_logging(settings: Settings, *, stderr: bool = True, level: int = logging.INFO) -> list[logging.Handler]:
-    """Attach a file handler (and optionally stderr) to the "portal.ssh"
-    logger; returns the handlers so an embedding command can remove them."""
-    path = Path(settings.data_dir) / LOG_NAME
+def door_log(settings: Settings, name: str, file_name: str, *, stderr: bool, level: int) -> tuple[logging.Logger, list[logging.Handler]]:
+    """A door's own logger `name`, writing to `data_dir/file_name` (0600) and
+    optionally stderr, and nowhere else; returns it and its handlers."""
+    path = Path(settings.data_dir) / file_name
     make_private_dirs(path.parent)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
     handlers: list[logging.Handler] = [logging.FileHandler(path, encoding="utf-8")]
     if stderr:
         handlers.append(logging.StreamHandler(sys.stderr))
-    logger = logging.getLogger("portal.ssh")
+    logger = logging.getLogger(name)
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))
         logger.addHandler(handler)
@@ -38,6 +38,13 @@ def configure_logging(settings: Settings, *, stderr: bool = True, level: int = l
     # test suite) disables every logger that existed then: the door's log
     # must not go silent because of it.
     logger.disabled = False
+    return logger, handlers
+
+
+def configure_logging(settings: Settings, *, stderr: bool = True, level: int = logging.INFO) -> list[logging.Handler]:
+    """Attach a file handler (and optionally stderr) to the "portal.ssh"
+    logger; returns the handlers so an embedding command can remove them."""
+    _, handlers = door_log(settings, "portal.ssh", LOG_NAME, stderr=stderr, level=level)
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     return handlers
 
