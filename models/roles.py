@@ -72,6 +72,21 @@ def require(by: Actor, permission: str, chart_id: int | None = None) -> None:
     raise NotAllowed(REFUSALS.get(permission, "Your role does not allow that; ask an administrator."))
 
 
+def clinical_charts(by: Actor):
+    """A condition on a chart-id column for lists of clinical results (alerts):
+    None for every chart (admin, SYSTEM), the clinician's own charts, or no
+    chart at all (front desk, anyone else)."""
+    if by.kind == "system":
+        return None
+    staff = _staff(by)
+    reach = RULES["clinical"].get(staff.role) if staff else None
+    if reach == ANY_CHART:
+        return None
+    if reach == OWN_CHARTS:
+        return Client.select(Client.id).where(Client.clinician == staff.id)
+    return Client.select(Client.id).where(Client.id.is_null())   # nothing
+
+
 def assign_clinician(by: Actor, chart_id: int, staff_id: int | None) -> None:
     """Make `staff_id` (a clinician or admin) the chart's clinician, or none."""
     require(by, "portal_access", chart_id)   # the front desk and admins keep charts in order

@@ -19,6 +19,7 @@ from ..db import database
 from ..errors import NotFound, StateConflict
 from ..outbox import enqueue
 from ..practice import get_practice
+from ..roles import require
 from ..tables import Client, Form, FormAlert, FormAssignment, FormResponse, StaffUser
 from ..text import clean_text
 from .scoring import Flag
@@ -81,6 +82,9 @@ def acknowledge_alert(by: Actor, alert_id: int, note: str) -> AlertLine:
     staff = StaffUser.get_or_none(StaffUser.username == by.ref) if by.kind == "staff" else None
     if staff is None:
         raise StateConflict("Only a staff member can acknowledge an alert.")
+    chart_id = FormAlert.select(FormAlert.client).where(FormAlert.id == alert_id).scalar()
+    if chart_id is not None:
+        require(by, "clinical", chart_id)
     with database.atomic():
         alert = FormAlert.get_or_none(FormAlert.id == alert_id)
         if alert is None:

@@ -25,6 +25,7 @@ from ..chart_owner import lock_chart
 from ..db import database, lock_rows
 from ..errors import NotAllowed, StateConflict
 from ..records import ClientViewer
+from ..roles import require
 from ..tables import ChartAccess, Form, FormAssignment, FormResponse, FormVersion
 from ..text import InvalidInput, clean_name
 from .alerts import raise_alerts
@@ -472,6 +473,7 @@ def response_for_staff(by: Actor, response_id: int) -> ResponseView:
     response = FormResponse.get_or_none((FormResponse.id == response_id) & (FormResponse.status == "submitted"))
     if response is None:
         raise NotAllowed()
+    require(by, "clinical", response.client_id)   # form answers are clinical results (models/roles.py)
     record(by, "form.response.view", chart=response.client_id, detail=f"response {response_id}")
     return _view(response, with_results=True)
 
@@ -481,6 +483,7 @@ def draft_for_staff(by: Actor, response_id: int) -> ResponseView:
     response = FormResponse.get_or_none((FormResponse.id == response_id) & (FormResponse.status == "draft"))
     if response is None:
         raise NotAllowed()
+    require(by, "clinical", response.client_id)
     record(by, "form.draft.view", chart=response.client_id, detail=f"response {response_id}")
     return _view(response, with_results=False)
 

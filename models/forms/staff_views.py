@@ -17,6 +17,7 @@ from .. import clock
 from ..audit import Actor
 from ..db import database, lock_rows
 from ..errors import NotAllowed
+from ..roles import allowed, clinical_charts
 from ..staff_views import ChartView, chart_view
 from ..tables import (
     Client, Form, FormAlert, FormAssignment, FormRecurrence, FormResponse, FormVersion, StaffUser, WorkQueueMark,
@@ -188,13 +189,17 @@ def _tab_lines(chart_id: int, limit: int | None) -> list[FormLine]:
 TAB_PAGE = 50                       # forms the tab lists at first; "More" lists this many more
 
 
-def forms_tab(chart_id: int, *, limit: int | None = TAB_PAGE) -> FormsTabView:
-    """Everything the chart's Forms tab shows, in one read; NotFound if no such chart."""
+def forms_tab(by: Actor, chart_id: int, *, limit: int | None = TAB_PAGE) -> FormsTabView:
+    """Everything the chart's Forms tab shows `by`, in one read; NotFound if no such chart.
+
+    Risk alerts and score trends are clinical results: only for the chart's
+    clinician and admins (models/roles.py); others see what was sent and when."""
     chart_view(chart_id)  # NotFound for a chart that is gone
+    clinical = allowed(by, "clinical", chart_id)
     drafts = {assignment_id: response_id for response_id, assignment_id, _ in chart_drafts(chart_id)}
     trends = tuple(
         t for form in Form.select().where(Form.key.in_(TREND_FORMS)).order_by(Form.key.desc())
-        if (t := _trend(chart_id, form)) is not None
+        if clinical and (t := _trend(chart_id, form)) is not None
     )
     recurrences = tuple(
         RecurrenceLine(r.id, r.form.key, r.form.title, r.interval_days, r.next_due_on)
@@ -206,7 +211,7 @@ def forms_tab(chart_id: int, *, limit: int | None = TAB_PAGE) -> FormsTabView:
         tuple(_tab_lines(chart_id, limit)),
         FormAssignment.select().where(FormAssignment.client == chart_id).count(),
         tuple(sorted(drafts.items())),
-        tuple(_open_alerts(chart_id=chart_id)),
+        tuple(_open_alerts(chart_id=chart_id)) if clinical else (),
         tuple(proposals(chart_id, pending_only=True)),
         trends,
         recurrences,
@@ -290,12 +295,15 @@ def _since(mark: WorkQueueMark | None) -> dt.datetime:
     return mark.seen_until if mark is not None else clock.now() - dt.timedelta(days=FIRST_LOOK_DAYS)
 
 
-def _open_alerts(limit: int | None = None, *, chart_id: int | None = None) -> list[AlertLine]:
-    """The oldest alerts not acknowledged (of one chart, or all), as alerts.alert_queue
-    and chart_alerts list them, read as plain tuples (a test holds them equal)."""
+def _open_alerts(limit: int | None = None, *, chart_id: int | None = None, charts=None) -> list[AlertLine]:
+    """The oldest alerts not acknowledged (of one chart, or all; `charts`: a
+    roles.clinical_charts condition), as alerts.alert_queue and chart_alerts
+    list them, read as plain tuples (a test holds them equal)."""
     condition = FormAlert.acknowledged_at.is_null()
     if chart_id is not None:
         condition &= FormAlert.client == chart_id
+    if charts is not None:
+        condition &= FormAlert.client.in_(charts)
     rows = (
         FormAlert.select(FormAlert.id, Client.id, Client.chart_number, Client.first_name, Client.last_name, Form.title,
                          FormAlert.response, FormAlert.label, FormAlert.created_at)
@@ -349,7 +357,7 @@ def work_queue(by: Actor, *, limit: int = QUEUE_LIMIT) -> WorkQueueView:
     with database.atomic():
         mark = lock_rows(WorkQueueMark.select().where(WorkQueueMark.staff == staff.id)).first()
         since = _since(mark)
-        alerts = _open_alerts(limit + 1)
+        alerts = _open_alerts(limit + 1, charts=clinical_charts(by))
         completed = _completed(FormResponse.submitted_at > since, limit + 1)
         more = len(completed) > limit
         if more:
@@ -399,7 +407,11 @@ def work_queue_count(by: Actor) -> QueueCount:
     staff = _staff(by)
     mark = WorkQueueMark.get_or_none(WorkQueueMark.staff == staff.id)
     since = _since(mark)
-    alerts = FormAlert.select(FormAlert.id).where(FormAlert.acknowledged_at.is_null()).limit(QUEUE_LIMIT).count()
+    open_alerts = FormAlert.acknowledged_at.is_null()
+    charts = clinical_charts(by)
+    if charts is not None:
+        open_alerts &= FormAlert.client.in_(charts)
+    alerts = FormAlert.select(FormAlert.id).where(open_alerts).limit(QUEUE_LIMIT).count()
     completed = FormResponse.select(FormResponse.id).where(FormResponse.submitted_at > since).limit(QUEUE_LIMIT).count()
     return QueueCount(alerts, completed)
 

@@ -14,7 +14,9 @@ GOOD_PASSWORD = "correct horse battery staple"
 
 
 def make_staff():
-    return add_staff_user("frontdesk", "Fran Desk", "front_desk", "a long staff passphrase here")
+    """The staff member domain tests act as: an admin, so every rule but the
+    roles' is tested on its own (tests/domain/test_roles.py tests the roles)."""
+    return add_staff_user("frontdesk", "Fran Desk", "admin", "a long staff passphrase here")
 
 
 def make_chart(first="Jamie", last="Rivera", dob="04/13/2001", email="jamie@example.com"):

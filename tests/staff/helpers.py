@@ -18,12 +18,13 @@ def make_staff():
     return add_staff_user(USERNAME, "Fran Desk", "front_desk", PASSWORD)
 
 
-def signed_in():
-    """A LoginResult for the test staff user (created if needed)."""
+def signed_in(role: str = "front_desk"):
+    """A LoginResult for the test staff user (created if needed) in `role`."""
     from models.tables import StaffUser
 
     if not StaffUser.select().where(StaffUser.username == USERNAME).exists():
         make_staff()
+    StaffUser.update(role=role).where(StaffUser.username == USERNAME).execute()
     result = staff_login(USERNAME, PASSWORD, "workstation")
     assert result.ok
     return result

@@ -12,7 +12,7 @@ from .helpers import signed_in
 
 def test_the_forms_screens_query_only_in_workers(portal, clock, loop_queries):
     on_loop, recording = loop_queries
-    login = signed_in()
+    login = signed_in("admin")
     client, viewer = chart_with_owner()
     answered(viewer, "phq9", phq9([1] * 9))
     answered(viewer, "gad7", gad7([2] * 7))

@@ -52,7 +52,7 @@ def _error(screen, name: str) -> str:
 
 
 def test_import_a_pdf_preview_then_publish_at_the_workstation(portal, clock, folders):
-    login = signed_in()
+    login = signed_in("admin")
     chart_with_owner()
     incoming, _ = folders
 
@@ -105,7 +105,7 @@ def test_import_a_pdf_preview_then_publish_at_the_workstation(portal, clock, fol
 
 def test_no_import_and_no_export_through_a_door(portal, clock, monkeypatch):
     monkeypatch.setenv("PORTAL_SESSION_SOURCE", "ssh:203.0.113.9")
-    login = signed_in()
+    login = signed_in("admin")
     _, viewer = chart_with_owner()
     response = answered(viewer, "phq9", phq9([0] * 9))
 
@@ -131,7 +131,7 @@ def test_no_import_and_no_export_through_a_door(portal, clock, monkeypatch):
 
 
 def test_export_a_response_into_the_export_folder(portal, clock, folders):
-    login = signed_in()
+    login = signed_in("admin")
     _, viewer = chart_with_owner()
     response = answered(viewer, "phq9", phq9([0] * 8 + [1]))
     incoming, outgoing = folders

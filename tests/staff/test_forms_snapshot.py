@@ -10,7 +10,7 @@ from .helpers import signed_in
 
 
 def test_staff_result_of_a_flagged_phq9(portal, clock, snap_compare):
-    login = signed_in()
+    login = signed_in("admin")
     _, viewer = chart_with_owner()
     response = answered(viewer, "phq9", phq9([2, 2, 1, 2, 1, 1, 1, 0, 1]))
 

@@ -43,7 +43,7 @@ def _cells(table: DataTable, column: int) -> list[str]:
 
 
 def test_a_flagged_phq9_shows_score_band_flag_and_signature(portal, clock):
-    login = signed_in()
+    login = signed_in("admin")
     client, viewer = chart_with_owner()
     answered(viewer, "phq9", phq9([1] * 8 + [2]))
     clock.advance(hours=1)
@@ -87,7 +87,7 @@ def test_a_flagged_phq9_shows_score_band_flag_and_signature(portal, clock):
 
 
 def test_acknowledging_needs_a_note_and_clears_the_alert(portal, clock):
-    login = signed_in()
+    login = signed_in("admin")
     client, viewer = chart_with_owner()
     answered(viewer, "phq9", phq9([0] * 8 + [1]))
 
@@ -118,7 +118,7 @@ def test_acknowledging_needs_a_note_and_clears_the_alert(portal, clock):
 
 
 def test_the_trend_of_several_phq9_totals_with_dates_and_bands(portal, clock):
-    login = signed_in()
+    login = signed_in("admin")
     client, viewer = chart_with_owner()
     for values in ([3] * 8 + [0], [2] * 8 + [0], [1] * 8 + [0], [0] * 9):
         answered(viewer, "phq9", phq9(values))
@@ -138,7 +138,7 @@ def test_the_trend_of_several_phq9_totals_with_dates_and_bands(portal, clock):
 
 
 def test_proposed_changes_change_the_chart_only_when_accepted(portal, clock):
-    login = signed_in()
+    login = signed_in("admin")
     client, viewer = chart_with_owner()
     answered(viewer, "demographics", DEMOGRAPHICS)
 
@@ -167,7 +167,7 @@ def test_proposed_changes_change_the_chart_only_when_accepted(portal, clock):
 
 
 def test_send_a_package_with_a_due_date_and_refuse_a_bad_one(portal, clock):
-    login = signed_in()
+    login = signed_in("admin")
     client, _ = chart_with_owner()
 
     async def scenario():
@@ -205,7 +205,7 @@ def test_send_a_package_with_a_due_date_and_refuse_a_bad_one(portal, clock):
 
 
 def test_a_long_history_is_listed_a_page_at_a_time(portal, clock):
-    login = signed_in()
+    login = signed_in("admin")
     client, _ = chart_with_owner()
     send_forms(STAFF, client.id, ["gad7"] * 55)
 
@@ -225,7 +225,7 @@ def test_a_long_history_is_listed_a_page_at_a_time(portal, clock):
 
 
 def test_repeat_a_phq9_then_stop_it_and_withdraw_a_form_after_asking(portal, clock):
-    login = signed_in()
+    login = signed_in("admin")
     client, _ = chart_with_owner()
 
     async def scenario():

@@ -23,7 +23,7 @@ def _rows(table: DataTable) -> list[tuple[str, ...]]:
 
 
 def test_alerts_first_then_completed_since_the_last_look(portal, clock):
-    login = signed_in()
+    login = signed_in("admin")
     client, viewer = chart_with_owner()
     other, other_viewer = chart_with_owner(first="Sam", last="Okafor", dob="02/02/1990", email="sam@example.com")
     answered(other_viewer, "gad7", gad7([1] * 7))
@@ -75,7 +75,7 @@ def test_alerts_first_then_completed_since_the_last_look(portal, clock):
 
 
 def test_the_library_lists_versions_and_retires_a_form_after_asking(portal, clock):
-    login = signed_in()
+    login = signed_in("admin")
     chart_with_owner()
 
     async def scenario():
@@ -114,7 +114,7 @@ def test_the_library_lists_versions_and_retires_a_form_after_asking(portal, cloc
 
 
 def test_an_empty_queue_says_so(portal, clock):
-    login = signed_in()
+    login = signed_in("admin")
     make_chart()
 
     async def scenario():

@@ -1,6 +1,9 @@
 """A risk flag alerts at once, with an email that says nothing clinical, until acknowledged."""
 from __future__ import annotations
 
+from models.errors import NotAllowed
+from models.roles import assign_clinician
+
 import json
 
 import pytest
@@ -71,8 +74,11 @@ def test_the_alert_lifecycle_and_its_audit_rows(portal, clock):
         acknowledge_alert(STAFF, first_ids[0], "   ")
     with pytest.raises(StateConflict, match="staff member"):
         acknowledge_alert(Actor("client", str(viewer.account_id)), first_ids[0], "seen")
-    add_staff_user("drkim", "Dr. Alex Kim", "clinician", "another long staff passphrase")
+    kim = add_staff_user("drkim", "Dr. Alex Kim", "clinician", "another long staff passphrase")
     clinician = Actor("staff", "drkim", "workstation")
+    with pytest.raises(NotAllowed, match="chart's clinician"):   # not (yet) this chart's clinician
+        acknowledge_alert(clinician, first_ids[0], "seen")
+    assign_clinician(STAFF, client.id, kim.id)
     done = acknowledge_alert(clinician, first_ids[0], "Called the client; safety plan reviewed.\x1b[2J")
     assert (done.open, done.acknowledged_by, done.note) == (False, "Dr. Alex Kim", "Called the client; safety plan reviewed.")
     with pytest.raises(StateConflict, match="already acknowledged"):

@@ -61,11 +61,11 @@ def test_the_forms_tab_in_one_read(portal, clock):
     [withdrawn] = send(client.id, "privacy_notice_ack")
     cancel_assignment(STAFF, withdrawn)
 
-    view = forms_tab(client.id)
+    view = forms_tab(STAFF, client.id)
     assert list(view.forms) == chart_forms(client.id)  # the tab's own read lists what the domain's does
     assert view.total == 6
     assert [line.state for line in view.forms][:3] == ["cancelled", "to_do", "in_progress"]  # newest first
-    paged = forms_tab(client.id, limit=2)
+    paged = forms_tab(STAFF, client.id, limit=2)
     assert list(paged.forms) == chart_forms(client.id)[:2] and paged.total == 6
     assert view.draft_of(gad) is not None and view.draft_of(demo) is None
     draft = staff_draft(STAFF, view.draft_of(gad))
@@ -83,7 +83,7 @@ def test_the_forms_tab_in_one_read(portal, clock):
     assert (repeat.form_key, repeat.every_days) == ("phq9", 14)
 
     acknowledge_alert(STAFF, alert.alert_id, "Called the client; safety plan reviewed.")
-    assert forms_tab(client.id).alerts == ()
+    assert forms_tab(STAFF, client.id).alerts == ()
 
 
 def test_a_response_for_staff_names_its_flagged_items(portal, clock):

@@ -173,9 +173,24 @@ class ResponseScreen(ForwardsWorkerErrors, PortalScreen):
     def on_mount(self) -> None:
         self.read(self.app.actor, self.response_id, self.draft)
 
+    class Refused(Message):
+        def __init__(self, words: str) -> None:
+            super().__init__()
+            self.words = words
+
     @db_worker("response-read")
     def read(self, actor, response_id: int, draft: bool) -> None:
-        self.post_message(self.Read((staff_draft if draft else staff_response)(actor, response_id)))
+        try:
+            view = (staff_draft if draft else staff_response)(actor, response_id)
+        except DomainError as exc:   # e.g. the front desk: answers are the clinician's (models/roles.py)
+            self.post_message(self.Refused(exc.message))
+            return
+        self.post_message(self.Read(view))
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        self.app.notify(plain(event.words).plain, title="Not shown", severity="warning", markup=False)
+        self.app.pop_screen()
 
     @on(Read)
     def _read(self, event: Read) -> None:

@@ -212,7 +212,8 @@ class FormsTab(ChartTab):
     limit = TAB_PAGE  # the newest forms listed; More lists more
 
     def read(self, chart_id: int) -> FormsTabView:
-        return forms_tab(chart_id, limit=self.limit)
+        # Who looks decides what shows: alerts and trends are for the chart's clinician and admins.
+        return forms_tab(self.app.actor, chart_id, limit=self.limit)  # type: ignore[attr-defined]
 
     def action_more(self) -> None:
         self.limit += TAB_PAGE
@@ -488,7 +489,7 @@ class FormsTab(ChartTab):
             self.post_message(self.Done(exc.message, False))
         else:
             self.post_message(self.Done(success, True))
-        self.post_view(forms_tab(self.chart_id, limit=self.limit))
+        self.post_view(forms_tab(actor, self.chart_id, limit=self.limit))
 
     @db_worker("forms-action")
     def decide(self, actor: Actor, proposal_id: int, accept: bool) -> None:
@@ -499,7 +500,7 @@ class FormsTab(ChartTab):
         else:
             verb = "accepted: the chart is updated" if accept else "rejected: the chart is unchanged"
             self.post_message(self.Done(f"{line.label} {verb}.", True, changed_chart=accept))
-        self.post_view(forms_tab(self.chart_id, limit=self.limit))
+        self.post_view(forms_tab(actor, self.chart_id, limit=self.limit))
 
     @on(Done)
     def _done(self, event: Done) -> None:
