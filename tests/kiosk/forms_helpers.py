@@ -1,11 +1,10 @@
 """Builders for the kiosk's forms tests: a registered owner with forms sent."""
 from __future__ import annotations
 
-from models.audit import SYSTEM
-
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from models.audit import SYSTEM
 from models.forms.assignments import send_forms, send_package
 from models.forms.library import sync_builtin_forms
 from models.forms.responses import response_for_staff
@@ -36,6 +35,7 @@ def chart_with_forms(*keys: str, package: str = "", **kw):
 
 async def open_form_row(pilot: Pilot, title: str) -> None:
     """On the dashboard's Forms pane, open the first form whose title starts with `title`."""
+    await settle(pilot)  # the pane's list arrives from a worker and then takes the focus
     table = pilot.app.screen.query_one("#forms-table", DataTable)
     rows = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
     assert table.has_focus  # on landing, and back from a form
