@@ -5,10 +5,10 @@ cookie good once; a reload starting again at Welcome; two browsers, two
 sessions."""
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import re
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -195,10 +195,8 @@ def test_two_browsers_get_two_sessions(site, browser):
     # Closing a tab ends its app (hung up, reaped) and frees its place.
     one.close()
     two.close()
-    deadline = time.monotonic() + 15
-    while site[2].call(_sessions(site[2].door)) or any(_alive(pid) for pid in pids):
-        assert time.monotonic() < deadline, "the apps outlived their tabs"
-        time.sleep(0.05)
+    site[2].call(asyncio.wait_for(site[2].door.sessions_ended(), 15))  # TimeoutError: the apps outlived their tabs
+    assert not any(_alive(pid) for pid in pids)
 
 
 async def _sessions(door) -> int:

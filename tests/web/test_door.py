@@ -156,10 +156,7 @@ def test_one_address_holds_at_most_its_share(tmp_path):
                 closed = await second.receive(timeout=10)
                 held = door.active_sessions
                 await first.close()
-                for _ in range(100):
-                    if door.active_sessions == 0:
-                        break
-                    await asyncio.sleep(0.05)
+                await asyncio.wait_for(door.sessions_ended(), 5)
                 return refusal.data, closed.type, held, door.active_sessions
         finally:
             await door.close()

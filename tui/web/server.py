@@ -102,6 +102,8 @@ class WebDoor(Server):
         self.sessions_here = PerAddress(self.limits.max_sessions_per_address)
         self._sockets: set[web.WebSocketResponse] = set()
         self._apps: set[KioskProcess] = set()
+        self._no_sessions = asyncio.Event()   # set while no session holds a slot
+        self._no_sessions.set()
         self._closing = False
         self._runner: web.AppRunner | None = None
 
@@ -234,11 +236,18 @@ class WebDoor(Server):
         if not self.slots.try_acquire():
             return MSG_BUSY
         self.sessions_here.try_acquire(key)
+        self._no_sessions.clear()
         return None
 
     def release(self, key: str) -> None:
         self.sessions_here.release(key)
         self.slots.release()
+        if self.slots.in_use == 0:
+            self._no_sessions.set()
+
+    async def sessions_ended(self) -> None:
+        """Return once no session holds a slot (each tab's app stopped and reaped before its slot is freed)."""
+        await self._no_sessions.wait()
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
         if not self.same_origin(request):
