@@ -1,6 +1,6 @@
 """Dialogs of the Forms tab: send forms, repeat a questionnaire, acknowledge a risk alert.
 
-Each saves through the domain in a worker (SavesInWorker): a refusal shows
+Each is a FormModal: it saves through the domain in a worker, a refusal shows
 next to its field and nothing typed is lost; saved, it dismisses with the
 words to tell staff.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static
@@ -25,48 +24,17 @@ from tui.shared.workers import db_worker
 
 from ..formatting import when_short
 from ..widgets.common import set_error
-from .modals import Answered, SavesInWorker
+from .modals import FormModal
 
 
-class FormDialog(SavesInWorker):
-    """A dialog with named error lines; Ctrl+S or the first button saves."""
+class FormDialog(FormModal):
+    """A FormModal that composes its own fields; ERROR_FIELDS name its error lines."""
 
     CSS_PATH = ["modals.tcss", "form_dialogs.tcss"]
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="form_dialog.save"),
-        Binding("escape", "cancel", "Cancel", id="form_dialog.cancel"),
-    ]
     ERROR_FIELDS: tuple[str, ...] = ()
 
-    def clear_errors(self) -> None:
-        for error in self.query(".field-error").results(Static):
-            set_error(error)
-
-    @on(Answered)
-    def _answered(self, event: Answered) -> None:
-        event.stop()
-        if event.error:
-            target = event.field if event.field in self.ERROR_FIELDS else "form"
-            set_error(self.query_one(f"#{target}-error", Static), event.error)
-        else:
-            self.dismiss(event.result)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#confirm")
-    def _confirm_pressed(self) -> None:
-        self.action_save()
-
-    def action_save(self) -> None:
-        self.clear_errors()
-        values = self.collect()
-        if values is not None:
-            self.write(self.app.actor, values)
-
-    def collect(self) -> dict[str, str] | None:
-        raise NotImplementedError
+    def extra_error_fields(self) -> tuple[str, ...]:
+        return self.ERROR_FIELDS
 
 
 class SendFormsScreen(FormDialog):

@@ -267,7 +267,7 @@ class FormModal(FieldErrorsMixin, SavesInWorker):
 
     def show_error(self, field: str, message: str) -> None:
         known = {name for name, _, _ in self.FIELDS} | set(self.extra_error_fields())
-        target = field if field in known else "form"
+        target = field if field in known else "form"  # the form's own line for anything else
         set_error(self.query_one(f"#{target}-error", Static), message)
 
     def extra_error_fields(self) -> tuple[str, ...]:
@@ -283,10 +283,13 @@ class FormModal(FieldErrorsMixin, SavesInWorker):
 
     def action_save(self) -> None:
         self.clear_errors()
-        self.write(self.app.actor, self.collect())
+        values = self.collect()
+        if values is not None:
+            self.write(self.app.actor, values)
 
-    def collect(self) -> dict[str, str]:
-        """What the form holds, read on the UI thread for the worker."""
+    def collect(self) -> dict[str, str] | None:
+        """What the form holds, read on the UI thread for the worker (None: a
+        refusal already shown, nothing to save)."""
         return self.values()
 
     @on(Answered)
