@@ -81,11 +81,16 @@ async def serve_until_stopped(settings, host: str | None, port: int | None, on_r
     except OSError as exc:
         log.error("cannot listen on %s port %s: %s", host or settings.ssh_host, port if port is not None else settings.ssh_port, exc)
         return 1
+    log.info("SSH door ready: ssh -t -p %d kiosk@%s   (Ctrl+C stops)", door.port, door.host)
+    return await hold_until_stopped(door, log, on_ready)
+
+
+async def hold_until_stopped(door, log: logging.Logger, on_ready=None) -> int:
+    """Keep a started door (ssh or web) open until SIGINT/SIGTERM/SIGHUP, then close it."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
-    log.info("SSH door ready: ssh -t -p %d kiosk@%s   (Ctrl+C stops)", door.port, door.host)
     if on_ready is not None:
         on_ready(door)
     try:

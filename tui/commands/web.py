@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 
-from tui.commands.serve import STOP_SIGNALS, door_arguments, run_door
+from tui.commands.serve import door_arguments, hold_until_stopped, run_door
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -30,18 +29,5 @@ async def serve_until_stopped(settings, host: str | None, port: int | None, on_r
     except OSError as exc:
         log.error("cannot listen on %s port %s: %s", host or settings.web_host, port if port is not None else settings.web_port, exc)
         return 1
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in STOP_SIGNALS:
-        loop.add_signal_handler(sig, stop.set)
     log.info("browser door ready: %s/   (Ctrl+C stops)", door.public_url)
-    if on_ready is not None:
-        on_ready(door)
-    try:
-        await stop.wait()
-        log.info("stopping: closing %d session(s)", door.active_sessions)
-    finally:
-        await door.close()
-        for sig in STOP_SIGNALS:
-            loop.remove_signal_handler(sig)
-    return 0
+    return await hold_until_stopped(door, log, on_ready)
