@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Header, Label, Select, Static
+from textual.widgets import Button, Header, Label, Select, Static
 
 from models import clock
 from models.audit import Actor
@@ -25,6 +25,7 @@ from models.staff_accounts import (
 )
 from models.timefmt import practice_zone
 from models.two_factor import reset_enrollment
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.key_hints import KeyHints
 from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
@@ -33,7 +34,13 @@ from tui.shared.workers import ForwardsWorkerErrors, db_worker
 from ..formatting import when_short
 from .modals import ConfirmActionScreen, FormModal
 
-COLUMNS = ("Username", "Name", "Role", "State", "Last sign-in")
+COLUMNS = (
+    Column("Username", "username"),
+    Column("Name", "name"),
+    Column("Role", "role", whole=True),
+    Column("State", "state", whole=True),
+    Column("Last sign-in", "last", whole=True),
+)
 
 
 def state_words(line: StaffLine) -> str:
@@ -128,11 +135,10 @@ class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Staff users", id="staff-title")
-        yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
+        yield FittingTable(*COLUMNS, id="staff-table", cursor_type="row", zebra_stripes=True)
         yield KeyHints()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*COLUMNS)
         self.load()
 
     @db_worker("staff-users")
@@ -145,18 +151,14 @@ class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
         self.lines = event.lines
-        table.clear()
-        for line, row_text in zip(self.lines, event.rows):
-            table.add_row(*(plain(cell) for cell in row_text), key=str(line.staff_id))
-        if self.lines:
-            table.move_cursor(row=min(row, len(self.lines) - 1))
+        self.query_one(FittingTable).set_rows(   # keeps the cursor's row
+            (tuple(plain(cell) for cell in row_text), str(line.staff_id)) for line, row_text in zip(self.lines, event.rows)
+        )
 
     @property
     def current(self) -> StaffLine | None:
-        row = self.query_one(DataTable).cursor_row
+        row = self.query_one(FittingTable).cursor_row
         return self.lines[row] if 0 <= row < len(self.lines) else None
 
     @db_worker("staff-users-change", exclusive=False)
