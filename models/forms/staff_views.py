@@ -100,6 +100,7 @@ class FormsTabView:
     proposals: tuple[ProposalLine, ...]      # demographic changes waiting for a decision
     trends: tuple[TrendView, ...]            # only questionnaires with at least one total
     recurrences: tuple[RecurrenceLine, ...]  # repeating forms not stopped
+    clinical: bool = True                    # the viewer may read answers, scores and alerts (models/roles.py)
 
     def draft_of(self, assignment_id: int) -> int | None:
         return dict(self.drafts).get(assignment_id)
@@ -215,6 +216,7 @@ def forms_tab(by: Actor, chart_id: int, *, limit: int | None = TAB_PAGE) -> Form
         tuple(proposals(chart_id, pending_only=True)),
         trends,
         recurrences,
+        clinical,
     )
 
 

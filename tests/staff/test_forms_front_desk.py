@@ -3,11 +3,14 @@ was completed and when, never its answers, score, trend or risk alert; the
 chart's clinician does (models/roles.py refuses, the screens only hide)."""
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from models.auth import add_staff_user, staff_login
 from models.roles import assign_clinician
-from models.tables import AuditEvent
+from models.errors import NotAllowed
+from models.forms.staff_views import staff_response
+from models.tables import AuditEvent, FormResponse
 from tui.staff.app import StaffApp
 from tui.staff.screens.response import ResponseScreen
 from tui.staff.screens.work_queue import WorkQueueScreen
@@ -43,7 +46,9 @@ def test_front_desk_sees_a_completed_phq9_but_not_its_answers_score_or_alert(por
         assert not tab.query_one("#alerts-section").display
         assert not any(section.display for section in tab.query(".trend"))
         forms.focus()
-        await pilot.press("enter")                           # open it: refused, nothing shown
+        await settle(app, pilot)
+        assert "answers are for the chart's clinician" in str(tab.query_one("#form-detail", Static).render())
+        await pilot.press("enter")                           # open it: not offered, nothing shown
         await settle(app, pilot)
         assert not isinstance(app.screen, ResponseScreen)
         await pilot.press("escape")
@@ -55,6 +60,10 @@ def test_front_desk_sees_a_completed_phq9_but_not_its_answers_score_or_alert(por
         assert not app.screen.view.alerts and len(app.screen.view.completed) == 1
 
     _run(login, client.id, checks)
+    # The screen only hides what the domain refuses, and the refusal is audited.
+    response = FormResponse.get((FormResponse.client == client.id) & (FormResponse.status == "submitted"))
+    with pytest.raises(NotAllowed, match="chart's clinician"):
+        staff_response(STAFF, response.id)
     refused = AuditEvent.get(AuditEvent.action == "refused.clinical")
     assert (refused.actor, refused.chart) == (f"staff:{STAFF.ref}", client.id)
 

@@ -33,6 +33,7 @@ from ..formatting import day
 from .chart_tab import ChartTab
 from .common import ChartChanged
 
+ANSWERS_ARE_CLINICAL = "its answers are for the chart's clinician"  # what the front desk is told (models/roles.py)
 STATE_WORDS = {"to_do": "To do", "in_progress": "Started", "completed": "Completed", "cancelled": "Withdrawn"}
 TEXT_POINTS = 6          # the trend's latest totals also written out, newest last
 DATE_WIDTH = 10          # MM/DD/YYYY
@@ -369,7 +370,9 @@ class FormsTab(ChartTab):
         words = ""
         if line is not None:
             state = STATE_WORDS.get(line.state, line.state).lower()
-            if line.state == "completed" and line.response_id is not None:
+            if not self.view.clinical and line.state in ("completed", "in_progress"):
+                words = f"{line.title} · {state} · {ANSWERS_ARE_CLINICAL}"
+            elif line.state == "completed" and line.response_id is not None:
                 words = f"{line.title} · completed · Enter opens it"
             elif line.state == "in_progress":
                 words = f"{line.title} · {line.answered} of {line.total} answered · Enter shows the answers so far"
@@ -396,6 +399,9 @@ class FormsTab(ChartTab):
 
         line = self._chosen("forms", self.view.forms if self.view else ())
         if line is None:
+            return
+        if not self.view.clinical and line.state in ("completed", "in_progress"):
+            self.app.notify(f"Not shown: {ANSWERS_ARE_CLINICAL}.", markup=False)
             return
         if line.response_id is not None and line.state == "completed":
             self.app.push_screen(ResponseScreen(line.response_id))
