@@ -26,16 +26,6 @@ from tui.shared.plain_input import PlainInput
 from tui.shared.screen_base import PortalScreen
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
-BOX_CSS = """
-NAME { align: center middle; }
-NAME .tf-box { width: 72; max-width: 100%; height: auto; max-height: 100%; border: round $primary; padding: 0 2; }
-NAME .tf-title { text-style: bold; margin: 1 0; }
-NAME .tf-error { color: $error; height: auto; }
-NAME Input { width: 24; }
-NAME .tf-actions { height: 3; margin-top: 1; }
-NAME .tf-actions Button { margin-right: 2; }
-"""
-
 
 def qr_text(uri: str) -> str:
     """The otpauth URI as a QR code in block characters (two rows a line)."""
@@ -54,7 +44,7 @@ class CodeScreen(ForwardsWorkerErrors, PortalScreen):
     """Six digits from the authenticator app, or a recovery code."""
 
     AUTO_FOCUS = "#code"
-    DEFAULT_CSS = BOX_CSS.replace("NAME", "CodeScreen")
+    CSS_PATH = "two_factor.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="two_factor.back"),
     ]
@@ -116,17 +106,7 @@ class SetUpTwoFactorScreen(ForwardsWorkerErrors, PortalScreen):
     """The first remote sign-in: set up an authenticator app, then keep the recovery codes."""
 
     AUTO_FOCUS = "#setup-code"
-    DEFAULT_CSS = BOX_CSS.replace("NAME", "SetUpTwoFactorScreen") + """
-    /* 80x24 holds the QR code (20 rows) only without the title row and padding above it */
-    SetUpTwoFactorScreen .tf-box { width: 80; padding: 0 1; }
-    SetUpTwoFactorScreen .tf-title { margin: 0 0 1 0; }
-    #setup-row { height: auto; }
-    /* segno draws light modules as full blocks: white on black reads as a normal QR code */
-    #qr { width: auto; height: auto; color: white; background: black; margin-right: 1; }
-    #setup-side { width: 1fr; height: auto; }
-    #secret { text-style: bold; margin-bottom: 1; }
-    #recovery { text-style: bold; margin: 1 0; }
-    """
+    CSS_PATH = "two_factor.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="two_factor_setup.back"),
     ]
