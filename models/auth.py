@@ -67,7 +67,7 @@ class LoginResult:
     ticket: Any = None                    # ... with the two_factor.Ticket that carries it there
 
 
-def _claim_attempt(model, row_id: int, now: dt.datetime) -> int | None:
+def claim_attempt(model, row_id: int, now: dt.datetime) -> int | None:
     """Take one of the account's attempts before its password is checked.
 
     Returns the account's failure count including this attempt, or None when
@@ -93,7 +93,7 @@ def _claim_attempt(model, row_id: int, now: dt.datetime) -> int | None:
         return model.select(model.failed_logins).where(model.id == row_id).scalar()
 
 
-def _note_lockout(model, row, now: dt.datetime, actor: Actor) -> None:
+def note_lockout(model, row, now: dt.datetime, actor: Actor) -> None:
     """The attempt that used up the last try: audit it and tell the owner.
 
     Open sessions go on: ending them would let anyone sign a person out.
@@ -128,7 +128,7 @@ def _check_password(model, row, password: str, actor: Actor, action: str, *, res
         passwords.dummy_verify(password)
         record(actor, action, outcome="failed")
         return False
-    failures = _claim_attempt(model, row.id, now)
+    failures = claim_attempt(model, row.id, now)
     if failures is None:
         passwords.dummy_verify(password)
         record(actor, action, outcome="locked")
@@ -136,7 +136,7 @@ def _check_password(model, row, password: str, actor: Actor, action: str, *, res
     if not passwords.verify(row.password_hash, password):
         with database.atomic():
             if failures >= MAX_FAILURES:
-                _note_lockout(model, row, now, actor)
+                note_lockout(model, row, now, actor)
             record(actor, action, outcome="failed")
         return False
     changes: dict = {"failed_logins": 0, "locked_until": None} if reset_failures else {}

@@ -63,12 +63,13 @@ def allowed(by: Actor, permission: str, chart_id: int | None = None) -> bool:
     return False
 
 
-def require(by: Actor, permission: str, chart_id: int | None = None) -> None:
-    """Go on, or refuse with a clear message and an audit row. Call it before
-    the caller's transaction, so the refusal's row is kept."""
+def require(by: Actor, permission: str, chart_id: int | None = None, *, action: str = "") -> None:
+    """Go on, or refuse with a clear message and an audit row (`action`, or
+    "refused.<permission>"). Call it before the caller's transaction, so the
+    refusal's row is kept."""
     if allowed(by, permission, chart_id):
         return
-    record(by, f"refused.{permission}", chart=chart_id, outcome="refused")
+    record(by, action or f"refused.{permission}", chart=chart_id, outcome="refused")
     raise NotAllowed(REFUSALS.get(permission, "Your role does not allow that; ask an administrator."))
 
 

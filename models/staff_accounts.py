@@ -2,7 +2,8 @@
 able to sign in.
 
 - Only an active admin (or the `portal staff` CLI on the server, as SYSTEM)
-  manages staff; every refusal is a clear message and an audit row.
+  manages staff (models/roles.py, "staff_admin"); every refusal is a clear
+  message and an audit row.
 - The last active admin can be neither deactivated nor demoted, even when two
   admins act on each other at once: the active admins' rows are locked before
   they are counted (SQLite's IMMEDIATE transactions take turns already).
@@ -22,8 +23,10 @@ from .audit import Actor, record
 from .auth import unlock_staff_user
 from .db import database, lock_rows
 from .errors import NotAllowed, NotFound, StateConflict
-from .tables import LoginSession, StaffUser
+from .roles import require
+from .tables import LoginSession, StaffTwoFactor, StaffUser
 from .text import InvalidInput
+from .two_factor import is_enrolled
 
 ROLES = {"admin": "Administrator", "clinician": "Clinician", "front_desk": "Front desk"}
 # Temporary passwords: five groups of four from an alphabet without look-alikes
@@ -53,29 +56,12 @@ class StaffLine:
         return self.locked_until is not None and self.locked_until > now
 
 
-def _line(s: StaffUser, enrolled: set[int] | None = None) -> StaffLine:
-    if enrolled is None:
-        enrolled = set(_enrolled_ids())
+def _line(s: StaffUser, two_factor: bool | None = None) -> StaffLine:
+    """`two_factor` given when a list has read it for everyone at once."""
+    if two_factor is None:
+        two_factor = is_enrolled(s.id)
     return StaffLine(s.id, s.username, s.full_name, s.role, s.active, s.last_login_at,
-                     s.failed_logins, s.locked_until, s.must_change_password, s.id in enrolled)
-
-
-def _enrolled_ids():
-    from .tables import StaffTwoFactor
-
-    return (row.staff_id for row in StaffTwoFactor.select(StaffTwoFactor.staff).where(StaffTwoFactor.confirmed_at.is_null(False)))
-
-
-def _require_admin(by: Actor, action: str) -> None:
-    """SYSTEM is the CLI on the server (someone with the server's files); staff must be an active admin."""
-    if by.kind == "system":
-        return
-    if by.kind == "staff" and StaffUser.select().where(
-        (StaffUser.username == by.ref) & (StaffUser.role == "admin") & (StaffUser.active == True)  # noqa: E712
-    ).exists():
-        return
-    record(by, action, outcome="refused", detail="not an administrator")
-    raise NotAllowed("Only an administrator can manage staff accounts.")
+                     s.failed_logins, s.locked_until, s.must_change_password, two_factor)
 
 
 def _target(staff_id: int) -> StaffUser:
@@ -110,15 +96,15 @@ def staff_by_username(username: str) -> StaffLine:
 
 
 def staff_list(by: Actor) -> list[StaffLine]:
-    _require_admin(by, "staff.list")
-    enrolled = set(_enrolled_ids())
-    return [_line(s, enrolled) for s in StaffUser.select().order_by(StaffUser.active.desc(), StaffUser.full_name)]
+    require(by, "staff_admin", action="staff.list")
+    enrolled = {row.staff_id for row in StaffTwoFactor.select(StaffTwoFactor.staff).where(StaffTwoFactor.confirmed_at.is_null(False))}
+    return [_line(s, s.id in enrolled) for s in StaffUser.select().order_by(StaffUser.active.desc(), StaffUser.full_name)]
 
 
 def change_role(by: Actor, staff_id: int, role: str) -> StaffLine:
     if role not in ROLES:
         raise InvalidInput("role", f"Role is one of: {', '.join(ROLES)}.")
-    _require_admin(by, "staff.role")
+    require(by, "staff_admin", action="staff.role")
     with database.atomic():
         target = _target(staff_id)
         _keep_an_admin(by, target, demoting=role != "admin")
@@ -129,7 +115,7 @@ def change_role(by: Actor, staff_id: int, role: str) -> StaffLine:
 
 def deactivate(by: Actor, staff_id: int) -> int:
     """Deactivate a staff user and end their open sessions; returns how many ended."""
-    _require_admin(by, "staff.deactivate")
+    require(by, "staff_admin", action="staff.deactivate")
     now = clock.now()
     with database.atomic():
         target = _target(staff_id)
@@ -147,7 +133,7 @@ def deactivate(by: Actor, staff_id: int) -> int:
 
 
 def reactivate(by: Actor, staff_id: int) -> StaffLine:
-    _require_admin(by, "staff.reactivate")
+    require(by, "staff_admin", action="staff.reactivate")
     with database.atomic():
         target = _target(staff_id)
         StaffUser.update(active=True, deactivated_at=None).where(StaffUser.id == target.id).execute()
@@ -164,7 +150,7 @@ def add_staff_account(by: Actor, username: str, full_name: str, role: str) -> tu
     to be replaced at the first sign-in: the admin never knows their password."""
     from .auth import add_staff_user
 
-    _require_admin(by, "staff.add")
+    require(by, "staff_admin", action="staff.add")
     temporary = new_temporary_password()
     with database.atomic():
         staff = add_staff_user(username, full_name, role, temporary, by=by)
@@ -175,7 +161,7 @@ def add_staff_account(by: Actor, username: str, full_name: str, role: str) -> tu
 def reset_password(by: Actor, staff_id: int) -> str:
     """Set a one-time temporary password (returned once, to be passed on) that
     must be changed at the next sign-in; the lock, if any, is lifted."""
-    _require_admin(by, "staff.reset")
+    require(by, "staff_admin", action="staff.reset")
     temporary = new_temporary_password()
     digest = passwords.hash_password(temporary)
     with database.atomic():
@@ -188,7 +174,7 @@ def reset_password(by: Actor, staff_id: int) -> str:
 
 
 def unlock(by: Actor, staff_id: int) -> bool:
-    _require_admin(by, "staff.unlock")
+    require(by, "staff_admin", action="staff.unlock")
     _target(staff_id)
     return unlock_staff_user(by, staff_id)
 

@@ -26,9 +26,10 @@ import pyotp
 
 from . import clock, codes
 from .audit import Actor, record
-from .auth import MAX_FAILURES, LoginResult, _claim_attempt, _note_lockout, open_staff_session
+from .auth import MAX_FAILURES, LoginResult, claim_attempt, note_lockout, open_staff_session
 from .db import database
 from .errors import NotAllowed, NotFound, StateConflict
+from .roles import require
 from .tables import StaffRecoveryCode, StaffTwoFactor, StaffUser
 from .text import InvalidInput
 
@@ -182,9 +183,7 @@ def confirm_enrollment(ticket: Ticket, code: str, source: str = "") -> Enrolled:
 
 def reset_enrollment(by: Actor, staff_id: int) -> None:
     """An admin clears a lost phone's enrolment: the user sets it up again at the next sign-in."""
-    from .staff_accounts import _require_admin
-
-    _require_admin(by, "two_factor.reset")
+    require(by, "staff_admin", action="two_factor.reset")
     with database.atomic():
         staff = StaffUser.get_or_none(StaffUser.id == staff_id)
         if staff is None:
@@ -226,7 +225,7 @@ def sign_in_with_code(ticket: Ticket, code: str, source: str = "") -> LoginResul
     now = clock.now()
     staff = StaffUser.get_by_id(ticket.staff_id)
     actor = Actor("staff", staff.username, source)
-    failures = _claim_attempt(StaffUser, staff.id, now)
+    failures = claim_attempt(StaffUser, staff.id, now)
     if failures is None:
         record(actor, "login.code", outcome="locked")
         return LoginResult(False, BAD_CODE)
@@ -238,7 +237,7 @@ def sign_in_with_code(ticket: Ticket, code: str, source: str = "") -> LoginResul
             ok = used_recovery = _use_recovery(staff.id, typed, now)
         if not ok:
             if failures >= MAX_FAILURES:
-                _note_lockout(StaffUser, staff, now, actor)
+                note_lockout(StaffUser, staff, now, actor)
             record(actor, "login.code", outcome="failed")
             return LoginResult(False, BAD_CODE)
         StaffUser.update(failed_logins=0, locked_until=None).where(StaffUser.id == staff.id).execute()

@@ -76,7 +76,7 @@ def test_a_lock_that_was_claimed_but_never_finished_still_expires(portal, clock)
     registered()
     account = PortalAccount.get()
     for _ in range(auth.MAX_FAILURES):
-        assert auth._claim_attempt(PortalAccount, account.id, clock.now()) is not None
+        assert auth.claim_attempt(PortalAccount, account.id, clock.now()) is not None
     assert not auth.client_login("jamie@example.com", GOOD_PASSWORD).ok
     clock.advance(minutes=15, seconds=1)
     assert auth.client_login("jamie@example.com", GOOD_PASSWORD).ok
