@@ -420,9 +420,11 @@ def reset_password(typed_code: str, new: str, confirm: str, source: str = "") ->
     return account.email
 
 
-def add_staff_user(username: str, full_name: str, role: str, password: str, by: Actor | None = None) -> StaffUser:
+def add_staff_user(
+    username: str, full_name: str, role: str, password: str, by: Actor | None = None, *, email: str = ""
+) -> StaffUser:
     from .audit import SYSTEM
-    from .text import clean_name
+    from .text import clean_email, clean_name
 
     name = (username or "").strip().lower()
     if not name or not name.replace(".", "").replace("_", "").replace("-", "").isalnum() or len(name) > 40:
@@ -434,11 +436,13 @@ def add_staff_user(username: str, full_name: str, role: str, password: str, by: 
         raise InvalidInput("password", verdict.reason)
     if StaffUser.select().where(StaffUser.username == name).exists():
         raise InvalidInput("username", "That username is taken.")
+    email = clean_email(email, required=False)
     with database.atomic():
         staff = StaffUser.create(
             username=name,
             full_name=clean_name(full_name, "full_name"),
             role=role,
+            email=email,
             password_hash=passwords.hash_password(password),
             created_at=clock.now(),
         )

@@ -11,6 +11,7 @@ from .audit import Actor, record
 from .dates import parse_dob
 from .db import database, is_sqlite
 from .errors import NotFound
+from .roles import require
 from .tables import Client, RelatedContact
 from .text import InvalidInput, clean_email, clean_name, fold, has_control
 
@@ -55,6 +56,7 @@ def create_chart(
     phone: str = "",
 ) -> Client:
     """Validate and store a new chart; raises InvalidInput naming the field."""
+    require(by, "new_chart")
     first = clean_name(first_name, "first_name")
     last = clean_name(last_name, "last_name")
     dob = date_of_birth if isinstance(date_of_birth, dt.date) else parse_dob(date_of_birth)
@@ -80,6 +82,7 @@ def update_chart(by: Actor, client: Client | int, **changes: str) -> Client:
     """Change the named fields of a chart (given by id, or its row)."""
     if not isinstance(client, Client):
         client = get_chart(client)
+    require(by, "charts", client.id)
     if "first_name" in changes:
         client.first_name = clean_name(changes["first_name"], "first_name")
         client.first_name_key = fold(client.first_name)
@@ -109,6 +112,7 @@ def add_contact(
 ) -> RelatedContact:
     if not isinstance(client, Client):
         client = get_chart(client)
+    require(by, "charts", client.id)
     with database.atomic():
         contact = RelatedContact.create(
             client=client,
@@ -127,6 +131,7 @@ def update_contact(by: Actor, contact: RelatedContact | int, **changes: str) -> 
         contact = RelatedContact.get_or_none(RelatedContact.id == contact)
         if contact is None:
             raise NotFound("That contact no longer exists.")
+    require(by, "charts", contact.client_id)
     cleaners = {
         "first_name": lambda v: clean_name(v, "first_name"),
         "last_name": lambda v: clean_name(v, "last_name"),
@@ -194,13 +199,17 @@ class SearchPage:
 ORDER = (Client.last_name_key, Client.first_name_key, Client.id)
 
 
-def search_charts(term: str = "", *, queue: str = "all", page: int = 0, page_size: int = PAGE_SIZE) -> SearchPage:
+def search_charts(
+    term: str = "", *, queue: str = "all", page: int = 0, page_size: int = PAGE_SIZE, scope=None
+) -> SearchPage:
     """One page of charts matching `term` in name order, optionally one work queue.
 
-    `queue` is "all", "invited" or "expired". Each alternative of the term
-    (last-name prefix, first-name prefix, chart number...) is read in name
-    order up to the end of the page and merged here: an OR in SQL would make
-    the database collect and sort every match of a one-letter search.
+    `queue` is "all", "invited" or "expired"; `scope` (a condition on Client
+    from roles.chart_scope: a clinician's own charts) narrows every part.
+    Each alternative of the term (last-name prefix, first-name prefix, chart
+    number...) is read in name order up to the end of the page and merged
+    here: an OR in SQL would make the database collect and sort every match
+    of a one-letter search.
     """
     from .chart_owner import queue_condition
 
@@ -210,7 +219,7 @@ def search_charts(term: str = "", *, queue: str = "all", page: int = 0, page_siz
     keys: dict[int, tuple] = {}
     for cond in conds:
         query = Client.select(*ORDER)
-        for part in (cond, extra):
+        for part in (cond, extra, scope):
             if part is not None:
                 query = query.where(part)
         for row in query.order_by(*ORDER).limit(need).tuples():

@@ -16,6 +16,7 @@ from .charts import create_chart
 from .db import database
 from .forms.assignments import send_package
 from .forms.library import packages
+from .roles import require
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ def package_choices() -> tuple[PackageChoice, ...]:
 def open_new_chart(by: Actor, values: dict[str, str], *, invite: bool, package_key: str | None = None) -> NewChart:
     """Create the chart from the typed `values`; send `package_key`'s forms and
     the portal invitation with it. Raises InvalidInput/DomainError, storing nothing."""
+    require(by, "new_chart")   # before the transaction: the refusal's audit row stays
     with database.atomic():
         client = create_chart(by, **values)
         sent = 0

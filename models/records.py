@@ -18,6 +18,7 @@ from .audit import Actor, record
 from .db import database
 from .errors import NotAllowed, StateConflict
 from .kiosk_views import DocumentLine, DocumentText, LedgerLine, RequestLine, Statement, format_day, format_when
+from .roles import require
 from .tables import AppointmentRequest, Client, Document, LedgerEntry, StaffUser
 from .text import InvalidInput, clean_name, clean_text
 from .timefmt import practice_zone
@@ -58,6 +59,7 @@ def _chart_id(client: Client | int) -> int:
 
 def share_document(by: Actor, client: Client | int, title: str, body: str) -> Document:
     chart_id = _chart_id(client)
+    require(by, "documents", chart_id)
     title = clean_name(title, "title")
     body = clean_text(body, "document", required=True, max_len=MAX_DOCUMENT)
     with database.atomic():
@@ -72,6 +74,7 @@ def unshare_document(by: Actor, client: Client | int, document_id: int) -> str:
     share is a copy of the practice's document, so it is deleted; the audit
     trail keeps that it was shared and withdrawn, and by whom."""
     chart_id = _chart_id(client)
+    require(by, "documents", chart_id)
     with database.atomic():
         doc = Document.get_or_none((Document.id == document_id) & (Document.client == chart_id))
         if doc is None:
@@ -199,6 +202,8 @@ def decide_request(
         offered = f"We can offer {format_when(offer, practice_zone())} instead: ask for it in the portal, or call us."
         message = f"{message} {offered}".strip()
     request_id = request.id if isinstance(request, AppointmentRequest) else int(request)
+    chart_id = AppointmentRequest.select(AppointmentRequest.client).where(AppointmentRequest.id == request_id).scalar()
+    require(by, "appointments", chart_id)
     with database.atomic():
         req = AppointmentRequest.get_or_none(AppointmentRequest.id == request_id)
         if req is None:
@@ -242,6 +247,7 @@ def format_cents(cents: int) -> str:
 def add_ledger_entry(by: Actor, client: Client | int, *, kind: str, amount: str, description: str, posted_on: dt.date | None = None) -> LedgerEntry:
     if kind not in ("charge", "payment"):
         raise InvalidInput("kind", "Choose charge or payment.")
+    require(by, "billing", _chart_id(client))
     cents = parse_amount(amount)
     description = clean_name(description, "description")
     with database.atomic():

@@ -11,6 +11,8 @@ able to sign in.
   `session_status`); their name stays on everything they did.
 - A reset gives a one-time temporary password that must be changed at the
   next sign-in: the admin passes it on but never learns the new password.
+- An email on file is optional: a risk alert on a chart goes to its
+  clinician's (models/forms/alerts.py), else to the practice's address.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from .db import database, lock_rows
 from .errors import NotAllowed, NotFound, StateConflict
 from .roles import require
 from .tables import LoginSession, StaffTwoFactor, StaffUser
-from .text import InvalidInput
+from .text import InvalidInput, clean_email
 from .two_factor import is_enrolled
 
 ROLES = {"admin": "Administrator", "clinician": "Clinician", "front_desk": "Front desk"}
@@ -47,6 +49,7 @@ class StaffLine:
     locked_until: dt.datetime | None
     must_change_password: bool
     two_factor: bool = False
+    email: str = ""
 
     @property
     def role_name(self) -> str:
@@ -61,7 +64,7 @@ def _line(s: StaffUser, two_factor: bool | None = None) -> StaffLine:
     if two_factor is None:
         two_factor = is_enrolled(s.id)
     return StaffLine(s.id, s.username, s.full_name, s.role, s.active, s.last_login_at,
-                     s.failed_logins, s.locked_until, s.must_change_password, two_factor)
+                     s.failed_logins, s.locked_until, s.must_change_password, two_factor, s.email or "")
 
 
 def _target(staff_id: int) -> StaffUser:
@@ -145,7 +148,7 @@ def new_temporary_password() -> str:
     return "-".join("".join(secrets.choice(TEMP_ALPHABET) for _ in range(4)) for _ in range(5))
 
 
-def add_staff_account(by: Actor, username: str, full_name: str, role: str) -> tuple[StaffLine, str]:
+def add_staff_account(by: Actor, username: str, full_name: str, role: str, email: str = "") -> tuple[StaffLine, str]:
     """A new staff user with a temporary password (returned once, to pass on),
     to be replaced at the first sign-in: the admin never knows their password."""
     from .auth import add_staff_user
@@ -153,7 +156,7 @@ def add_staff_account(by: Actor, username: str, full_name: str, role: str) -> tu
     require(by, "staff_admin", action="staff.add")
     temporary = new_temporary_password()
     with database.atomic():
-        staff = add_staff_user(username, full_name, role, temporary, by=by)
+        staff = add_staff_user(username, full_name, role, temporary, by=by, email=email)
         StaffUser.update(must_change_password=True).where(StaffUser.id == staff.id).execute()
     return _line(_target(staff.id)), temporary
 
@@ -171,6 +174,18 @@ def reset_password(by: Actor, staff_id: int) -> str:
         ).execute()
         record(by, "staff.reset", detail=target.username)
     return temporary
+
+
+def set_email(by: Actor, staff_id: int, email: str) -> StaffLine:
+    """Put a staff user's email on file, change it, or clear it (""); audited
+    (the address stays out of the audit detail, as every address does)."""
+    email = clean_email(email, required=False)
+    require(by, "staff_admin", action="staff.email")
+    with database.atomic():
+        target = _target(staff_id)
+        StaffUser.update(email=email).where(StaffUser.id == target.id).execute()
+        record(by, "staff.email", detail=f"{target.username} {'set' if email else 'cleared'}")
+    return _line(_target(staff_id))
 
 
 def unlock(by: Actor, staff_id: int) -> bool:

@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 
 from . import clock
 from .chart_owner import Action, Candidate, OwnerState, OwnerStatus, is_pending, owner_states
+from .audit import Actor
 from .charts import PAGE_SIZE, get_chart, search_charts
-from .tables import Client, Invitation, OutboxMessage
+from .roles import OWN_CHARTS, RULES, chart_scope, permissions_of, require
+from .tables import Client, Invitation, LoginSession, OutboxMessage
 from .timefmt import practice_zone
 
 
@@ -41,9 +43,12 @@ class ChartView:
         return cls(c.id, c.chart_number, c.first_name, c.last_name, c.date_of_birth, c.email or "", c.phone or "")
 
 
-def chart_view(chart_id: int) -> ChartView:
-    """The chart's header; NotFound if it does not exist."""
-    return ChartView.of(get_chart(chart_id))
+def chart_view(by: Actor, chart_id: int) -> ChartView:
+    """The chart's header, opening it: NotFound if it does not exist, NotAllowed
+    (audited) if it is not one of a clinician's charts."""
+    chart = get_chart(chart_id)
+    require(by, "charts", chart.id)
+    return ChartView.of(chart)
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class OwnerView:
     invitation: InvitationView | None = None
     mail: "InvitationEmail | None" = None
     zone: ZoneInfo | None = None  # the practice's time zone, to word the times in
+    last_sign_in: dt.datetime | None = None  # the owner's portal login, when Active (None: never)
 
     @property
     def has_owner(self) -> bool:
@@ -92,7 +98,10 @@ class OwnerView:
         return self.mail.label if self.mail is not None and self.mail.status else ""
 
     @classmethod
-    def of(cls, state: OwnerState, mail: "InvitationEmail | None" = None, zone: ZoneInfo | None = None) -> "OwnerView":
+    def of(
+        cls, state: OwnerState, mail: "InvitationEmail | None" = None, zone: ZoneInfo | None = None,
+        last_sign_in: dt.datetime | None = None,
+    ) -> "OwnerView":
         access, inv = state.access, state.invitation
         return cls(
             state.status,
@@ -107,16 +116,35 @@ class OwnerView:
             InvitationView.of(inv, state.now) if inv is not None else None,
             mail,
             zone,
+            last_sign_in,
         )
 
 
-def owner_view(chart_id: int) -> OwnerView:
-    """The Chart Owner box of one chart: its state and its invitation email's delivery."""
+def last_sign_in(account_id: int) -> dt.datetime | None:
+    """When a portal login last signed in (its newest session), None if never."""
+    newest = (LoginSession.select(LoginSession.created_at)
+              .where((LoginSession.account == account_id) & (LoginSession.kind == "client"))
+              .order_by(LoginSession.created_at.desc()).first())
+    return newest.created_at if newest is not None else None
+
+
+def _owner_view(chart_id: int) -> OwnerView:
     from .chart_owner import owner_state
 
     state = owner_state(chart_id)
     inv = state.invitation
-    return OwnerView.of(state, invitation_email(inv.id) if inv is not None else NO_EMAIL, practice_zone())
+    account_id = state.access.account_id if state.status is OwnerStatus.ACTIVE else None
+    return OwnerView.of(
+        state, invitation_email(inv.id) if inv is not None else NO_EMAIL, practice_zone(),
+        last_sign_in(account_id) if account_id is not None else None,
+    )
+
+
+def owner_view(by: Actor, chart_id: int) -> OwnerView:
+    """The Chart Owner box of one chart: its state, its invitation email's
+    delivery and the owner's last sign-in (portal access: models/roles.py)."""
+    require(by, "portal_access", chart_id)
+    return _owner_view(chart_id)
 
 
 @dataclass(frozen=True)
@@ -132,9 +160,12 @@ class ClientPage:
     has_more: bool
 
 
-def client_list_page(term: str = "", *, queue: str = "all", page: int = 0, page_size: int = PAGE_SIZE) -> ClientPage:
-    """One page of the client list with each chart's portal state (two batched queries)."""
-    found = search_charts(term, queue=queue, page=page, page_size=page_size)
+def client_list_page(
+    by: Actor, term: str = "", *, queue: str = "all", page: int = 0, page_size: int = PAGE_SIZE
+) -> ClientPage:
+    """One page of the client list with each chart's portal state (two batched
+    queries): every chart, or a clinician's own (models/roles.py)."""
+    found = search_charts(term, queue=queue, page=page, page_size=page_size, scope=chart_scope(by))
     states = owner_states([c.id for c in found.rows])
     return ClientPage([ClientRow(ChartView.of(c), OwnerView.of(states[c.id])) for c in found.rows], page, found.has_more)
 
@@ -275,18 +306,26 @@ class StaffView:
     username: str
     full_name: str
     role: str = ""
+    permissions: frozenset[str] = frozenset()  # what the role may do at all (models/roles.py)
+    own_charts_only: bool = False               # a clinician: only the charts they are the clinician of
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    def may(self, permission: str) -> bool:
+        """Whether the screens offer what `permission` covers; the domain still decides per chart."""
+        return permission in self.permissions
+
 
 def staff_user(staff_id: int) -> StaffView:
-    """The signed-in staff member (name for the header, username for the audit)."""
+    """The signed-in staff member (name for the header, username for the audit,
+    what their role may do for the screens to offer)."""
     from .tables import StaffUser
 
     staff = StaffUser.get_by_id(staff_id)
-    return StaffView(staff.id, staff.username, staff.full_name, staff.role)
+    return StaffView(staff.id, staff.username, staff.full_name, staff.role, permissions_of(staff.role),
+                     RULES["charts"].get(staff.role) == OWN_CHARTS)
 
 
 def mail_warning() -> str:
@@ -320,20 +359,42 @@ class ContactView:
 
 
 @dataclass(frozen=True)
+class ClinicianChoice:
+    """Someone who may be a chart's clinician (models/roles.py)."""
+
+    staff_id: int
+    name: str
+    role: str           # clinician or admin
+
+
+@dataclass(frozen=True)
 class OverviewView:
     chart: ChartView
     contacts: tuple[ContactView, ...]
+    clinician: ClinicianChoice | None = None   # the chart's clinician, None when it has none
 
 
-def overview_view(chart_id: int) -> OverviewView:
+def clinician_choices() -> tuple[ClinicianChoice, ...]:
+    """Who the Overview tab offers as the chart's clinician: active clinicians, then administrators."""
+    from .roles import clinician_choices as choices
+
+    return tuple(ClinicianChoice(*row) for row in choices())
+
+
+def overview_view(by: Actor, chart_id: int) -> OverviewView:
     from .charts import contacts_of
+    from .tables import StaffUser
 
+    chart = chart_view(by, chart_id)
+    row = (StaffUser.select(StaffUser.id, StaffUser.full_name, StaffUser.role).join(Client, on=(Client.clinician == StaffUser.id))
+           .where(Client.id == chart_id).tuples().first())
     return OverviewView(
-        chart_view(chart_id),
+        chart,
         tuple(
             ContactView(c.id, c.first_name, c.last_name, c.relationship, c.email or "", c.phone or "")
             for c in contacts_of(chart_id)
         ),
+        ClinicianChoice(*row) if row else None,
     )
 
 
@@ -347,14 +408,16 @@ class CommunicationsView:
     candidates: tuple[Candidate, ...]
 
 
-def communications_view(chart_id: int) -> CommunicationsView:
+def communications_view(by: Actor, chart_id: int) -> CommunicationsView:
+    """The Communications tab (portal access: models/roles.py)."""
     from .chart_owner import invitation_history, owner_candidates
 
+    require(by, "portal_access", chart_id)
     now = clock.now()
     history = invitation_history(chart_id)
     deliveries = delivery_labels([inv.id for inv in history])
     return CommunicationsView(
-        owner_view(chart_id),
+        _owner_view(chart_id),
         tuple((InvitationView.of(inv, now), deliveries.get(inv.id, "")) for inv in history),
         mail_warning(),
         tuple(owner_candidates(chart_id)),
@@ -379,11 +442,12 @@ class DocumentRow:
     opened_at: dt.datetime | None
 
 
-def documents_view(chart_id: int) -> tuple[DocumentRow, ...]:
+def documents_view(by: Actor, chart_id: int) -> tuple[DocumentRow, ...]:
     from peewee import JOIN
 
     from .tables import Document, StaffUser
 
+    require(by, "documents", chart_id)
     query = (
         Document.select(Document.id, Document.title, Document.shared_at, Document.opened_at, StaffUser.full_name.alias("sender"))
         .join(StaffUser, join_type=JOIN.LEFT_OUTER, on=(Document.shared_by == StaffUser.id))
@@ -405,9 +469,10 @@ class RequestRow:
     practice_message: str
 
 
-def requests_view(chart_id: int) -> tuple[RequestRow, ...]:
+def requests_view(by: Actor, chart_id: int) -> tuple[RequestRow, ...]:
     from .records import requests_for_staff
 
+    require(by, "appointments", chart_id)
     return tuple(
         RequestRow(r.id, r.created_at, r.preferred_at, r.mode, r.status, r.reason or "", r.practice_message or "")
         for r in requests_for_staff(chart_id)
@@ -429,9 +494,10 @@ class LedgerView:
     entries: tuple[LedgerRow, ...]
 
 
-def ledger_view(chart_id: int) -> LedgerView:
+def ledger_view(by: Actor, chart_id: int) -> LedgerView:
     from .records import balance_cents, ledger_for_staff
 
+    require(by, "billing", chart_id)
     return LedgerView(
         balance_cents(chart_id),
         tuple(LedgerRow(e.id, e.posted_on, e.kind, e.description, e.amount_cents) for e in ledger_for_staff(chart_id)),
@@ -492,6 +558,16 @@ EVENT_WORDS = {
     ("ledger.charge", ""): "Added a charge",
     ("ledger.payment", ""): "Recorded a payment",
     ("balance.view", ""): "Looked at the balance",
+    ("chart.clinician", ""): "Changed the chart's clinician",
+    # Refusals (models/roles.py): what a staff member's role did not let them do here.
+    ("refused.charts", ""): "Refused: not one of their charts",
+    ("refused.portal_access", ""): "Refused: portal access is the front desk's",
+    ("refused.assign_clinician", ""): "Refused: choosing the chart's clinician",
+    ("refused.documents", ""): "Refused: the chart's documents",
+    ("refused.appointments", ""): "Refused: appointments are the front desk's",
+    ("refused.billing", ""): "Refused: billing is the front desk's",
+    ("refused.forms", ""): "Refused: the chart's forms",
+    ("refused.clinical", ""): "Refused: clinical results are for the chart's clinician",
 }
 # Account events (no chart) of the chart's owner shown on the chart: sign-ins and their failures.
 ACCOUNT_ACTIONS = ("login", "lockout", "unlock", "password.change", "password.reset", "password.reset_request")
@@ -516,13 +592,14 @@ def _who(actor: str, staff_names: dict[str, str], client_names: dict[str, str]) 
     return "System" if kind == "system" else actor
 
 
-def activity_view(chart_id: int, limit: int = 100) -> tuple[ActivityRow, ...]:
+def activity_view(by: Actor, chart_id: int, limit: int = 100) -> tuple[ActivityRow, ...]:
     """The chart's audit trail in words, newest first: its own events and the sign-ins
     of its owner's portal login (failed ones and lockouts too), repeats in a row folded."""
     from .audit import recent_for_chart
     from .chart_owner import current_access
     from .tables import AuditEvent, PortalAccount, StaffUser
 
+    require(by, "charts", chart_id)
     events = recent_for_chart(chart_id, limit)
     access = current_access(chart_id)
     if access is not None and access.account_id is not None:

@@ -41,6 +41,7 @@ class StaffUser(BaseModel):
     must_change_password = BooleanField(default=False)  # a temporary password an admin set
     last_login_at = DateTimeField(null=True)
     deactivated_at = DateTimeField(null=True)
+    email = CharField(default="")             # optional: a risk alert on their charts comes here
 
 
 

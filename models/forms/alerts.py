@@ -2,7 +2,7 @@
 
 An alert is made in the transaction that submits the response, and an
 email with no clinical detail (no client, no form, no answer) goes to whoever
-`alert_recipients` names. It stays at the top of the work queue until a
+`alert_recipients` names: the chart's clinician, or the practice's address. It stays at the top of the work queue until a
 staff member acknowledges it with a note; the acknowledgement is audited
 (the note itself stays in the alert row, out of the audit detail).
 """
@@ -51,10 +51,19 @@ class AlertLine:
 def alert_recipients(chart_id: int) -> list[tuple[str, str]]:
     """Who is emailed about a chart's alert: (address, name).
 
-    The hook for the administration issue: once a chart has a clinician,
-    return theirs here (and keep the practice's address as the fallback).
-    Today charts have none, so it is the practice's address, if set.
+    The chart's clinician when they are active with an email on file (models/
+    staff_accounts.py); else the practice's address, if set; else no one (the
+    alert still stands in the work queue).
     """
+    clinician = (
+        StaffUser.select(StaffUser.email, StaffUser.full_name)
+        .join(Client, on=(Client.clinician == StaffUser.id))
+        .where((Client.id == chart_id) & (StaffUser.active == True) & (StaffUser.email != ""))  # noqa: E712
+        .tuples()
+        .first()
+    )
+    if clinician is not None:
+        return [clinician]
     practice = get_practice()
     return [(practice.email, practice.name)] if practice.email else []
 

@@ -24,6 +24,7 @@ from ..db import database
 from ..errors import InvalidInput, NotFound, StateConflict
 from ..outbox import enqueue
 from ..practice import get_practice
+from ..roles import require
 from ..tables import ChartAccess, Form, FormAssignment, FormRecurrence, StaffUser
 from .fields import practice_today
 from .library import form_by_key, latest_version, package_forms
@@ -93,6 +94,7 @@ def send_forms(by: Actor, chart_id: int, form_keys: list[str], *, due_on: dt.dat
     if not form_keys:
         raise InvalidInput("forms", "Choose at least one form to send.")
     chart = get_chart(chart_id)
+    require(by, "forms", chart.id)
     due_on = _due(due_on)
     forms = [form_by_key(key) for key in form_keys]
     batch = secrets.token_hex(8)
@@ -108,6 +110,7 @@ def send_package(by: Actor, chart_id: int, package_key: str, *, due_on: dt.date 
 
 def cancel_assignment(by: Actor, assignment_id: int) -> None:
     """Withdraw a form not yet completed (a draft already begun is kept for staff)."""
+    require(by, "forms", FormAssignment.select(FormAssignment.client).where(FormAssignment.id == assignment_id).scalar())
     with database.atomic():
         assignment = FormAssignment.get_or_none(FormAssignment.id == assignment_id)
         if assignment is None:
@@ -131,6 +134,7 @@ def start_recurrence(by: Actor, chart_id: int, form_key: str, *, every_days: int
     if isinstance(every_days, bool) or not isinstance(every_days, int) or not 1 <= every_days <= MAX_INTERVAL_DAYS:
         raise InvalidInput("every_days", f"Repeat every 1 to {MAX_INTERVAL_DAYS} days.")
     chart = get_chart(chart_id)
+    require(by, "forms", chart.id)
     form = form_by_key(form_key)
     first = _due(first_due_on) or practice_today()
     with database.atomic():
@@ -146,6 +150,7 @@ def start_recurrence(by: Actor, chart_id: int, form_key: str, *, every_days: int
 
 def stop_recurrence(by: Actor, recurrence_id: int) -> None:
     """No further assignments; the open one, if any, stays to be done."""
+    require(by, "forms", FormRecurrence.select(FormRecurrence.client).where(FormRecurrence.id == recurrence_id).scalar())
     with database.atomic():
         recurrence = FormRecurrence.get_or_none(FormRecurrence.id == recurrence_id)
         if recurrence is None:

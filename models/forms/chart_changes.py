@@ -20,6 +20,7 @@ from ..audit import Actor, record
 from ..charts import add_contact, update_chart
 from ..db import database, lock_rows
 from ..errors import NotFound, StateConflict
+from ..roles import require
 from ..tables import ChartChangeProposal, Client, RelatedContact, StaffUser
 from ..text import fold
 from .definitions import Definition
@@ -115,6 +116,12 @@ def proposals(chart_id: int, *, pending_only: bool = False) -> list[ProposalLine
     ]
 
 
+def _require(by: Actor, proposal_id: int) -> None:
+    """A proposal is decided by whoever may edit its chart (before the transaction: a refusal's row stays)."""
+    require(by, "charts", ChartChangeProposal.select(ChartChangeProposal.client)
+            .where(ChartChangeProposal.id == proposal_id).scalar())
+
+
 def _decide(by: Actor, proposal_id: int, status: str) -> ChartChangeProposal:
     staff = StaffUser.get_or_none(StaffUser.username == by.ref) if by.kind == "staff" else None
     if staff is None:
@@ -133,6 +140,7 @@ def _decide(by: Actor, proposal_id: int, status: str) -> ChartChangeProposal:
 
 def accept_change(by: Actor, proposal_id: int) -> ProposalLine:
     """Apply one proposed field to the chart (checked as any chart edit is)."""
+    _require(by, proposal_id)
     with database.atomic():
         proposal = _decide(by, proposal_id, "accepted")
         if proposal.target == CONTACT:
@@ -149,6 +157,7 @@ def accept_change(by: Actor, proposal_id: int) -> ProposalLine:
 
 
 def reject_change(by: Actor, proposal_id: int) -> ProposalLine:
+    _require(by, proposal_id)
     with database.atomic():
         proposal = _decide(by, proposal_id, "rejected")
     return next(p for p in proposals(proposal.client_id) if p.proposal_id == proposal_id)

@@ -17,7 +17,7 @@ from .. import clock
 from ..audit import Actor
 from ..db import database, lock_rows
 from ..errors import NotAllowed
-from ..roles import allowed, clinical_charts
+from ..roles import allowed, charts_in_scope, clinical_charts, require
 from ..staff_views import ChartView, chart_view
 from ..tables import (
     Client, Form, FormAlert, FormAssignment, FormRecurrence, FormResponse, FormVersion, StaffUser, WorkQueueMark,
@@ -195,7 +195,8 @@ def forms_tab(by: Actor, chart_id: int, *, limit: int | None = TAB_PAGE) -> Form
 
     Risk alerts and score trends are clinical results: only for the chart's
     clinician and admins (models/roles.py); others see what was sent and when."""
-    chart_view(chart_id)  # NotFound for a chart that is gone
+    require(by, "forms", chart_id)
+    chart_view(by, chart_id)  # NotFound for a chart that is gone
     clinical = allowed(by, "clinical", chart_id)
     drafts = {assignment_id: response_id for response_id, assignment_id, _ in chart_drafts(chart_id)}
     trends = tuple(
@@ -253,13 +254,13 @@ def staff_response(by: Actor, response_id: int) -> StaffResponseView:
     raised = {f.id for f in (view.results.flags if view.results else ())}
     flagged = tuple(rule.item for rule in load_definition(version).flags if rule.item and rule.id in raised)
     alerts = tuple(a for a in chart_alerts(view.chart_id) if a.response_id == response_id)
-    return StaffResponseView(view, chart_view(view.chart_id), flagged, alerts, practice_zone())
+    return StaffResponseView(view, chart_view(by, view.chart_id), flagged, alerts, practice_zone())
 
 
 def staff_draft(by: Actor, response_id: int) -> StaffResponseView:
     """A draft not submitted (perhaps a former owner's), as far as it goes; audited view."""
     view = draft_for_staff(by, response_id)
-    return StaffResponseView(view, chart_view(view.chart_id), (), (), practice_zone())
+    return StaffResponseView(view, chart_view(by, view.chart_id), (), (), practice_zone())
 
 
 # --- the work queue --------------------------------------------------------------
@@ -304,8 +305,7 @@ def _open_alerts(limit: int | None = None, *, chart_id: int | None = None, chart
     condition = FormAlert.acknowledged_at.is_null()
     if chart_id is not None:
         condition &= FormAlert.client == chart_id
-    if charts is not None:
-        condition &= FormAlert.client.in_(charts)
+    condition = _within(condition, FormAlert.client, charts)
     rows = (
         FormAlert.select(FormAlert.id, Client.id, Client.chart_number, Client.first_name, Client.last_name, Form.title,
                          FormAlert.response, FormAlert.label, FormAlert.created_at)
@@ -323,6 +323,12 @@ def _open_alerts(limit: int | None = None, *, chart_id: int | None = None, chart
         AlertLine(alert_id, chart_id, number, f"{first} {last}", title, response_id, label, created_at, None, "", "")
         for alert_id, chart_id, number, first, last, title, response_id, label, created_at in rows
     ]
+
+
+def _within(condition, column, charts):
+    """`condition`, narrowed to `column` among `charts` (a roles.charts_in_scope
+    subquery; None: every chart)."""
+    return condition if charts is None else condition & column.in_(charts)
 
 
 def _completed(condition, limit: int | None = None) -> list[CompletedLine]:
@@ -349,6 +355,7 @@ def work_queue(by: Actor, *, limit: int = QUEUE_LIMIT) -> WorkQueueView:
 
     Alerts stay until acknowledged. Completed forms are those submitted since
     the last look, oldest first; `limit` at a time (the rest come next look).
+    Only charts `by` may open are in it (a clinician's own: models/roles.py).
     Responses submitted in the same instant are shown together, so moving the
     mark to the newest shown never skips one. (A submit stamps its time a few
     milliseconds before it commits; one that commits just after this read
@@ -360,12 +367,14 @@ def work_queue(by: Actor, *, limit: int = QUEUE_LIMIT) -> WorkQueueView:
         mark = lock_rows(WorkQueueMark.select().where(WorkQueueMark.staff == staff.id)).first()
         since = _since(mark)
         alerts = _open_alerts(limit + 1, charts=clinical_charts(by))
-        completed = _completed(FormResponse.submitted_at > since, limit + 1)
+        charts = charts_in_scope(by, "charts")
+        completed = _completed(_within(FormResponse.submitted_at > since, FormResponse.client, charts), limit + 1)
         more = len(completed) > limit
         if more:
             completed = completed[:limit]
             last, shown = completed[-1].submitted_at, {c.response_id for c in completed}
-            completed += [c for c in _completed(FormResponse.submitted_at == last) if c.response_id not in shown]
+            same_time = _within(FormResponse.submitted_at == last, FormResponse.client, charts)
+            completed += [c for c in _completed(same_time) if c.response_id not in shown]
         now = clock.now()
         seen_until = max([since] + [c.submitted_at for c in completed])
         if mark is None:
@@ -402,19 +411,18 @@ class QueueCount:
 
 
 def work_queue_count(by: Actor) -> QueueCount:
-    """How much waits in the queue, without moving the mark (the client list shows it).
+    """How much waits in the queue, without moving the mark (the client list
+    shows it), of the charts `by` may open (models/roles.py).
 
     Each count stops at QUEUE_LIMIT: a number past it says nothing more.
     """
     staff = _staff(by)
     mark = WorkQueueMark.get_or_none(WorkQueueMark.staff == staff.id)
     since = _since(mark)
-    open_alerts = FormAlert.acknowledged_at.is_null()
-    charts = clinical_charts(by)
-    if charts is not None:
-        open_alerts &= FormAlert.client.in_(charts)
+    open_alerts = _within(FormAlert.acknowledged_at.is_null(), FormAlert.client, clinical_charts(by))
     alerts = FormAlert.select(FormAlert.id).where(open_alerts).limit(QUEUE_LIMIT).count()
-    completed = FormResponse.select(FormResponse.id).where(FormResponse.submitted_at > since).limit(QUEUE_LIMIT).count()
+    completed = _within(FormResponse.submitted_at > since, FormResponse.client, charts_in_scope(by, "charts"))
+    completed = FormResponse.select(FormResponse.id).where(completed).limit(QUEUE_LIMIT).count()
     return QueueCount(alerts, completed)
 
 

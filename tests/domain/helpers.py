@@ -14,12 +14,16 @@ GOOD_PASSWORD = "correct horse battery staple"
 
 
 def make_staff():
-    """The staff member domain tests act as: an admin, so every rule but the
-    roles' is tested on its own (tests/domain/test_roles.py tests the roles)."""
-    return add_staff_user("frontdesk", "Fran Desk", "admin", "a long staff passphrase here")
+    """The staff member domain tests act as (made once): an admin, so every rule
+    but the roles' is tested on its own (tests/domain/test_roles.py tests the roles)."""
+    from models.tables import StaffUser
+
+    existing = StaffUser.get_or_none(StaffUser.username == STAFF.ref)
+    return existing or add_staff_user(STAFF.ref, "Fran Desk", "admin", "a long staff passphrase here")
 
 
 def make_chart(first="Jamie", last="Rivera", dob="04/13/2001", email="jamie@example.com"):
+    make_staff()  # charts are made by the front desk or an admin (models/roles.py)
     return create_chart(STAFF, first_name=first, last_name=last, date_of_birth=dob, email=email)
 
 

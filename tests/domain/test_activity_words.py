@@ -22,7 +22,7 @@ def test_activity_in_words_with_repeats_folded_and_failed_sign_ins(portal, clock
         client_login("jamie@example.com", "not the password", "ssh:203.0.113.9")
     client_login("jamie@example.com", GOOD_PASSWORD, "ssh:203.0.113.9")  # locked: refused too
 
-    rows = activity_view(client.id)
+    rows = activity_view(STAFF, client.id)
     words = [r.what for r in rows]
     assert words[:4] == [
         "Portal sign-in refused: the login is locked",
@@ -63,4 +63,4 @@ def test_stop_sharing_a_document(portal, clock):
     with pytest.raises(StateConflict):  # twice, or from two workstations at once
         unshare_document(STAFF, client, doc.id)
     assert AuditEvent.get(AuditEvent.action == "document.unshare").detail == f"document {doc.id}"
-    assert "Stopped sharing a document" in [row.what for row in activity_view(client.id)]
+    assert "Stopped sharing a document" in [row.what for row in activity_view(STAFF, client.id)]

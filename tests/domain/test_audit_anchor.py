@@ -18,7 +18,7 @@ from models.integrity import problems
 from models.tables import AuditEvent
 from tests.pg import sqlite_and_postgresql
 
-from .helpers import STAFF
+from .helpers import STAFF, make_staff
 
 database_url = sqlite_and_postgresql("portal_anchor")
 
@@ -41,6 +41,7 @@ def _head_file(portal) -> Path:
 
 
 def test_real_changes_keep_the_checkpoint_at_the_newest_event(portal):
+    make_staff()
     create_chart(STAFF, first_name="Ana", last_name="Lee", date_of_birth="01/02/1990")
     _events(3)
     newest = AuditEvent.select().order_by(AuditEvent.id.desc()).first()

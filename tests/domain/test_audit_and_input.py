@@ -9,7 +9,12 @@ from models.dates import parse_dob
 from models.tables import AuditEvent
 from models.text import InvalidInput
 
-from .helpers import GOOD_PASSWORD, STAFF, invited_chart
+from .helpers import GOOD_PASSWORD, STAFF, invited_chart, make_staff
+
+
+@pytest.fixture(autouse=True)
+def _staff(portal):
+    make_staff()  # the admin STAFF names makes the charts here (models/roles.py)
 
 
 def _some_events():

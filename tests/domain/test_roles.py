@@ -19,10 +19,12 @@ ADMIN, DESK, DOCTOR, OTHER = (Actor("staff", name, "workstation") for name in ("
 # role -> permission -> (own chart, another chart)
 EXPECTED = {
     "admin": {p: (True, True) for p in RULES},
-    "front_desk": {"charts": (True, True), "portal_access": (True, True), "documents": (True, True),
+    "front_desk": {"charts": (True, True), "new_chart": (True, True), "assign_clinician": (True, True),
+                   "portal_access": (True, True), "documents": (True, True),
                    "appointments": (True, True), "billing": (True, True), "forms": (True, True),
                    "clinical": (False, False), "staff_admin": (False, False), "audit": (False, False)},
-    "clinician": {"charts": (True, False), "portal_access": (False, False), "documents": (True, False),
+    "clinician": {"charts": (True, False), "new_chart": (False, False), "assign_clinician": (False, False),
+                  "portal_access": (False, False), "documents": (True, False),
                   "appointments": (False, False), "billing": (False, False), "forms": (True, False),
                   "clinical": (True, False), "staff_admin": (False, False), "audit": (False, False)},
 }

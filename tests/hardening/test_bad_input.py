@@ -97,6 +97,9 @@ def test_password_policy_always_answers(password, confirm):
 def test_forms_survive_nasty_input(portal):
     """The same inputs through the stored paths: chart creation, search, registration."""
     from hypothesis import find  # noqa: F401  (hypothesis drives the loop below)
+    from tests.domain.helpers import make_staff
+
+    make_staff()
 
     @FAST
     @given(TEXT, TEXT, TEXT)

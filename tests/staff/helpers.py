@@ -15,15 +15,18 @@ STAFF = Actor("staff", USERNAME, "workstation")
 
 
 def make_staff():
-    return add_staff_user(USERNAME, "Fran Desk", "front_desk", PASSWORD)
+    """The front-desk user STAFF names (made once): the front desk makes charts
+    and manages portal access (models/roles.py)."""
+    from models.tables import StaffUser
+
+    return StaffUser.get_or_none(StaffUser.username == USERNAME) or add_staff_user(USERNAME, "Fran Desk", "front_desk", PASSWORD)
 
 
 def signed_in(role: str = "front_desk"):
     """A LoginResult for the test staff user (created if needed) in `role`."""
     from models.tables import StaffUser
 
-    if not StaffUser.select().where(StaffUser.username == USERNAME).exists():
-        make_staff()
+    make_staff()
     StaffUser.update(role=role).where(StaffUser.username == USERNAME).execute()
     result = staff_login(USERNAME, PASSWORD, "workstation")
     assert result.ok
@@ -31,19 +34,12 @@ def signed_in(role: str = "front_desk"):
 
 
 def make_chart(first="Jamie", last="Rivera", dob="04/13/2001", email="jamie@example.com"):
+    make_staff()
     return create_chart(STAFF, first_name=first, last_name=last, date_of_birth=dob, email=email)
 
 
-def ensure_staff() -> None:
-    """The front-desk user STAFF names (portal access is the front desk's: models/roles.py)."""
-    from models.tables import StaffUser
-
-    if not StaffUser.select().where(StaffUser.username == USERNAME).exists():
-        make_staff()
-
-
 def invite(client):
-    ensure_staff()
+    make_staff()
     activate_access(STAFF, client)
     return last_code()
 

@@ -63,3 +63,30 @@ def test_staff_see_the_lock_and_lift_it_from_the_menu(portal, clock):
     drive(scenario)
     assert auth.client_login(client.email, CLIENT_PASSWORD).ok
     assert AuditEvent.select().where(AuditEvent.action == "unlock", AuditEvent.actor == "staff:fran").count() == 1
+
+
+def test_the_box_says_the_owners_last_sign_in_in_the_practices_zone(portal, clock):
+    login = signed_in()
+    client = registered(make_chart())
+
+    async def scenario():
+        app = StaffApp(session=login, open_chart=client.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f3")
+            await settle(app, pilot)
+            box = app.screen.query_one("#owner-box", ChartOwnerBox)
+            assert _shown(box.query_one("#owner-invite", Static)).endswith("Never signed in.")
+            clock.advance(days=1, hours=3)             # 6:00 PM UTC: 1:00 PM in New York
+            assert auth.client_login(client.email, CLIENT_PASSWORD, source="kiosk").ok
+            box.refresh_state()                        # what its few-second refresh does
+            await settle(app, pilot)
+            invite = _shown(box.query_one("#owner-invite", Static))
+            assert invite.endswith("Last signed in Nov 21, 2026 1:00 PM EST.")
+            clock.advance(minutes=5)                   # a failed try is no sign-in
+            auth.client_login(client.email, "not the password at all", source="kiosk")
+            box.refresh_state()
+            await settle(app, pilot)
+            assert _shown(box.query_one("#owner-invite", Static)) == invite
+
+    drive(scenario)

@@ -18,6 +18,8 @@ def test_box_shows_delivery_without_reopening(portal, clock):
     activate_access(STAFF, client)
 
     class Harness(App):
+        actor = STAFF  # whom the tab reads as (the staff app's signed-in member)
+
         def compose(self):
             yield CommunicationsTab(client.id, id="comms")
 

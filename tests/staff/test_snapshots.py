@@ -9,10 +9,11 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 
+from models.auth import client_login
 from models.chart_owner import OwnerStatus, owner_state
 from tui.staff.widgets.chart_owner import ChartOwnerBox
 
-from .helpers import guardian_of, invite, make_chart, make_staff, registered
+from .helpers import CLIENT_PASSWORD, STAFF, guardian_of, invite, make_chart, make_staff, registered
 
 STAFF_DIR = Path(__file__).resolve().parents[2] / "tui" / "staff"
 SIZE = (80, 10)
@@ -28,6 +29,7 @@ class OwnerBoxPreview(App):
     """Just the box, styled as in the chart room (its own rules are in its DEFAULT_CSS)."""
 
     CSS_PATH = [STAFF_DIR / "app.tcss", STAFF_DIR / "screens" / "chart_room.tcss"]
+    actor = STAFF  # whom the box reads as (the staff app's signed-in member)
 
     def __init__(self, chart_id: int) -> None:
         super().__init__()
@@ -66,5 +68,7 @@ def test_owner_box_expired(portal, clock, snap_compare):
 def test_owner_box_active(portal, clock, snap_compare):
     make_staff()
     client = registered(make_chart())
+    clock.advance(days=2, hours=6, minutes=30)   # signed in later: the box says when, in the practice's zone
+    assert client_login(client.email, CLIENT_PASSWORD, source="kiosk").ok
     assert owner_state(client).status is OwnerStatus.ACTIVE
     assert snap_compare(OwnerBoxPreview(client.id), terminal_size=SIZE, run_before=read_done)

@@ -19,14 +19,14 @@ def test_client_list_page_costs_the_same_queries_whatever_the_page_size(portal, 
         if i % 3 == 0:
             invite(client)
     with count_queries() as counted:
-        page = client_list_page("lee", page=0, page_size=10)
+        page = client_list_page(STAFF, "lee", page=0, page_size=10)
     assert len(page.rows) == 10 and page.has_more
     with count_queries() as bigger:
-        client_list_page("lee", page=0, page_size=25)
+        client_list_page(STAFF, "lee", page=0, page_size=25)
     assert counted.count == bigger.count <= 6  # batched: never a query per row
     assert [r.client.first_name for r in page.rows][:2] == ["Kim00", "Kim01"]
     assert page.rows[0].state.tag == "Invited · expires in 7 days"
-    last = client_list_page("lee", page=2, page_size=10)
+    last = client_list_page(STAFF, "lee", page=2, page_size=10)
     assert len(last.rows) == 10 and not last.has_more
 
 

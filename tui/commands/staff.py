@@ -1,6 +1,7 @@
 """`portal staff`: the staff workstation app; `portal staff add|list|role|
-deactivate|reactivate|unlock|reset` manage staff accounts from the server, for
-when no administrator can sign in (they act as the system, and are audited).
+email|deactivate|reactivate|unlock|reset` manage staff accounts from the
+server, for when no administrator can sign in (they act as the system, and
+are audited).
 
 Textual is imported only when the app runs, so these start fast.
 """
@@ -36,12 +37,24 @@ def register(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--username", help="login name: letters, digits, dots, dashes or underscores")
     add.add_argument("--full-name", dest="full_name", help="the name shown to colleagues and clients")
     add.add_argument("--role", choices=ROLES, help="admin, clinician or front_desk")
+    add.add_argument("--email", default="", help="optional: where risk alerts on their charts go (a clinician's)")
     add.set_defaults(run=run_add)
     sub.add_parser("list", help="staff users: role, last sign-in, failed attempts, lock").set_defaults(run=run_list)
     role = sub.add_parser("role", help="change a staff user's role (the last active admin stays admin)")
     role.add_argument("username")
     role.add_argument("role", choices=ROLES)
     role.set_defaults(run=run_account, action="role")
+    email = sub.add_parser(
+        "email",
+        help="put a staff user's email on file, or clear it",
+        description="Put a staff user's email on file (risk alerts on the charts they are the clinician of "
+        "go there instead of the practice's address), change it, or clear it with --clear.",
+    )
+    email.add_argument("username")
+    given = email.add_mutually_exclusive_group(required=True)
+    given.add_argument("address", nargs="?", help="the email address")
+    given.add_argument("--clear", action="store_true", help="no email on file")
+    email.set_defaults(run=run_account, action="email")
     for name, text in (
         ("deactivate", "deactivate a staff user: their open sessions end at once"),
         ("reactivate", "let a deactivated staff user sign in again"),
@@ -106,7 +119,7 @@ def run_add(args: argparse.Namespace) -> int:
         print("The two passwords differ. Nothing was added.", file=sys.stderr)
         return 1
     try:
-        staff = add_staff_user(username, full_name, role, password)
+        staff = add_staff_user(username, full_name, role, password, email=args.email)
     except InvalidInput as exc:
         print(f"{exc.field.replace('_', ' ').capitalize()}: {exc.message} Nothing was added.", file=sys.stderr)
         return 1
@@ -122,7 +135,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     open_app_storage()
     now = clock.now()
-    print(f"{'username':<16} {'name':<24} {'role':<14} {'state':<22} last sign-in (UTC)")
+    print(f"{'username':<16} {'name':<24} {'role':<14} {'state':<22} {'last sign-in (UTC)':<18} email")
     for line in staff_list(SYSTEM):
         if not line.active:
             state = "deactivated"
@@ -133,7 +146,7 @@ def run_list(args: argparse.Namespace) -> int:
         else:
             state = f"active ({line.failed_logins} failed)" if line.failed_logins else "active"
         last = f"{line.last_login_at:%Y-%m-%d %H:%M}" if line.last_login_at else "never"
-        print(f"{line.username:<16} {line.full_name[:24]:<24} {line.role_name:<14} {state:<22} {last}")
+        print(f"{line.username:<16} {line.full_name[:24]:<24} {line.role_name:<14} {state:<22} {last:<18} {line.email or '-'}")
     return 0
 
 
@@ -141,6 +154,7 @@ def run_account(args: argparse.Namespace) -> int:
     from models import staff_accounts
     from models.audit import SYSTEM
     from models.errors import DomainError
+    from models.text import InvalidInput
     from tui.shared.runtime import open_app_storage
 
     open_app_storage()
@@ -149,6 +163,9 @@ def run_account(args: argparse.Namespace) -> int:
         if args.action == "role":
             line = staff_accounts.change_role(SYSTEM, who.staff_id, args.role)
             print(f"{line.full_name} is now {line.role_name}.")
+        elif args.action == "email":
+            line = staff_accounts.set_email(SYSTEM, who.staff_id, "" if args.clear else args.address)
+            print(f"{line.full_name}'s email is {line.email}." if line.email else f"{line.full_name} has no email on file now.")
         elif args.action == "deactivate":
             ended = staff_accounts.deactivate(SYSTEM, who.staff_id)
             print(f"{who.full_name} is deactivated; {ended} open session(s) ended.")
@@ -162,7 +179,7 @@ def run_account(args: argparse.Namespace) -> int:
             temporary = staff_accounts.reset_password(SYSTEM, who.staff_id)
             print(f"Temporary password for {who.full_name}: {temporary}")
             print("Give it to them in person or by phone; they must choose a new password when they sign in.")
-    except DomainError as exc:
+    except (DomainError, InvalidInput) as exc:
         print(f"{exc.message} Nothing was changed.", file=sys.stderr)
         return 1
     return 0

@@ -185,9 +185,14 @@ class StaffApp(WorkerErrors, App):
 
         end_session(session_id, "logout")
 
+    def may(self, permission: str) -> bool:
+        """Whether the signed-in role may use `permission` at all (models/roles.py
+        decides per chart): what the screens offer, and Help describes."""
+        return self.staff is not None and self.staff.may(permission)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "staff_users":   # admins only (models/staff_accounts.py refuses anyone else)
-            return self.staff is not None and self.staff.is_admin
+            return self.may("staff_admin")
         return True
 
     def action_staff_users(self) -> None:
@@ -210,4 +215,4 @@ class StaffApp(WorkerErrors, App):
             # Textual's widgets' hidden keys (they have no id) stay out.
             if enabled and binding.description and not binding.system and (binding.show or binding.id)
         ]
-        self.push_screen(HelpScreen(keys))
+        self.push_screen(HelpScreen(keys, self.staff))

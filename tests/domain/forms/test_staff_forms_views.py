@@ -17,6 +17,7 @@ from models.forms.staff_views import (
     FIRST_LOOK_DAYS, forms_tab, library_view, parse_due_date, send_choices, staff_draft, staff_response, work_queue,
     work_queue_count,
 )
+from models.roles import assign_clinician
 from models.tables import WorkQueueMark
 from models.text import InvalidInput
 
@@ -143,12 +144,16 @@ def test_the_work_queue_alerts_first_then_completed_since_the_last_look(portal, 
 
 def test_each_staff_member_has_their_own_mark(portal, clock):
     client, viewer = owner_with_library()
-    add_staff_user("clinician", "Casey Clinician", "clinician", "amber window gravel lantern")
-    other = Actor("staff", "clinician", "workstation")
+    casey = add_staff_user("clinician", "Casey Clinician", "clinician", "amber window gravel lantern")
+    add_staff_user("drkim", "Dr. Kim", "clinician", "amber window gravel lantern")
+    other, not_theirs = Actor("staff", "clinician", "workstation"), Actor("staff", "drkim", "workstation")
+    assign_clinician(STAFF, client.id, casey.id)
     response = _phq9(client, viewer, [0] * 9)
     assert [c.response_id for c in work_queue(STAFF).completed] == [response]
     assert [c.response_id for c in work_queue(other).completed] == [response]
-    assert WorkQueueMark.select().count() == 2
+    # Another clinician's chart is not in a clinician's queue, nor in its count (models/roles.py).
+    assert work_queue_count(not_theirs).completed == 0 and work_queue(not_theirs).completed == ()
+    assert WorkQueueMark.select().count() == 3
     with pytest.raises(NotAllowed):
         work_queue(Actor("client", "1", "kiosk"))
 

@@ -2,7 +2,10 @@
 
 The screen holds the chart's id; its header is a ChartView read in a worker
 when the screen mounts and again whenever a tab changes the chart. A chart
-that does not exist (a stale id) is said once, and the screen closes.
+that does not exist (a stale id) is said once, and the screen closes; so is
+one the domain refuses to show (another clinician's chart). Only the tabs
+the signed-in role may use are there (models/roles.py refuses the others,
+so their keys, and the owner menu's, are hidden too).
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from models.dates import readable
-from models.errors import NotFound
+from models.errors import NotAllowed, NotFound
 from models.staff_views import ChartView, chart_view
 from tui.shared.key_hints import KeyHints
 from tui.shared.runtime import plain
@@ -25,7 +28,7 @@ from tui.shared.workers import ForwardsWorkerErrors, db_worker
 from ..widgets.activity import ActivityTab
 from ..widgets.appointments import AppointmentsTab
 from ..widgets.billing import BillingTab
-from ..widgets.common import ChartChanged
+from ..widgets.common import ChartChanged, ChartRefused
 from ..widgets.communications import CommunicationsTab
 from ..widgets.documents import DocumentsTab
 from ..widgets.forms import FormsTab
@@ -40,6 +43,16 @@ TAB_WIDGETS = {
     "billing": ("Billing", BillingTab),
     "activity": ("Activity", ActivityTab),
     "forms": ("Forms", FormsTab),
+}
+# What each tab shows is the domain's to refuse; a role without it has no such tab.
+TAB_PERMISSIONS = {
+    "overview": "charts",
+    "communications": "portal_access",
+    "documents": "documents",
+    "appointments": "appointments",
+    "billing": "billing",
+    "activity": "charts",
+    "forms": "forms",
 }
 
 
@@ -72,15 +85,32 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
         self.chart: ChartView | None = None
         self.initial_tab = tab
         self._mounting: dict[str, AwaitMount] = {}
+        self._closing = False
+
+    @property
+    def tabs(self) -> list[str]:
+        """The tabs this staff member's role may use, in order."""
+        return [tab_id for tab_id in TAB_WIDGETS if self.app.may(TAB_PERMISSIONS[tab_id])]  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="chart-header")
         keys = {b.action: b.key.upper() for b in self.BINDINGS if isinstance(b, Binding)}
+        tabs = self.tabs
+        if self.initial_tab not in tabs:
+            self.initial_tab = "overview"
         with TabbedContent(initial=self.initial_tab, id="chart-tabs"):
-            for tab_id, (title, _) in TAB_WIDGETS.items():
-                yield TabPane(f"{keys.get(f'tab({tab_id!r})', '')} {title}".strip(), id=tab_id)
+            for tab_id in tabs:
+                yield TabPane(f"{keys.get(f'tab({tab_id!r})', '')} {TAB_WIDGETS[tab_id][0]}".strip(), id=tab_id)
         yield KeyHints(compact=True, show_command_palette=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A tab the role has not, and the owner menu without portal access, are no keys at all."""
+        if action == "tab":
+            return parameters[0] in self.tabs
+        if action == "owner_menu":
+            return self.app.may("portal_access")  # type: ignore[attr-defined]
+        return True
 
     def on_mount(self) -> None:
         self.read_header(self.chart_id)
@@ -101,7 +131,10 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
 
     @db_worker("chart-header")
     def read_header(self, chart_id: int) -> None:
-        self.post_message(self.HeaderLoaded(chart_view(chart_id)))
+        try:
+            self.post_message(self.HeaderLoaded(chart_view(self.app.actor, chart_id)))  # type: ignore[attr-defined]
+        except NotAllowed as refused:
+            self.post_message(ChartRefused(refused.message))
 
     @on(HeaderLoaded)
     def draw_header(self, event: HeaderLoaded) -> None:
@@ -117,6 +150,16 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
         if worker.group == "chart-header" and event.state is WorkerState.ERROR and isinstance(worker.error, NotFound):
             if self.is_current:  # after this event has bubbled on to the app, which shows why
                 self.app.call_later(self.app.pop_screen)
+
+    @on(ChartRefused)
+    def _refused(self, event: ChartRefused) -> None:
+        """Not this staff member's chart (the header's read or a tab's): said once, then closed."""
+        event.stop()
+        if self._closing or not self.is_current:
+            return
+        self._closing = True
+        self.app.notify(event.message, title="Not shown", severity="error", markup=False)
+        self.app.pop_screen()
 
     def on_chart_changed(self, event: ChartChanged) -> None:
         """A tab changed the chart: redraw everything that shows it."""

@@ -137,7 +137,8 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
 
     @db_worker("client-search")
     def fetch_page(self, request: int, term: str, queue: str, page: int) -> None:
-        result = client_list_page(term, queue=queue, page=page, page_size=self.PAGE_SIZE)
+        # A clinician's list holds their own charts only (models/roles.py).
+        result = client_list_page(self.app.actor, term, queue=queue, page=page, page_size=self.PAGE_SIZE)  # type: ignore[attr-defined]
         self.post_message(self.PageLoaded(request, result))
 
     @on(PageLoaded)
@@ -167,7 +168,11 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         if shown == 0:
             if self.page > 0:
                 return f"Page {self.page + 1} is empty. PgUp goes back."
-            return "No charts match." if self.term.strip() or self.queue != "all" else "No charts yet. Ctrl+N adds one."
+            if self.term.strip() or self.queue != "all":
+                return "No charts match."
+            if self.app.may("new_chart"):  # type: ignore[attr-defined]
+                return "No charts yet. Ctrl+N adds one."
+            return "None of the charts has you as its clinician yet."
         first = self.page * self.PAGE_SIZE + 1
         words = f"Page {self.page + 1} · charts {first}–{first + shown - 1}"
         hints = []
@@ -247,6 +252,11 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         self.app.push_screen(ChartRoomScreen(int(chart_id)))
 
     # --- actions ------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_chart":  # the front desk's and admins' (models/roles.py refuses others)
+            return self.app.may("new_chart")  # type: ignore[attr-defined]
+        return True
 
     def action_next_page(self) -> None:
         if self.has_more:

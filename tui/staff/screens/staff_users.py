@@ -2,9 +2,11 @@
 
 Each row says the role, whether the account is active, locked (until when),
 waiting for a new password, or set up for two-factor sign-in, and the last
-sign-in. Keys act on the highlighted person; every change asks first and is
-done by models/staff_accounts.py, which refuses anyone but an admin (the
-screen only hides what the domain would refuse) and keeps one admin.
+sign-in; the line under the table, the highlighted person's email on file
+(where risk alerts on their charts go). Keys act on the highlighted person;
+every change that takes something away asks first, and each is done by
+models/staff_accounts.py, which refuses anyone but an admin (the screen only
+hides what the domain would refuse) and keeps one admin.
 """
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Header, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Label, Select, Static
 
 from models import clock
 from models.audit import Actor
 from models.staff_accounts import (
-    ROLES, StaffLine, add_staff_account, change_role, deactivate, reactivate, reset_password, staff_list, unlock,
+    ROLES, StaffLine, add_staff_account, change_role, deactivate, reactivate, reset_password, set_email, staff_list,
+    unlock,
 )
 from models.timefmt import practice_zone
 from models.two_factor import reset_enrollment
@@ -33,6 +36,7 @@ from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 from ..formatting import when_short
 from .modals import ConfirmActionScreen, FormModal
+from .temporary_password import TemporaryPasswordScreen
 
 COLUMNS = (
     Column("Username", "username"),
@@ -57,9 +61,21 @@ def state_words(line: StaffLine) -> str:
     return words
 
 
+EMAIL_FIELD = ("email", "Email", "optional: name@example.com")
+
+
+def email_words(line: StaffLine) -> str:
+    """The line under the table: the highlighted person's email on file, and what it is for."""
+    alerts = line.role in ("clinician", "admin")
+    if line.email:
+        return f"{line.full_name}: {line.email}" + (" (risk alerts on their charts come here)" if alerts else "")
+    return f"{line.full_name}: no email on file" + (" (their charts' risk alerts go to the practice)" if alerts else "")
+
+
 class AddStaffScreen(FormModal):
+    DEFAULT_CSS = "AddStaffScreen { align: center middle; }"
     TITLE_TEXT = "Add a staff user"
-    FIELDS = (("username", "Username", "letters, digits, . - _"), ("full_name", "Full name", ""))
+    FIELDS = (("username", "Username", "letters, digits, . - _"), ("full_name", "Full name", ""), EMAIL_FIELD)
 
     def extra_fields(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
@@ -74,7 +90,25 @@ class AddStaffScreen(FormModal):
         return self.values() | {"role": str(self.query_one("#role", Select).value)}
 
     def save(self, actor: Actor, values: dict[str, str]) -> tuple[StaffLine, str]:
-        return add_staff_account(actor, values["username"], values["full_name"], values["role"])
+        return add_staff_account(actor, values["username"], values["full_name"], values["role"], values["email"])
+
+
+class StaffEmailScreen(FormModal):
+    """Put a staff user's email on file, change it, or clear it (an empty field)."""
+
+    DEFAULT_CSS = "StaffEmailScreen { align: center middle; }"
+    FIELDS = (EMAIL_FIELD,)
+
+    def __init__(self, line: StaffLine) -> None:
+        super().__init__()
+        self.line = line
+        self.TITLE_TEXT = f"Email of {line.full_name}"
+
+    def initial(self) -> dict[str, str]:
+        return {"email": self.line.email}
+
+    def save(self, actor: Actor, values: dict[str, str]) -> StaffLine:
+        return set_email(actor, self.line.staff_id, values["email"])
 
 
 class ChooseRoleScreen(ModalScreen[str | None]):
@@ -106,6 +140,7 @@ class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
     DEFAULT_CSS = """
     StaffUsersScreen #staff-title { text-style: bold; padding: 0 1; }
     StaffUsersScreen #staff-table { height: 1fr; }
+    StaffUsersScreen #staff-email { padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="staff_users.back"),
@@ -115,6 +150,7 @@ class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
         Binding("u", "unlock", "Unlock", id="staff_users.unlock"),
         Binding("p", "reset_password", "Password", id="staff_users.reset_password"),
         Binding("t", "reset_two_factor", "2-step", id="staff_users.reset_two_factor"),
+        Binding("m", "email", "Email", id="staff_users.email"),
     ]
 
     class Loaded(Message):
@@ -136,6 +172,7 @@ class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
         yield Header()
         yield Static("Staff users", id="staff-title")
         yield FittingTable(*COLUMNS, id="staff-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="staff-email")
         yield KeyHints()
 
     def on_mount(self) -> None:
@@ -155,6 +192,12 @@ class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
         self.query_one(FittingTable).set_rows(   # keeps the cursor's row
             (tuple(plain(cell) for cell in row_text), str(line.staff_id)) for line, row_text in zip(self.lines, event.rows)
         )
+        self._show_email()
+
+    @on(DataTable.RowHighlighted, "#staff-table")
+    def _show_email(self) -> None:
+        line = self.current
+        self.query_one("#staff-email", Static).update(plain(email_words(line)) if line else "")
 
     @property
     def current(self) -> StaffLine | None:
@@ -179,11 +222,7 @@ class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
         made = await self.app.push_screen_wait(AddStaffScreen())
         if made:
             line, temporary = made
-            await self.app.push_screen_wait(ConfirmActionScreen(
-                f"{line.full_name} is added",
-                f"Temporary password: {temporary}\n\nGive it to {line.full_name} in person or by phone. "
-                "It is shown only now; they choose their own password at the first sign-in.",
-                "Done"))
+            await self.app.push_screen_wait(TemporaryPasswordScreen(f"{line.full_name} is added", line.full_name, temporary))
             self.load()
 
     @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
@@ -238,9 +277,7 @@ class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
 
     @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
     async def _show_temporary(self, line: StaffLine, temporary: str) -> None:
-        await self.app.push_screen_wait(ConfirmActionScreen(
-            "Temporary password", f"Temporary password for {line.full_name}: {temporary}\n\n"
-            "It is shown only now. Give it to them in person or by phone.", "Done"))
+        await self.app.push_screen_wait(TemporaryPasswordScreen("New temporary password", line.full_name, temporary))
         self.load()
 
     @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
@@ -254,6 +291,16 @@ class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
             "at the next sign-in from outside the office; their recovery codes stop working.", "Reset", danger=True,
         ):
             self.change(lambda: reset_enrollment(actor, line.staff_id), f"{line.full_name} sets up two-step sign-in again.")
+
+    @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
+    async def action_email(self) -> None:
+        line = self.current
+        if line is None:
+            return
+        saved = await self.app.push_screen_wait(StaffEmailScreen(line))
+        if saved is not None:
+            self.app.notify(f"{line.full_name}'s email is {'saved' if saved.email else 'cleared'}.", markup=False)
+            self.load()
 
     def action_back(self) -> None:
         self.dismiss()

@@ -39,7 +39,7 @@ class ActivityTab(ChartTab):
         )
 
     def read(self, chart_id: int) -> tuple[ActivityRow, ...]:
-        return activity_view(chart_id)
+        return activity_view(self.app.actor, chart_id)  # type: ignore[attr-defined]
 
     def draw(self, view: tuple[ActivityRow, ...]) -> None:
         rows = [

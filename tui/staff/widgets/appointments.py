@@ -53,7 +53,7 @@ class AppointmentsTab(ChartTab):
         return self.view if self.view is not None else ()
 
     def read(self, chart_id: int) -> tuple[RequestRow, ...]:
-        return requests_view(chart_id)
+        return requests_view(self.app.actor, chart_id)  # type: ignore[attr-defined]
 
     def draw(self, view: tuple[RequestRow, ...]) -> None:
         rows = [

@@ -89,7 +89,7 @@ class BillingTab(ChartTab):
         )
 
     def read(self, chart_id: int) -> LedgerView:
-        return ledger_view(chart_id)
+        return ledger_view(self.app.actor, chart_id)  # type: ignore[attr-defined]
 
     def draw(self, view: LedgerView) -> None:
         balance = view.balance_cents
@@ -139,7 +139,7 @@ class BillingTab(ChartTab):
             return
         words = f"{entry.kind.capitalize()} of {format_cents(entry.amount_cents)} added."
         self.post_message(self.Added(words, ""))
-        self.post_view(ledger_view(self.chart_id))
+        self.post_view(ledger_view(actor, self.chart_id))
 
     @on(Added)
     def _added(self, event: Added) -> None:

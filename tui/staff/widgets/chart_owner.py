@@ -1,4 +1,5 @@
-"""ChartOwnerBox: who owns the chart's portal access, the state tag, the last invitation.
+"""ChartOwnerBox: who owns the chart's portal access, the state tag, the last
+invitation; for an active owner, their login's last sign-in and lock.
 
 Its state is one reactive, `view`: a frozen OwnerView (the owner state, the
 sender's name and the invitation email's delivery, read together in a
@@ -168,7 +169,7 @@ class ChartOwnerBox(ForwardsWorkerErrors, Vertical, can_focus=True):
 
     @db_worker("owner-box")
     def read_view(self, chart_id: int) -> None:
-        self.post_message(self.Refreshed(owner_view(chart_id)))
+        self.post_message(self.Refreshed(owner_view(self.app.actor, chart_id)))  # type: ignore[attr-defined]
 
     @on(Refreshed)
     def _refreshed(self, event: Refreshed) -> None:
@@ -214,7 +215,8 @@ class ChartOwnerBox(ForwardsWorkerErrors, Vertical, can_focus=True):
         self._line(address, view.email)
         if view.status is OwnerStatus.ACTIVE:
             since = when(view.granted_at, view.zone) if view.granted_at else ""
-            self._line(invite, f"Portal account active since {since}." if since else "Portal account active.")
+            last = f"Last signed in {when(view.last_sign_in, view.zone)}." if view.last_sign_in else "Never signed in."
+            self._line(invite, (f"Portal account active since {since}." if since else "Portal account active.") + f"\n{last}")
             self._line(delivery, "")
             if view.login_locked_until is not None:
                 self._line(

@@ -18,11 +18,14 @@ from zoneinfo import ZoneInfo
 
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from models.config import OWNER_BOX_REFRESH_SECONDS
-from models.errors import NotFound
+from models.errors import NotAllowed, NotFound
 from models.timefmt import practice_zone
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
+
+from .common import ChartRefused
 
 
 class ChartTab(ForwardsWorkerErrors, VerticalScroll):
@@ -86,15 +89,28 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             view = self.read(chart_id)
         except NotFound:
             return None  # the chart is gone: the chart room says so once, and closes
+        except NotAllowed as refused:
+            self.post_message(ChartRefused(refused.message))  # the chart room says why, once, and closes
+            return None
         self.post_message(self.Loaded(request, view, practice_zone()))
         return view
+
+    @staticmethod
+    async def _answer(worker) -> Any:
+        """A thread worker's result, awaited in a flow; None if it failed (the app
+        says why) or was replaced."""
+        try:
+            return await worker.wait()
+        except (WorkerCancelled, WorkerFailed):
+            return None
 
     def post_view(self, view: Any) -> None:
         """From a worker that changed the chart: show its fresh view (newer than any read on its way)."""
         self.post_message(self.Loaded(-1, view, practice_zone()))
 
     def read(self, chart_id: int) -> Any:
-        """The tab's view; runs in the worker thread (each tab names its domain call)."""
+        """The tab's view; runs in the worker thread (each tab names its domain
+        call, as `self.app.actor`: the domain decides what they may read)."""
         raise NotImplementedError(f"{type(self).__name__} names no view to read")
 
     def draw(self, view: Any) -> None:

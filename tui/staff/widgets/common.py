@@ -30,6 +30,16 @@ class ChartChanged(Message):
         return self.tab
 
 
+class ChartRefused(Message):
+    """The domain refused a read of the chart (models/roles.py: not one of a
+    clinician's charts, e.g. given to another clinician meanwhile); the chart
+    room says why, once, and closes."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+
 class FieldErrorsMixin:
     """For form screens: error lines with class `field-error`, Enter moves on."""
 

@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Collapsible, Static
-from textual.worker import WorkerCancelled, WorkerFailed
 
 from models import clock
 from models.audit import Actor
@@ -98,7 +97,7 @@ class CommunicationsTab(ChartTab):
         return self.query_one("#owner-box", ChartOwnerBox)
 
     def read(self, chart_id: int) -> CommunicationsView:
-        return communications_view(chart_id)
+        return communications_view(self.app.actor, chart_id)  # type: ignore[attr-defined]
 
     def draw(self, view: CommunicationsView) -> None:
         self.box.view = view.owner
@@ -156,17 +155,9 @@ class CommunicationsTab(ChartTab):
 
     @db_worker("owner-read")
     def read_fresh(self, request: int, chart_id: int) -> CommunicationsView:
-        view = communications_view(chart_id)
+        view = self.read(chart_id)
         self.post_message(self.Loaded(request, view, practice_zone()))  # the box and history redraw too
         return view
-
-    @staticmethod
-    async def _answer(worker) -> Any:
-        """A thread worker's result; None if it failed (the app says why) or was replaced."""
-        try:
-            return await worker.wait()
-        except (WorkerFailed, WorkerCancelled):
-            return None
 
     async def _confirm(self, title: str, body: str, label: str, *, danger: bool = False) -> bool:
         from ..screens.modals import ConfirmActionScreen
@@ -207,7 +198,7 @@ class CommunicationsTab(ChartTab):
             words, ok = exc.message, False
         else:
             words, ok = success, True
-        self.post_view(communications_view(self.chart_id))
+        self.post_view(communications_view(actor, self.chart_id))
         self.post_message(self.Done(words, ok))
 
     @on(Done)

@@ -124,7 +124,7 @@ class DocumentsTab(ChartTab):
             yield Button("Stop sharing…", id="unshare", compact=True)
 
     def read(self, chart_id: int) -> tuple[DocumentRow, ...]:
-        return documents_view(chart_id)
+        return documents_view(self.app.actor, chart_id)  # type: ignore[attr-defined]
 
     def draw(self, docs: tuple[DocumentRow, ...]) -> None:
         rows = [
@@ -188,7 +188,7 @@ class DocumentsTab(ChartTab):
             self.post_message(self.Shared("", "document", exc.message, False))
         else:
             self.post_message(self.Unshared(title))
-        self.post_view(documents_view(self.chart_id))
+        self.post_view(documents_view(actor, self.chart_id))
 
     @on(Unshared)
     def _unshared(self, event: Unshared) -> None:
@@ -246,7 +246,7 @@ class DocumentsTab(ChartTab):
             self.post_message(self.Shared("", "document", exc.message, False))
             return
         self.post_message(self.Shared(doc.title, "", "", True))
-        self.post_view(documents_view(self.chart_id))
+        self.post_view(documents_view(actor, self.chart_id))
 
     @on(Shared)
     def _shared(self, event: Shared) -> None:
