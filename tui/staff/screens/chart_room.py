@@ -85,7 +85,7 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
         self.chart: ChartView | None = None
         self.initial_tab = tab
         self._mounting: dict[str, AwaitMount] = {}
-        self._closing = False
+        self._refused_once = False
 
     @property
     def tabs(self) -> list[str]:
@@ -155,11 +155,11 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
     def _refused(self, event: ChartRefused) -> None:
         """Not this staff member's chart (the header's read or a tab's): said once, then closed."""
         event.stop()
-        if self._closing or not self.is_current:
+        if self._refused_once or not self.is_current:
             return
-        self._closing = True
+        self._refused_once = True
         self.app.notify(event.message, title="Not shown", severity="error", markup=False)
-        self.app.pop_screen()
+        self.app.call_later(self.app.pop_screen)
 
     def on_chart_changed(self, event: ChartChanged) -> None:
         """A tab changed the chart: redraw everything that shows it."""
