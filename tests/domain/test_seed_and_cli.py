@@ -77,3 +77,10 @@ def test_cli_manages_staff_when_no_admin_can_sign_in(tmp_path):
     assert portal("deactivate", "dana").returncode == 0
     assert "deactivated" in portal("list").stdout
     assert portal("unlock", "nobody").returncode == 1
+    # An email on file (risk alerts on their charts go there): set, refused when not an address, cleared.
+    assert portal("email", "ada", "ada@clinic.example").stdout == "Ada Admin's email is ada@clinic.example.\n"
+    assert "ada@clinic.example" in portal("list").stdout
+    bad = portal("email", "ada", "ada at clinic")
+    assert bad.returncode == 1 and "does not look like an email address" in bad.stderr and "Nothing was changed" in bad.stderr
+    assert portal("email", "ada", "--clear").stdout == "Ada Admin has no email on file now.\n"
+    assert portal("email", "ada").returncode == 2            # an address or --clear, never a silent clear

@@ -12,7 +12,8 @@ from models.auth import add_staff_user, session_status, staff_login
 from models.errors import NotAllowed, StateConflict
 from models.staff_accounts import (
     StaffLine,
-    change_own_password, change_role, deactivate, reactivate, reset_password, staff_by_username, staff_list, unlock,
+    change_own_password, change_role, deactivate, reactivate, reset_password, set_email, staff_by_username, staff_list,
+    unlock,
 )
 from models.tables import AuditEvent, StaffUser
 from models.text import InvalidInput
@@ -117,3 +118,20 @@ def test_an_admin_adds_a_staff_user_who_chooses_a_password_at_the_first_sign_in(
     assert staff_login("sam", temporary).must_change_password
     with pytest.raises(InvalidInput, match="taken"):
         add_staff_account(ADMIN, "sam", "Sam Again", "clinician")
+
+
+def test_an_email_on_file_is_optional_checked_and_set_only_by_an_admin(portal):
+    ada, dana = people()
+    assert staff_by_username("dana").email == ""
+    with pytest.raises(InvalidInput, match="does not look like an email"):
+        set_email(ADMIN, dana, "dana at clinic\r\nBcc: x@y.z")
+    with pytest.raises(NotAllowed, match="Only an administrator"):
+        set_email(DESK, dana, "dana@clinic.example")
+    assert set_email(ADMIN, dana, " dana@Clinic.Example ").email == "dana@clinic.example"
+    assert [l.email for l in staff_list(ADMIN)] == ["", "dana@clinic.example"]
+    assert set_email(SYSTEM, dana, "").email == ""
+    rows = [(e.actor, e.outcome, e.detail) for e in AuditEvent.select().where(AuditEvent.action == "staff.email").order_by(AuditEvent.id)]
+    assert rows == [("staff:dana", "refused", ""), ("staff:ada", "ok", "dana set"), ("system:portal", "ok", "dana cleared")]
+    with pytest.raises(InvalidInput, match="email"):
+        add_staff_user("eve", "Eve Example", "clinician", PASSWORD, email="not-an-address")
+    assert not StaffUser.select().where(StaffUser.username == "eve").exists()

@@ -2,6 +2,7 @@
 deactivate with a confirmation; a front-desk user never reaches the screen."""
 from __future__ import annotations
 
+from textual.geometry import Region
 from textual.widgets import Button, DataTable, Input, Static
 
 from models.auth import add_staff_user, staff_login
@@ -38,6 +39,7 @@ def test_an_admin_adds_and_deactivates_staff(portal, clock):
             await pilot.press("a")
             await settle(app, pilot)
             assert isinstance(app.screen, AddStaffScreen)
+            _fits(app.screen)
             app.screen.query_one("#username", Input).value = "sam"
             app.screen.query_one("#full_name", Input).value = "Sam Lee"
             app.screen.query_one("#email", Input).value = "sam.lee@"
@@ -80,6 +82,12 @@ def test_an_admin_adds_and_deactivates_staff(portal, clock):
     assert staff_login(USERNAME, shown["reset"]).must_change_password
 
 
+def _fits(screen) -> None:
+    """Every button and field of a dialog is on screen whole at 80x24."""
+    for widget in (*screen.query(Button), *screen.query(Input)):
+        assert Region(0, 0, 80, 24).contains_region(widget.region), (widget.id, widget.region)
+
+
 def _temporary_password_shown_once(app, name: str) -> str:
     """The one-time password dialog: the password, that it is not shown again, and only Done."""
     screen = app.screen
@@ -87,6 +95,7 @@ def _temporary_password_shown_once(app, name: str) -> str:
     words = " ".join(str(s.render()) for s in screen.query(Static))
     assert f"Temporary password for {name}" in words and "will not be shown again" in words
     assert [b.id for b in screen.query(Button)] == ["done"] and app.focused is screen.query_one("#done")
+    _fits(screen)
     return str(screen.query_one("#temporary-password", Static).render()).strip()
 
 
@@ -108,6 +117,7 @@ def test_an_admin_puts_a_staff_email_on_file_and_clears_it(portal, clock):
             await pilot.press("m")
             await settle(app, pilot)
             assert isinstance(app.screen, StaffEmailScreen)
+            _fits(app.screen)
             app.screen.query_one("#email", Input).value = "lee@clinic.example"
             await pilot.press("ctrl+s")
             await settle(app, pilot)

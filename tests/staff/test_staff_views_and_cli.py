@@ -74,6 +74,13 @@ def test_portal_staff_add_prompts_without_echo(portal, monkeypatch, capsys):
     assert cli.main(["staff", "add", "--username", "fox", "--full-name", "Fox Mulder", "--role", "admin"]) == 1
     assert "differ" in capsys.readouterr().err
 
+    secrets = iter(["the truth is out there somewhere"] * 2)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(secrets))
+    assert cli.main(["staff", "add", "--username", "walter", "--full-name", "Walter Skinner", "--role", "clinician",
+                     "--email", "skinner@FBI.example"]) == 0
+    assert StaffUser.get(StaffUser.username == "walter").email == "skinner@fbi.example"
+    capsys.readouterr()
+
     secrets = iter(["short", "short"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(secrets))
     assert cli.main(["staff", "add", "--username", "fox", "--full-name", "Fox Mulder", "--role", "admin"]) == 1

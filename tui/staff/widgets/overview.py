@@ -42,7 +42,9 @@ class OverviewTab(ChartTab):
         Binding("e", "edit_chart", "Edit details", id="overview.edit_chart"),
         Binding("a", "add_contact", "Add contact", id="overview.add_contact"),
         Binding("c", "edit_contact", "Edit contact", id="overview.edit_contact"),
-        Binding("l", "clinician", "Clinician", id="overview.clinician"),
+        # Not in the footer (it keeps Quit and Help whole at 80 columns): its button
+        # says it, and Help lists it.
+        Binding("l", "clinician", "Change clinician", id="overview.clinician", show=False),
     ]
 
     view: OverviewView | None
