@@ -23,6 +23,7 @@ from .tables import OutboxMessage
 STAFF_PASSWORD = "blue lantern orchard"
 CLIENT_PASSWORD = "quiet river morning walk"
 STAFF = [("frontdesk", "Dana Whitfield", "front_desk"), ("drlee", "Dr. Morgan Lee", "clinician"), ("admin", "Alex Admin", "admin")]
+STAFF_EMAILS = {"drlee": "morgan.lee@maplegrove.example"}   # risk alerts on Dr. Lee's charts go to Dr. Lee
 # Set up already, as if on their phones (`portal demo code USER` shows the code);
 # admin sets it up at the first sign-in over SSH, to show how that looks.
 TWO_FACTOR_STAFF = ("frontdesk", "drlee")
@@ -107,7 +108,7 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
     past = FrozenClock(real_now - dt.timedelta(days=400))
     with clock.use(past):
         for username, name, role in STAFF:
-            add_staff_user(username, name, role, STAFF_PASSWORD)
+            add_staff_user(username, name, role, STAFF_PASSWORD, email=STAFF_EMAILS.get(username, ""))
             report.staff.append(username)
     desk = Actor("staff", "frontdesk", "seed")
     doctor = Actor("staff", "drlee", "seed")
