@@ -13,7 +13,7 @@ from models.tables import AuditEvent
 
 from .conftest import SIZE, drive, settle
 from .helpers import CLIENT_PASSWORD, make_chart, registered, signed_in
-from .test_owner_email_failed import _shown
+from .test_owner_email_failed import SMALL, _box_on_screen, _shown
 from tui.staff.app import StaffApp
 from tui.staff.screens.modals import ConfirmActionScreen, OwnerActionsMenu
 from tui.staff.widgets.chart_owner import ChartOwnerBox
@@ -71,11 +71,8 @@ def test_the_box_says_the_owners_last_sign_in_in_the_practices_zone(portal, cloc
 
     async def scenario():
         app = StaffApp(session=login, open_chart=client.id)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("f3")
-            await settle(app, pilot)
-            box = app.screen.query_one("#owner-box", ChartOwnerBox)
+        async with app.run_test(size=SMALL) as pilot:
+            box = await _box_on_screen(app, pilot)   # whole at 80x24, the sign-in line too
             assert _shown(box.query_one("#owner-invite", Static)).endswith("Never signed in.")
             clock.advance(days=1, hours=3)             # 6:00 PM UTC: 1:00 PM in New York
             assert auth.client_login(client.email, CLIENT_PASSWORD, source="kiosk").ok

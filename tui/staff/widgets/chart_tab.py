@@ -23,6 +23,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from models.config import OWNER_BOX_REFRESH_SECONDS
 from models.errors import NotAllowed, NotFound
 from models.timefmt import practice_zone
+from tui.shared.runtime import plain
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 from .common import ChartRefused
@@ -60,6 +61,16 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             self.request = request
             self.view = view
             self.zone = zone
+
+    class Done(Message):
+        """A change the tab ran in a worker: what to tell staff (its fresh view follows as a Loaded)."""
+
+        bubble = False
+
+        def __init__(self, words: str, ok: bool) -> None:
+            super().__init__()
+            self.words = words
+            self.ok = ok
 
     def __init__(self, chart_id: int, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -103,6 +114,15 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             return await worker.wait()
         except (WorkerCancelled, WorkerFailed):
             return None
+
+    def said(self, event: "ChartTab.Done", title: str) -> None:
+        """Tell staff how the change went: a toast titled `title`, or "Not done" with the refusal."""
+        event.stop()
+        words = plain(event.words).plain
+        if event.ok:
+            self.app.notify(words, title=title, markup=False)
+        else:
+            self.app.notify(words, title="Not done", severity="error", markup=False)
 
     def post_view(self, view: Any) -> None:
         """From a worker that changed the chart: show its fresh view (newer than any read on its way)."""

@@ -11,7 +11,6 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Collapsible, Static
 
 from models import clock
@@ -64,16 +63,6 @@ class CommunicationsTab(ChartTab):
         display: block;
     }
     """
-
-    class Done(Message):
-        """An action ran: what to tell staff (the tab's view after it follows)."""
-
-        bubble = False
-
-        def __init__(self, words: str, ok: bool) -> None:
-            super().__init__()
-            self.words = words
-            self.ok = ok
 
     def compose(self) -> ComposeResult:
         with Collapsible(title="Client Portal", collapsed=False, id="portal-section"):
@@ -201,13 +190,9 @@ class CommunicationsTab(ChartTab):
         self.post_view(communications_view(actor, self.chart_id))
         self.post_message(self.Done(words, ok))
 
-    @on(Done)
-    def _done(self, event: Done) -> None:
-        event.stop()
-        if event.ok:
-            self.app.notify(plain(event.words).plain, title="Client Portal", markup=False)
-        else:
-            self.app.notify(plain(event.words).plain, title="Not done", severity="error", markup=False)
+    @on(ChartTab.Done)
+    def _done(self, event: ChartTab.Done) -> None:
+        self.said(event, "Client Portal")
         self.post_message(ChartChanged("owner", self))
 
     async def _resend(self, view: CommunicationsView) -> None:

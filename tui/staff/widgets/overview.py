@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
 from models.audit import Actor
@@ -48,16 +47,6 @@ class OverviewTab(ChartTab):
     ]
 
     view: OverviewView | None
-
-    class ClinicianSet(Message):
-        """The clinician flow's worker is done: what to say (ok), or the refusal."""
-
-        bubble = False
-
-        def __init__(self, words: str, ok: bool) -> None:
-            super().__init__()
-            self.words = words
-            self.ok = ok
 
     def compose(self) -> ComposeResult:
         yield Static("", id="demographics")
@@ -181,19 +170,16 @@ class OverviewTab(ChartTab):
         try:
             assign_clinician(actor, self.chart_id, staff_id)
         except DomainError as exc:
-            self.post_message(self.ClinicianSet(exc.message, False))
+            self.post_message(self.Done(exc.message, False))
             return
         self.post_view(overview_view(actor, self.chart_id))
-        self.post_message(self.ClinicianSet(done, True))
+        self.post_message(self.Done(done, True))
 
-    @on(ClinicianSet)
-    def _clinician_set(self, event: ClinicianSet) -> None:
-        event.stop()
-        if not event.ok:
-            self.app.notify(event.words, title="Not done", severity="error", markup=False)
-            return
-        self.app.notify(event.words, title="Clinician", markup=False)
-        self.post_message(ChartChanged("clinician", self))
+    @on(ChartTab.Done)
+    def _clinician_set(self, event: ChartTab.Done) -> None:
+        self.said(event, "Clinician")
+        if event.ok:
+            self.post_message(ChartChanged("clinician", self))
 
     # --- details and contacts ----------------------------------------------------
 
