@@ -62,6 +62,7 @@ def _client_list_by_role(table: Table, rng: random.Random, terms: list[str]) -> 
     one run, so machine load weighs on both alike."""
     from models import clock
     from models.audit import Actor
+    from models.db import database
     from models.staff_views import client_list_page
     from models.tables import Client, StaffUser
 
@@ -69,6 +70,7 @@ def _client_list_by_role(table: Table, rng: random.Random, terms: list[str]) -> 
                            password_hash="not a hash: never signs in", created_at=clock.now())
     own = rng.sample(range(1, Client.select().count() + 1), 500)
     Client.update(clinician=lee.id).where(Client.id.in_(own)).execute()
+    database.execute_sql("ANALYZE")   # as practice_data.build does: statistics that match the data
     desk, doctor = Actor("staff", "bench", "bench"), Actor("staff", "benchlee", "bench")
     samples: dict[Actor, list[float]] = {desk: [], doctor: []}
     for term in terms * 3:

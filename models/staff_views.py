@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from . import clock
-from .chart_owner import Action, Candidate, OwnerState, OwnerStatus, is_pending, owner_states
 from .audit import Actor
+from .chart_owner import Action, Candidate, OwnerState, OwnerStatus, is_pending, owner_states
 from .charts import PAGE_SIZE, get_chart, search_charts
 from .roles import OWN_CHARTS, RULES, chart_scope, permissions_of, require
 from .tables import Client, Invitation, LoginSession, OutboxMessage

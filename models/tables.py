@@ -75,10 +75,13 @@ class Client(BaseModel):
     clinician = ForeignKeyField(StaffUser, null=True, index=True, on_delete="SET NULL")  # models/roles.py
 
     class Meta:
-        # Name order for paging; first-name lookups with the last name to sort by.
+        # Name order for paging; first-name lookups with the last name to sort by;
+        # the same within a clinician's charts (their client list: models/roles.py).
         indexes = (
             (("last_name_key", "first_name_key", "id"), False),
             (("first_name_key", "last_name_key", "id"), False),
+            (("clinician", "last_name_key", "first_name_key", "id"), False),
+            (("clinician", "first_name_key", "last_name_key", "id"), False),
         )
 
     @property
