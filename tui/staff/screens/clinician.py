@@ -67,7 +67,7 @@ class ChooseClinicianScreen(ModalScreen[ClinicianChoice | str | None]):
         return next((c for c in self.choices if str(c.staff_id) == option_id), None)
 
     @on(OptionList.OptionSelected, "#clinicians")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self._chosen(event.option.id))
 
     @on(Button.Pressed, "#confirm")
