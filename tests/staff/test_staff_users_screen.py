@@ -31,10 +31,7 @@ def test_an_admin_adds_and_deactivates_staff(portal, clock):
     async def scenario():
         app = StaffApp(session=login)
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("f9")
-            await settle(app, pilot)
-            assert isinstance(app.screen, StaffUsersScreen)
+            await _staff_users(app, pilot)
             assert [row[0] for row in _cells(app)] == ["ada", USERNAME]
             await pilot.press("a")
             await settle(app, pilot)
@@ -82,6 +79,17 @@ def test_an_admin_adds_and_deactivates_staff(portal, clock):
     assert staff_login(USERNAME, shown["reset"]).must_change_password
 
 
+async def _staff_users(app, pilot, username: str = "") -> None:
+    """F9 from the client list, the cursor on `username`'s row if given."""
+    await settle(app, pilot)
+    await pilot.press("f9")
+    await settle(app, pilot)
+    assert isinstance(app.screen, StaffUsersScreen)
+    if username:
+        app.screen.query_one(DataTable).move_cursor(row=[r[0] for r in _cells(app)].index(username))
+        await settle(app, pilot)
+
+
 def _fits(screen) -> None:
     """Every button and field of a dialog is on screen whole at 80x24."""
     for widget in (*screen.query(Button), *screen.query(Input)):
@@ -107,11 +115,7 @@ def test_an_admin_puts_a_staff_email_on_file_and_clears_it(portal, clock):
     async def scenario():
         app = StaffApp(session=login)
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("f9")
-            await settle(app, pilot)
-            app.screen.query_one(DataTable).move_cursor(row=[r[0] for r in _cells(app)].index("drlee"))
-            await settle(app, pilot)
+            await _staff_users(app, pilot, "drlee")
             line = str(app.screen.query_one("#staff-email", Static).render())
             assert "Dr. Lee: no email on file" in line and "go to the practice" in line
             await pilot.press("m")
