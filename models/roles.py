@@ -3,7 +3,8 @@
     admin       everything: staff users, practice settings, the audit trail,
                 and all that follows
     clinician   the charts they are the clinician of: clinical results (form
-                answers, scores, risk alerts), documents, forms sent
+                answers, scores, risk alerts), documents, forms sent, and
+                those charts' audit trail
     front_desk  every chart: portal access (invite, resend, revoke, change of
                 owner), documents, appointments, billing, forms sent; sees that
                 a questionnaire was completed and when, never its answers
@@ -32,14 +33,14 @@ RULES: dict[str, dict[str, str]] = {
     "forms": {"admin": ANY_CHART, "front_desk": ANY_CHART, "clinician": OWN_CHARTS},
     "clinical": {"admin": ANY_CHART, "clinician": OWN_CHARTS},
     "staff_admin": {"admin": ANY_CHART},
-    "audit": {"admin": ANY_CHART},
+    "audit": {"admin": ANY_CHART, "clinician": OWN_CHARTS},   # the trail of every chart, or of their own
 }
 
 REFUSALS = {
     "portal_access": "Portal access is managed by the front desk or an administrator.",
     "clinical": "Clinical results are shown only to the chart's clinician and administrators.",
     "staff_admin": "Only an administrator can manage staff accounts.",
-    "audit": "Only an administrator can read the audit trail.",
+    "audit": "The audit trail is shown to administrators, and to clinicians for their own charts.",
 }
 
 
@@ -49,11 +50,16 @@ def _staff(by: Actor) -> StaffUser | None:
     return StaffUser.get_or_none((StaffUser.username == by.ref) & (StaffUser.active == True))  # noqa: E712
 
 
-def allowed(by: Actor, permission: str, chart_id: int | None = None) -> bool:
+def _reach(by: Actor, permission: str) -> tuple[str | None, StaffUser | None]:
+    """ANY_CHART, OWN_CHARTS or None (not at all), and the staff user it is for."""
     if by.kind == "system":
-        return True
+        return ANY_CHART, None
     staff = _staff(by)
-    reach = RULES[permission].get(staff.role) if staff else None
+    return (RULES[permission].get(staff.role) if staff else None), staff
+
+
+def allowed(by: Actor, permission: str, chart_id: int | None = None) -> bool:
+    reach, staff = _reach(by, permission)
     if reach == ANY_CHART:
         return True
     if reach == OWN_CHARTS:
@@ -67,25 +73,39 @@ def require(by: Actor, permission: str, chart_id: int | None = None, *, action: 
     """Go on, or refuse with a clear message and an audit row (`action`, or
     "refused.<permission>"). Call it before the caller's transaction, so the
     refusal's row is kept."""
-    if allowed(by, permission, chart_id):
-        return
+    if not allowed(by, permission, chart_id):
+        _refuse(by, permission, chart_id, action)
+
+
+def _refuse(by: Actor, permission: str, chart_id: int | None, action: str) -> None:
     record(by, action or f"refused.{permission}", chart=chart_id, outcome="refused")
     raise NotAllowed(REFUSALS.get(permission, "Your role does not allow that; ask an administrator."))
 
 
-def clinical_charts(by: Actor):
-    """A condition on a chart-id column for lists of clinical results (alerts):
+def charts_within(by: Actor, permission: str):
+    """A condition on a chart-id column for lists (alerts, the audit trail):
     None for every chart (admin, SYSTEM), the clinician's own charts, or no
     chart at all (front desk, anyone else)."""
-    if by.kind == "system":
-        return None
-    staff = _staff(by)
-    reach = RULES["clinical"].get(staff.role) if staff else None
+    reach, staff = _reach(by, permission)
     if reach == ANY_CHART:
         return None
     if reach == OWN_CHARTS:
         return Client.select(Client.id).where(Client.clinician == staff.id)
     return Client.select(Client.id).where(Client.id.is_null())   # nothing
+
+
+def clinical_charts(by: Actor):
+    """charts_within(by, "clinical"): the charts whose clinical results `by` may list."""
+    return charts_within(by, "clinical")
+
+
+def require_some(by: Actor, permission: str, *, action: str = "") -> str:
+    """Go on if `by` may use `permission` on any chart at all, saying how far
+    (ANY_CHART or OWN_CHARTS); else refuse as require() does (audited)."""
+    reach, _ = _reach(by, permission)
+    if reach is None:
+        _refuse(by, permission, None, action)
+    return reach
 
 
 def assign_clinician(by: Actor, chart_id: int, staff_id: int | None) -> None:

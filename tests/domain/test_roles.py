@@ -24,7 +24,7 @@ EXPECTED = {
                    "clinical": (False, False), "staff_admin": (False, False), "audit": (False, False)},
     "clinician": {"charts": (True, False), "portal_access": (False, False), "documents": (True, False),
                   "appointments": (False, False), "billing": (False, False), "forms": (True, False),
-                  "clinical": (True, False), "staff_admin": (False, False), "audit": (False, False)},
+                  "clinical": (True, False), "staff_admin": (False, False), "audit": (True, False)},
 }
 
 
