@@ -283,6 +283,13 @@ class StaffView:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    def may(self, permission: str) -> bool:
+        """Whether the role has `permission` on any chart (models/roles.py), to
+        leave out keys the domain would refuse."""
+        from .roles import RULES
+
+        return self.role in RULES[permission]
+
 
 def staff_user(staff_id: int) -> StaffView:
     """The signed-in staff member (name for the header, username for the audit)."""

@@ -239,12 +239,14 @@ class AuditEvent(BaseModel):
     hash = CharField()
 
     class Meta:
-        # Each ends in the id, so one chart's, person's or action's events come
-        # newest first straight from the index (models/audit_trail.py; migration 0011).
+        # Each ends in the id, so one chart's, person's or action's events (or a
+        # person's of one action) come newest first straight from the index
+        # (models/audit_trail.py; migration 0011).
         indexes = (
             (("chart", "id"), False),
             (("actor", "id"), False),
             (("action", "id"), False),
+            (("actor", "action", "id"), False),
             (("at", "id"), False),
         )
 

@@ -8,7 +8,7 @@ applies the same whether 0010 ran before it, after it, or not yet.
 """
 from peewee import *
 
-NEW = (("chart", "id"), ("actor", "id"), ("action", "id"), ("at", "id"))
+NEW = (("chart", "id"), ("actor", "id"), ("action", "id"), ("actor", "action", "id"), ("at", "id"))
 
 
 def up(migrator, db):

@@ -178,7 +178,10 @@ def test_a_clinician_sees_only_their_charts_events(practice):
     assert trail_page(ADA, TrailFilter(chart="brooks")).rows   # an admin: every chart
     choices = open_trail(LEE)
     assert choices.own_charts_only and not open_trail(ADA).own_charts_only
-    assert ("failed_sign_in", "Failed sign-ins and lockouts") in choices.kinds
+    # Kinds whose events name no chart are not offered, nor read, for a clinician.
+    assert ("failed_sign_in", "Failed sign-ins and lockouts") not in choices.kinds
+    assert ("failed_sign_in", "Failed sign-ins and lockouts") in open_trail(ADA).kinds
+    assert trail_page(LEE, TrailFilter(kind="failed_sign_in")).rows == ()
     assert (practice["dana"], "Dana Whitfield") in choices.staff
 
 

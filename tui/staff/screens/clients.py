@@ -54,6 +54,7 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         Binding("f4", "queue('expired')", "Expired", id="clients.queue_expired", show=False),
         Binding("f5", "work_queue", "Work queue", id="clients.work_queue"),
         Binding("f6", "forms_library", "Forms", id="clients.forms_library"),
+        Binding("f7", "audit_trail", "Audit", id="clients.audit_trail"),
         Binding("down", "focus_table", "Results", id="clients.focus_table", show=False),
         Binding("ctrl+l", "app.sign_out", "Sign out", id="staff.sign_out"),
     ]
@@ -278,6 +279,17 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         from .forms_library import FormsLibraryScreen
 
         self.app.push_screen(FormsLibraryScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "audit_trail":   # admins and clinicians (models/roles.py refuses anyone else)
+            staff = getattr(self.app, "staff", None)
+            return staff is not None and staff.may("audit")
+        return True
+
+    def action_audit_trail(self) -> None:
+        from .audit_trail import AuditTrailScreen
+
+        self.app.push_screen(AuditTrailScreen())
 
     def action_new_chart(self) -> None:
         from .new_chart import NewChartScreen
