@@ -27,14 +27,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import SQL, Select, fn
+from peewee import JOIN, SQL, Select, fn
 
 from .audit import Actor, record
 from .audit_export import utc_bounds
 from .charts import search_charts
 from .dates import parse_day
 from .practice import get_practice
-from .roles import ANY_CHART, RULES, charts_within, require_some
+from .roles import RULES, require_charts
 from .staff_views import actor_names, event_words, failed_event, fold_repeats, sentence, times
 from .tables import AuditEvent, Client, StaffUser
 from .text import InvalidInput
@@ -149,10 +149,9 @@ class TrailChoices:
 def open_trail(by: Actor) -> TrailChoices:
     """Open the trail (refused, and audited, for anyone who may not read it);
     the opening is audited too: who looked at the trail is part of it."""
-    reach = require_some(by, "audit", action="audit.view")
+    own_only = require_charts(by, "audit", action="audit.view") is not None
     record(by, "audit.view")
     staff = tuple(StaffUser.select(StaffUser.id, StaffUser.full_name).order_by(StaffUser.full_name, StaffUser.id).tuples())
-    own_only = reach != ANY_CHART
     kinds = tuple((k.key, k.label) for k in ACTION_KINDS if k.on_charts or not own_only)
     return TrailChoices(staff, kinds, own_only)
 
@@ -160,7 +159,7 @@ def open_trail(by: Actor) -> TrailChoices:
 def trail_page(by: Actor, filters: TrailFilter = TrailFilter(), before: int | None = None, lines: int = PAGE_LINES) -> TrailPage:
     """The newest `lines` lines of events older than `before` (None: the newest)
     that `filters` and `by`'s role let through."""
-    reach = require_some(by, "audit", action="audit.view")
+    own = require_charts(by, "audit", action="audit.view")   # None: every chart's, and no chart's
     conds = [] if before is None else [AuditEvent.id < before]
     if not _days(filters, conds):
         return TrailPage((), None)
@@ -171,10 +170,10 @@ def trail_page(by: Actor, filters: TrailFilter = TrailFilter(), before: int | No
     if kind and kind.failures_only:
         conds.append(AuditEvent.outcome != "ok")
     charts = _charts(filters.chart)
-    if reach != ANY_CHART:
+    if own is not None:
         if kind and not kind.on_charts:
             return TrailPage((), None)   # a clinician sees chart events only
-        charts = _own(by, charts, conds)
+        charts = _own(own, charts, conds)
     if charts is not None and not charts:
         return TrailPage((), None)
     # The most selective list drives: charts (named, or a clinician's few),
@@ -203,11 +202,10 @@ def _charts(term: str) -> list[int] | None:
     return [c.id for c in page.rows]
 
 
-def _own(by: Actor, charts: list[int] | None, conds: list) -> list[int] | None:
-    """A clinician's charts among `charts` (all of theirs when None). A caseload
-    of more than MAX_ARMS charts becomes a condition instead (its events are
-    then common enough to find by reading newest first)."""
-    own = charts_within(by, "audit")
+def _own(own, charts: list[int] | None, conds: list) -> list[int] | None:
+    """A clinician's charts (`own`, a subquery) among `charts` (all of theirs when
+    None). A caseload of more than MAX_ARMS charts becomes a condition instead
+    (its events are then common enough to find by reading newest first)."""
     if charts is not None:
         return [i for (i,) in Client.select(Client.id).where(Client.id.in_(charts) & Client.id.in_(own)).tuples()] if charts else []
     mine = [i for (i,) in own.limit(MAX_ARMS + 1).tuples()]
@@ -238,48 +236,54 @@ def _days(filters: TrailFilter, conds: list) -> bool:
 
 
 _COLUMNS = (AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.chart, AuditEvent.action,
-            AuditEvent.outcome, AuditEvent.source, AuditEvent.detail)
+            AuditEvent.outcome, AuditEvent.source, AuditEvent.detail,
+            Client.first_name, Client.last_name, Client.chart_number)
 
 
 def _read(conds: list, arms: list, limit: int) -> list[tuple]:
-    """The newest `limit` events meeting `conds` and any one of `arms`, as tuples."""
+    """The newest `limit` events meeting `conds` and any one of `arms`, as tuples
+    of _COLUMNS (the chart's columns None for an event of no chart)."""
 
-    def newest(*columns, where=()) -> Select:
-        query = AuditEvent.select(*columns)
+    def newest(*where) -> Select:
+        query = AuditEvent.select(AuditEvent.id)
         for cond in (*conds, *where):
             query = query.where(cond)
         return query.order_by(AuditEvent.id.desc()).limit(limit)
 
     if len(arms) <= 1:
-        return list(newest(*_COLUMNS, where=arms).tuples())
-    # Each run's ids newest first (from the index alone when it has no other
-    # condition), wrapped (SQLite takes no ORDER BY/LIMIT in a bare part of a
-    # UNION), merged by id; then the events of the page.
-    parts = [Select([newest(AuditEvent.id, where=(arm,)).alias(f"run{n}")], [SQL("id")]) for n, arm in enumerate(arms)]
-    union = parts[0]
-    for part in parts[1:]:
-        union = union + part   # UNION ALL
-    page = Select([union.order_by(SQL("1 DESC")).limit(limit).alias("page")], [SQL("id")])
-    return list(AuditEvent.select(*_COLUMNS).where(AuditEvent.id.in_(page)).order_by(AuditEvent.id.desc()).tuples())
+        page = newest(*arms)
+    else:
+        # Each run's ids newest first (from the index alone when it has no other
+        # condition), wrapped (SQLite takes no ORDER BY/LIMIT in a bare part of
+        # a UNION), merged by id.
+        parts = [Select([newest(arm).alias(f"run{n}")], [SQL("id")]) for n, arm in enumerate(arms)]
+        union = parts[0]
+        for part in parts[1:]:
+            union = union + part   # UNION ALL
+        page = Select([union.order_by(SQL("1 DESC")).limit(limit).alias("page")], [SQL("id")])
+    return list(
+        AuditEvent.select(*_COLUMNS)
+        .join(Client, JOIN.LEFT_OUTER, on=(Client.id == AuditEvent.chart))
+        .where(AuditEvent.id.in_(page))
+        .order_by(AuditEvent.id.desc())
+        .tuples()
+    )
 
 
 def _page(events: list[tuple], lines: int, *, more: bool) -> TrailPage:
     """Fold the events into lines; a run that may go on past what was read is left
     for the next page (unless it is all there is: then it shows, and goes on there)."""
     names = actor_names({e[2] for e in events})
-    chart_ids = {e[3] for e in events if e[3] is not None}
-    charts = {i: (f"{first} {last}", number) for i, first, last, number in Client.select(
-        Client.id, Client.first_name, Client.last_name, Client.chart_number).where(Client.id.in_(chart_ids)).tuples()} if chart_ids else {}
 
-    def chart_of(e: tuple) -> tuple[str, str]:
+    def chart_name(e: tuple) -> str:
         if e[3] is None:
-            return "", ""
-        return charts.get(e[3], (f"chart {e[3]} (since deleted)", ""))
+            return ""
+        return f"{e[8]} {e[9]}" if e[8] is not None else f"chart {e[3]} (since deleted)"
 
     def said(e: tuple) -> tuple[str, str]:
-        _id, _at, actor, _chart, action, outcome, source, _detail = e
+        _id, _at, actor, _chart, action, outcome, source, *_ = e
         words = event_words(action, outcome, actor.partition(":")[0])
-        return sentence(names[actor], words, chart_of(e)[0], action), source
+        return sentence(names[actor], words, chart_name(e), action), source
 
     runs = fold_repeats(events, said)
     if len(runs) > lines:
@@ -290,6 +294,6 @@ def _page(events: list[tuple], lines: int, *, more: bool) -> TrailPage:
     for run in runs:
         newest, oldest = run[0], run[-1]
         text, source = said(newest)
-        rows.append(TrailRow(newest[0], newest[1], names[newest[2]], times(text, len(run)), *chart_of(newest), source,
-                             failed_event(newest[4], newest[5]), len(run), oldest[1], newest[7]))
+        rows.append(TrailRow(newest[0], newest[1], names[newest[2]], times(text, len(run)), chart_name(newest),
+                             newest[10] or "", source, failed_event(newest[4], newest[5]), len(run), oldest[1], newest[7]))
     return TrailPage(tuple(rows), runs[-1][-1][0] if more and runs else None)

@@ -86,7 +86,10 @@ def charts_within(by: Actor, permission: str):
     """A condition on a chart-id column for lists (alerts, the audit trail):
     None for every chart (admin, SYSTEM), the clinician's own charts, or no
     chart at all (front desk, anyone else)."""
-    reach, staff = _reach(by, permission)
+    return _charts(*_reach(by, permission))
+
+
+def _charts(reach: str | None, staff: StaffUser | None):
     if reach == ANY_CHART:
         return None
     if reach == OWN_CHARTS:
@@ -99,13 +102,13 @@ def clinical_charts(by: Actor):
     return charts_within(by, "clinical")
 
 
-def require_some(by: Actor, permission: str, *, action: str = "") -> str:
-    """Go on if `by` may use `permission` on any chart at all, saying how far
-    (ANY_CHART or OWN_CHARTS); else refuse as require() does (audited)."""
-    reach, _ = _reach(by, permission)
+def require_charts(by: Actor, permission: str, *, action: str = ""):
+    """charts_within(), for a list that is refused outright (as require() refuses,
+    audited) to anyone whose role has `permission` on no chart at all."""
+    reach, staff = _reach(by, permission)
     if reach is None:
         _refuse(by, permission, None, action)
-    return reach
+    return _charts(reach, staff)
 
 
 def assign_clinician(by: Actor, chart_id: int, staff_id: int | None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from peewee import SqliteDatabase
 
 from models import chart_owner
 from models.audit import Actor, record
@@ -227,3 +228,6 @@ def test_the_migration_makes_the_indexes_the_model_describes(portal):
     for fields, _unique in AuditEvent._meta.indexes:
         assert fields in indexed
     assert ("actor",) not in indexed and ("chart",) not in indexed   # 0001's, replaced
+    if not isinstance(database.obj, SqliteDatabase):   # the chart search's prefix LIKEs
+        prefixed = {i.name for i in database.get_indexes("client")}
+        assert {"client_last_name_key_prefix", "client_first_name_key_prefix", "client_chart_number_prefix"} <= prefixed
