@@ -51,7 +51,7 @@ def _staff(by: Actor) -> StaffUser | None:
 
 
 def _reach(by: Actor, permission: str) -> tuple[str | None, StaffUser | None]:
-    """ANY_CHART, OWN_CHARTS or None (not at all), and the staff user it is for."""
+    """How far `by` reaches with `permission` (ANY_CHART, OWN_CHARTS or None), and who they are."""
     if by.kind == "system":
         return ANY_CHART, None
     staff = _staff(by)
@@ -73,23 +73,17 @@ def require(by: Actor, permission: str, chart_id: int | None = None, *, action: 
     """Go on, or refuse with a clear message and an audit row (`action`, or
     "refused.<permission>"). Call it before the caller's transaction, so the
     refusal's row is kept."""
-    if not allowed(by, permission, chart_id):
-        _refuse(by, permission, chart_id, action)
-
-
-def _refuse(by: Actor, permission: str, chart_id: int | None, action: str) -> None:
+    if allowed(by, permission, chart_id):
+        return
     record(by, action or f"refused.{permission}", chart=chart_id, outcome="refused")
     raise NotAllowed(REFUSALS.get(permission, "Your role does not allow that; ask an administrator."))
 
 
-def charts_within(by: Actor, permission: str):
-    """A condition on a chart-id column for lists (alerts, the audit trail):
-    None for every chart (admin, SYSTEM), the clinician's own charts, or no
-    chart at all (front desk, anyone else)."""
-    return _charts(*_reach(by, permission))
-
-
-def _charts(reach: str | None, staff: StaffUser | None):
+def charts_in_scope(by: Actor, permission: str):
+    """A subquery of chart ids for a chart-id column's `in_()`: None for every
+    chart (admin, SYSTEM), the clinician's own charts, or no chart at all
+    (a role without the permission, anyone else)."""
+    reach, staff = _reach(by, permission)
     if reach == ANY_CHART:
         return None
     if reach == OWN_CHARTS:
@@ -98,17 +92,18 @@ def _charts(reach: str | None, staff: StaffUser | None):
 
 
 def clinical_charts(by: Actor):
-    """charts_within(by, "clinical"): the charts whose clinical results `by` may list."""
-    return charts_within(by, "clinical")
+    """A condition on a chart-id column for lists of clinical results (alerts):
+    None for every chart (admin, SYSTEM), the clinician's own charts, or no
+    chart at all (front desk, anyone else)."""
+    return charts_in_scope(by, "clinical")
 
 
 def require_charts(by: Actor, permission: str, *, action: str = ""):
-    """charts_within(), for a list that is refused outright (as require() refuses,
+    """charts_in_scope(), for a list refused outright (as require() refuses,
     audited) to anyone whose role has `permission` on no chart at all."""
-    reach, staff = _reach(by, permission)
-    if reach is None:
-        _refuse(by, permission, None, action)
-    return _charts(reach, staff)
+    if _reach(by, permission)[0] is None:
+        require(by, permission, action=action)   # refuses
+    return charts_in_scope(by, permission)
 
 
 def assign_clinician(by: Actor, chart_id: int, staff_id: int | None) -> None:

@@ -217,3 +217,22 @@ def test_the_trail_reads_only_in_workers(portal, clock, loop_queries):
 
     drive(scenario)
     assert on_loop == []
+
+
+def test_every_key_of_an_admin_shows_whole_at_80x24(portal, clock):
+    """The client list's footer with an admin's F7 Audit and F9 Staff, and the trail's own, fit in 80 columns."""
+    login = signed_in("admin")
+    _practice()
+
+    async def scenario():
+        app = StaffApp(session=login)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            for screen_keys in (("Audit", "Staff", "Help", "Search", "New chart"), ("Older", "Newer", "Back", "Help")):
+                keys = list(app.screen.query("FooterKey"))
+                assert all(key.region.right <= 80 for key in keys), [(str(k.render()), k.region) for k in keys]
+                assert all(word in _footer(app.screen) for word in screen_keys)
+                await pilot.press("f7")
+                await settle(app, pilot)
+
+    drive(scenario)

@@ -225,6 +225,8 @@ class AuditTrailScreen(ForwardsWorkerErrors, PortalScreen):
             return
         name = FIELD_NAMES.get(event.field, "")
         set_error(self.query_one("#trail-error", Static), f"{name}: {event.words}" if name else event.words)
+        for field in self.query(f"#{event.field}"):
+            field.focus()   # back to what needs fixing (Enter had moved on to the table)
         self.query_one("#trail-info", Static).update("Nothing read: see the line above the table.")
 
     @on(DataTable.RowHighlighted, "#trail")

@@ -52,7 +52,8 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         Binding("f2", "queue('all')", "All", id="clients.queue_all", show=False),
         Binding("f3", "queue('invited')", "Invited", id="clients.queue_invited", show=False),
         Binding("f4", "queue('expired')", "Expired", id="clients.queue_expired", show=False),
-        Binding("f5", "work_queue", "Work queue", id="clients.work_queue"),
+        # The line under the table says "F5 opens it", so the footer has room for an admin's keys.
+        Binding("f5", "work_queue", "Work queue", id="clients.work_queue", show=False),
         Binding("f6", "forms_library", "Forms", id="clients.forms_library"),
         Binding("f7", "audit_trail", "Audit", id="clients.audit_trail"),
         Binding("down", "focus_table", "Results", id="clients.focus_table", show=False),
@@ -249,6 +250,12 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
 
     # --- actions ------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "audit_trail":   # admins and clinicians (models/roles.py refuses anyone else)
+            staff = getattr(self.app, "staff", None)
+            return staff is not None and staff.may("audit")
+        return True
+
     def action_next_page(self) -> None:
         if self.has_more:
             self.page += 1
@@ -279,12 +286,6 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         from .forms_library import FormsLibraryScreen
 
         self.app.push_screen(FormsLibraryScreen())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "audit_trail":   # admins and clinicians (models/roles.py refuses anyone else)
-            staff = getattr(self.app, "staff", None)
-            return staff is not None and staff.may("audit")
-        return True
 
     def action_audit_trail(self) -> None:
         from .audit_trail import AuditTrailScreen
