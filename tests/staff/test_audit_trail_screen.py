@@ -47,6 +47,16 @@ def _footer(screen) -> str:
     return " ".join(str(key.render()) for key in screen.query("FooterKey"))
 
 
+async def _f7(app, pilot) -> AuditTrailScreen:
+    """From the client list, where the footer offers it, F7 to the trail."""
+    await settle(app, pilot)
+    assert "Audit" in _footer(app.screen)
+    await pilot.press("f7")
+    await settle(app, pilot)
+    assert isinstance(app.screen, AuditTrailScreen)
+    return app.screen
+
+
 def test_an_admin_reads_filters_and_pages_the_trail(portal, clock):
     login = signed_in("admin")   # Fran Desk, an admin here
     _practice()
@@ -54,12 +64,7 @@ def test_an_admin_reads_filters_and_pages_the_trail(portal, clock):
     async def scenario():
         app = StaffApp(session=login)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            assert "Audit" in _footer(app.screen)
-            await pilot.press("f7")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, AuditTrailScreen)
+            screen = await _f7(app, pilot)
             lines = _lines(screen)
             assert lines[0] == "Fran Desk opened the audit trail"
             assert any(line.startswith("⚠ Dana Whitfield failed to sign in to the staff app") for line in lines)
@@ -151,11 +156,7 @@ def test_a_clinician_sees_only_their_charts_events(portal, clock):
     async def scenario():
         app = StaffApp(session=lee)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            assert "Audit" in _footer(app.screen)
-            await pilot.press("f7")
-            await settle(app, pilot)
-            screen = app.screen
+            screen = await _f7(app, pilot)
             assert str(screen.query_one("#trail-title", Static).render()) == "Audit trail of your charts · newest first"
             lines = _lines(screen)
             assert lines and all("Jordan Avery" in line for line in lines)
@@ -204,9 +205,7 @@ def test_the_trail_reads_only_in_workers(portal, clock, loop_queries):
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             recording.set()
-            await pilot.press("f7")
-            await settle(app, pilot)
-            screen = app.screen
+            screen = await _f7(app, pilot)
             screen.query_one("#kind", Select).value = "portal_access"
             await settle(app, pilot)
             screen.query_one("#chart", Input).focus()
