@@ -67,12 +67,19 @@ class AuditTrailScreen(ForwardsWorkerErrors, PortalScreen):
             self.details = details
 
     class Refused(Message):
-        """The filters as typed cannot be read (`field`), or the trail is not for this person."""
+        """The filters as typed cannot be read: what is wrong with which field."""
 
         def __init__(self, request: int, field: str, words: str) -> None:
             super().__init__()
             self.request = request
             self.field = field
+            self.words = words
+
+    class NotShown(Message):
+        """The trail is not for this person (the domain refused, and audited it)."""
+
+        def __init__(self, words: str) -> None:
+            super().__init__()
             self.words = words
 
     def __init__(self) -> None:
@@ -113,16 +120,16 @@ class AuditTrailScreen(ForwardsWorkerErrors, PortalScreen):
         yield KeyHints(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.open(self.app.actor)  # type: ignore[attr-defined]
+        self.read_choices(self.app.actor)  # type: ignore[attr-defined]
 
     # --- reading -------------------------------------------------------------
 
     @db_worker("audit-open")
-    def open(self, actor) -> None:
+    def read_choices(self, actor) -> None:
         try:
             choices = open_trail(actor)
         except NotAllowed as exc:
-            self.post_message(self.Refused(0, "", exc.message))
+            self.post_message(self.NotShown(exc.message))
             return
         self.post_message(self.Opened(choices))
 
@@ -161,7 +168,7 @@ class AuditTrailScreen(ForwardsWorkerErrors, PortalScreen):
             self.post_message(self.Refused(request, exc.field, exc.message))
             return
         except NotAllowed as exc:
-            self.post_message(self.Refused(0, "", exc.message))
+            self.post_message(self.NotShown(exc.message))
             return
         zone = practice_zone()   # read here, in the worker: drawing never queries
         rows, details = [], []
@@ -215,12 +222,13 @@ class AuditTrailScreen(ForwardsWorkerErrors, PortalScreen):
             words.append("no older events")
         return " · ".join(words)
 
+    @on(NotShown)
+    def _not_shown(self, event: NotShown) -> None:
+        self.app.notify(plain(event.words).plain, title="Not shown", severity="warning", markup=False)
+        self.dismiss()
+
     @on(Refused)
     def _refused(self, event: Refused) -> None:
-        if not event.field and not event.request:
-            self.app.notify(plain(event.words).plain, title="Not shown", severity="warning", markup=False)
-            self.dismiss()
-            return
         if event.request != self._request:
             return
         name = FIELD_NAMES.get(event.field, "")
