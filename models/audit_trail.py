@@ -162,9 +162,12 @@ def trail_page(by: Actor, filters: TrailFilter = TrailFilter(), before: int | No
     """The newest `lines` lines of events older than `before` (None: the newest)
     that `filters` and `by`'s role let through."""
     own = require_charts(by, "audit", action="audit.view")   # None: every chart's, and no chart's
-    conds = [] if before is None else [AuditEvent.id < before]
-    if not _days(filters, conds):
+    span = _days(filters)
+    if span is None:
         return TrailPage((), None)
+    first, last, conds = span
+    if before is not None:
+        last = before - 1 if last is None else min(last, before - 1)
     if filters.staff_id is not None:
         username = StaffUser.select(StaffUser.username).where(StaffUser.id == filters.staff_id).scalar()
         conds.append(AuditEvent.actor == f"staff:{username}")
@@ -190,7 +193,7 @@ def trail_page(by: Actor, filters: TrailFilter = TrailFilter(), before: int | No
     else:
         arms = []
     wanted = lines * READ_AHEAD
-    events = _read(conds, arms, wanted)
+    events = _read(conds, arms, wanted, first, last)
     return _page(events, lines, more=len(events) == wanted)
 
 
@@ -219,22 +222,25 @@ def _own(own, charts: list[int] | None, conds: list) -> list[int] | None:
     return None
 
 
-def _days(filters: TrailFilter, conds: list) -> bool:
-    """Add the days' id range and times to `conds`; False when no event can fall in them."""
+def _days(filters: TrailFilter) -> tuple[int | None, int | None, list] | None:
+    """The days as the first and last event id that can fall in them, and the
+    conditions on the time itself (None when no event can)."""
     if filters.since is None and filters.until is None:
-        return True
+        return None, None, []
     start, end = utc_bounds(filters.since, filters.until, get_practice().time_zone)
+    first = last = None
+    conds = []
     if start is not None:
         first = AuditEvent.select(AuditEvent.id).where(AuditEvent.at >= start).order_by(AuditEvent.at, AuditEvent.id).limit(1).scalar()
         if first is None:
-            return False
-        conds += [AuditEvent.id >= first, AuditEvent.at >= start]
+            return None
+        conds.append(AuditEvent.at >= start)
     if end is not None:
         last = AuditEvent.select(AuditEvent.id).where(AuditEvent.at < end).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1).scalar()
         if last is None:
-            return False
-        conds += [AuditEvent.id <= last, AuditEvent.at < end]
-    return True
+            return None
+        conds.append(AuditEvent.at < end)
+    return first, last, conds
 
 
 _COLUMNS = (AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.chart, AuditEvent.action,
@@ -242,13 +248,15 @@ _COLUMNS = (AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.chart, Au
             Client.first_name, Client.last_name, Client.chart_number)
 
 
-def _read(conds: list, arms: list, limit: int) -> list[tuple]:
-    """The newest `limit` events meeting `conds` and any one of `arms`, as tuples
-    of _COLUMNS (the chart's columns None for an event of no chart)."""
+def _read(conds: list, arms: list, limit: int, first: int | None, last: int | None) -> list[tuple]:
+    """The newest `limit` events with ids in [first, last] (None: open) meeting
+    `conds` and any one of `arms`, as tuples of _COLUMNS (the chart's columns
+    None for an event of no chart)."""
+    bounds = ([] if first is None else [AuditEvent.id >= first]) + ([] if last is None else [AuditEvent.id <= last])
 
     def newest(*where) -> Select:
         query = AuditEvent.select(AuditEvent.id)
-        for cond in (*conds, *where):
+        for cond in (*bounds, *conds, *where):
             query = query.where(cond)
         return query.order_by(AuditEvent.id.desc()).limit(limit)
 
@@ -262,11 +270,15 @@ def _read(conds: list, arms: list, limit: int) -> list[tuple]:
         union = parts[0]
         for part in parts[1:]:
             union = union + part   # UNION ALL
-        page = Select([union.order_by(SQL("1 DESC")).limit(limit).alias("page")], [SQL("id")])
+        page = Select([union.order_by(SQL("1 DESC")).limit(limit).alias("merged")], [SQL("id")])
+    # A join, not `id IN (page)`: peewee renders an IN's subquery twice (to see
+    # whether it is empty), and rendering forty runs cost more than reading them.
+    page = page.alias("page")
     return list(
         AuditEvent.select(*_COLUMNS)
+        .join(page, on=(AuditEvent.id == page.c.id))
+        .switch(AuditEvent)
         .join(Client, JOIN.LEFT_OUTER, on=(Client.id == AuditEvent.chart))
-        .where(AuditEvent.id.in_(page))
         .order_by(AuditEvent.id.desc())
         .tuples()
     )
