@@ -36,16 +36,19 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def utc_bounds(since: dt.date, until: dt.date, zone: str) -> tuple[dt.datetime, dt.datetime]:
-    """[start of `since`, start of the day after `until`) in the practice's zone, as naive UTC."""
-    if until < since:
+def utc_bounds(since: dt.date | None, until: dt.date | None, zone: str) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """[start of `since`, start of the day after `until`) in the practice's zone, as naive UTC
+    (None for an end not given)."""
+    if since is not None and until is not None and until < since:
         raise InvalidInput("until", "The end date is before the start date.")
     tz = ZoneInfo(zone)
 
-    def utc(day: dt.date) -> dt.datetime:
+    def utc(day: dt.date | None) -> dt.datetime | None:
+        if day is None:
+            return None
         return dt.datetime.combine(day, dt.time(), tz).astimezone(dt.timezone.utc).replace(tzinfo=None)
 
-    return utc(since), utc(until + dt.timedelta(days=1))
+    return utc(since), utc(until + dt.timedelta(days=1) if until is not None else None)
 
 
 def export_csv(by: Actor, since: dt.date, until: dt.date, out: TextIO) -> ExportReport:

@@ -158,7 +158,7 @@ def _prefix(column, key: str):
     """Rows whose folded key starts with `key` (keys are letters and digits only).
 
     On SQLite a range, which the column's index serves; on PostgreSQL a LIKE
-    (collation-safe; a text_pattern_ops index serves it).
+    (collation-safe; a text_pattern_ops index serves it: migration 0011).
     """
     if is_sqlite():
         return (column >= key) & (column < key + "\uffff")

@@ -1,4 +1,4 @@
-"""Dates of birth as people type them: MM/DD/YYYY or YYYY-MM-DD, nothing guessed.
+"""Dates (of birth, and others) as people type them: MM/DD/YYYY or YYYY-MM-DD, nothing guessed.
 
 MM/DD/YYYY may also come as 04132001, 04-13-2001 or 04.13.2001: the same
 order of the same parts, so nothing is guessed there either.
@@ -26,9 +26,23 @@ def _with_slashes(value: str) -> str:
 
 
 def parse_dob(typed: str, field: str = "date_of_birth") -> dt.date:
+    if not (typed or "").strip():
+        raise InvalidInput(field, "Date of birth is required (MM/DD/YYYY).")
+    parsed = parse_day(typed, field, "date of birth")
+    today = clock.today()
+    if parsed > today:
+        raise InvalidInput(field, "Date of birth cannot be in the future.")
+    if parsed.year < today.year - MAX_AGE_YEARS:
+        raise InvalidInput(field, f"Date of birth is more than {MAX_AGE_YEARS} years ago; please check the year.")
+    return parsed
+
+
+def parse_day(typed: str, field: str, name: str = "date") -> dt.date | None:
+    """Any day typed as above (None when nothing is typed); a refusal names
+    the part that does not exist, and calls the date `name`."""
     value = _with_slashes((typed or "").strip())
     if not value:
-        raise InvalidInput(field, "Date of birth is required (MM/DD/YYYY).")
+        return None
     for fmt in FORMATS:
         try:
             parsed = dt.datetime.strptime(value, fmt).date()
@@ -37,13 +51,8 @@ def parse_dob(typed: str, field: str = "date_of_birth") -> dt.date:
         year_part = value.split("/")[-1] if "/" in value else value.split("-")[0]
         if len(year_part) != 4:
             break
-        today = clock.today()
-        if parsed > today:
-            raise InvalidInput(field, "Date of birth cannot be in the future.")
-        if parsed.year < today.year - MAX_AGE_YEARS:
-            raise InvalidInput(field, f"Date of birth is more than {MAX_AGE_YEARS} years ago; please check the year.")
         return parsed
-    raise InvalidInput(field, _what_is_wrong(value))
+    raise InvalidInput(field, _what_is_wrong(value, name))
 
 
 _SHAPES = (
@@ -52,7 +61,7 @@ _SHAPES = (
 )
 
 
-def _what_is_wrong(value: str) -> str:
+def _what_is_wrong(value: str, name: str) -> str:
     """The refusal for a date that did not parse: when it has the right shape
     (13/45/2001), say which part does not exist rather than repeat the format."""
     for pattern, names in _SHAPES:
@@ -72,7 +81,7 @@ def _what_is_wrong(value: str) -> str:
         if parts["month"] == 2 and parts["day"] == 29:
             return f"February {parts['year']} has no day 29: {parts['year']} is not a leap year."
         return f"{month_name} has no day {parts['day']}. Check the day ({shape})."
-    return "Enter the date of birth as MM/DD/YYYY, for example 04/13/2001."
+    return f"Enter the {name} as MM/DD/YYYY, for example 04/13/2001."
 
 
 def readable(day: dt.date) -> str:

@@ -3,8 +3,8 @@
     admin       everything: staff users, practice settings, the audit trail,
                 and all that follows
     clinician   the charts they are the clinician of: clinical results (form
-                answers, scores, risk alerts), documents, forms sent; no other
-                chart is found in a search, a queue or a count, or opened
+                answers, scores, risk alerts), documents, forms sent, those
+                charts' audit trail; no other chart is found in a search, a queue or a count, or opened
     front_desk  every chart: new charts, portal access (invite, resend, revoke,
                 change of owner), the chart's clinician, documents,
                 appointments, billing, forms sent; sees that a questionnaire
@@ -37,7 +37,7 @@ RULES: dict[str, dict[str, str]] = {
     "forms": {"admin": ANY_CHART, "front_desk": ANY_CHART, "clinician": OWN_CHARTS},
     "clinical": {"admin": ANY_CHART, "clinician": OWN_CHARTS},
     "staff_admin": {"admin": ANY_CHART},
-    "audit": {"admin": ANY_CHART},
+    "audit": {"admin": ANY_CHART, "clinician": OWN_CHARTS},   # the trail of every chart, or of their own
 }
 
 REFUSALS = {
@@ -51,7 +51,7 @@ REFUSALS = {
     "forms": "A chart's forms are sent by its clinician, the front desk or an administrator.",
     "clinical": "Clinical results are shown only to the chart's clinician and administrators.",
     "staff_admin": "Only an administrator can manage staff accounts.",
-    "audit": "Only an administrator can read the audit trail.",
+    "audit": "The audit trail is shown to administrators, and to clinicians for their own charts.",
 }
 
 
@@ -136,6 +136,14 @@ def clinician_choices() -> list[tuple[int, str, str]]:
     query = (StaffUser.select(StaffUser.id, StaffUser.full_name, StaffUser.role).where(_may_be_clinician())
              .order_by(StaffUser.role.desc(), StaffUser.full_name, StaffUser.id).tuples())
     return list(query)
+
+
+def require_charts(by: Actor, permission: str, *, action: str = ""):
+    """charts_in_scope(), for a list refused outright (as require() refuses,
+    audited) to anyone whose role has `permission` on no chart at all."""
+    if _reach(by, permission)[0] is None:
+        require(by, permission, action=action)   # refuses
+    return charts_in_scope(by, permission)
 
 
 def assign_clinician(by: Actor, chart_id: int, staff_id: int | None) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Callable, Iterable, TypeVar
 from zoneinfo import ZoneInfo
 
 from . import clock
@@ -20,6 +21,8 @@ from .charts import PAGE_SIZE, get_chart, search_charts
 from .roles import OWN_CHARTS, RULES, chart_scope, permissions_of, require
 from .tables import Client, Invitation, LoginSession, OutboxMessage
 from .timefmt import practice_zone
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -518,23 +521,68 @@ class ActivityRow:
     first_at: dt.datetime | None = None  # when the oldest of the folded events happened
 
 
-# How each audited action reads, by (action, outcome); (action, "") is any outcome.
+# How each audited action reads, by (action, outcome); (action, "") is any outcome
+# but a refusal. "staff:login" is how a staff user's own "login" reads. Each is a
+# verb phrase, so it reads after a name too ("Dana Whitfield resent the portal
+# invitation to Jordan Avery": sentence()).
 EVENT_WORDS = {
     ("login", "ok"): "Signed in to the portal",
-    ("login", "failed"): "Portal sign-in failed: wrong password",
-    ("login", "locked"): "Portal sign-in refused: the login is locked",
-    ("login", "no_access"): "Portal sign-in refused: no chart to open",
-    ("lockout", ""): "Portal login locked after too many wrong passwords",
-    ("unlock", ""): "Unlocked the portal login",
+    ("login", "failed"): "Failed to sign in to the portal: wrong password",
+    ("login", "locked"): "Was refused portal sign-in: the login is locked",
+    ("login", "no_access"): "Was refused portal sign-in: no chart to open",
+    ("lockout", ""): "Was locked out of the portal after too many wrong passwords",
+    ("unlock", ""): "Lifted a sign-in lock",
     ("logout", ""): "Signed out of the portal",
     ("register", "ok"): "Registered for the portal",
-    ("register", ""): "Registration refused",
+    ("register", "locked"): "Was refused registration: too many wrong tries locked the invitation",
+    ("register", "no_match"): "Was refused registration: the name or date of birth did not match",
+    ("register", "bad_code"): "Was refused registration: the code cannot be used",
+    ("register.code", ""): "Typed an invitation code that cannot be used",
     ("password.change", "ok"): "Changed the portal password",
-    ("password.change", ""): "Portal password change refused: wrong current password",
+    ("password.change", "failed"): "Failed to change the portal password: wrong current password",
     ("password.reset_request", "ok"): "Asked for a password reset email",
-    ("password.reset_request", ""): "Password reset email not sent",
+    ("password.reset_request", "throttled"): "Asked for a password reset email; none was sent (too many asked)",
+    ("password.reset_request", "no_match"): "Asked for a password reset email; none was sent (no such login)",
     ("password.reset", "ok"): "Reset the portal password",
-    ("password.reset", ""): "Password reset refused: bad code",
+    ("password.reset", "bad_code"): "Failed to reset the portal password: bad code",
+    ("staff:login", "ok"): "Signed in to the staff app",
+    ("staff:login", "failed"): "Failed to sign in to the staff app: wrong password or username",
+    ("staff:login", "locked"): "Was refused sign-in to the staff app: the account is locked",
+    ("staff:lockout", ""): "Was locked out of the staff app after too many wrong tries",
+    ("staff:logout", ""): "Signed out of the staff app",
+    ("staff:password.change", "ok"): "Changed their staff password",
+    ("login.password", ""): "Typed the right staff password; the two-step code comes next",
+    ("login.code", "ok"): "Typed the right two-step code",
+    ("login.code", "failed"): "Failed to sign in to the staff app: wrong two-step code",
+    ("login.code", "locked"): "Was refused the two-step code: the account is locked",
+    ("two_factor.enroll", ""): "Set up two-step sign-in",
+    ("two_factor.reset", "ok"): "Reset a staff user's two-step sign-in",
+    ("two_factor.reset", "refused"): "Was refused resetting a staff user's two-step sign-in",
+    ("staff.add", "ok"): "Added a staff user",
+    ("staff.add", "refused"): "Was refused adding a staff user",
+    ("staff.role", "ok"): "Changed a staff user's role",
+    ("staff.role", "refused"): "Was refused changing a staff user's role",
+    ("staff.deactivate", "ok"): "Deactivated a staff user",
+    ("staff.deactivate", "refused"): "Was refused deactivating a staff user",
+    ("staff.reactivate", "ok"): "Reactivated a staff user",
+    ("staff.reactivate", "refused"): "Was refused reactivating a staff user",
+    ("staff.reset", "ok"): "Gave a staff user a temporary password",
+    ("staff.reset", "refused"): "Was refused resetting a staff user's password",
+    ("staff.unlock", "refused"): "Was refused unlocking a staff user",
+    ("staff.list", "refused"): "Was refused the list of staff users",
+    ("audit.view", "ok"): "Opened the audit trail",
+    ("audit.view", "refused"): "Was refused the audit trail",
+    ("audit.export", ""): "Exported the audit trail for an auditor",
+    ("audit.anchor", ""): "Started a new audit checkpoint",
+    ("refused.portal_access", ""): "Was refused a change of portal access",
+    ("refused.clinical", ""): "Was refused clinical results",
+    ("refused.audit", ""): "Was refused the audit trail",
+    ("refused.staff_admin", ""): "Was refused staff account management",
+    ("refused.charts", ""): "Was refused a chart",
+    ("refused.documents", ""): "Was refused documents",
+    ("refused.appointments", ""): "Was refused appointment requests",
+    ("refused.billing", ""): "Was refused billing",
+    ("refused.forms", ""): "Was refused forms",
     ("invite.send", ""): "Sent a portal invitation",
     ("invite.resend", ""): "Resent the portal invitation",
     ("access.activate", ""): "Activated portal access",
@@ -544,6 +592,9 @@ EVENT_WORDS = {
     ("session.end", ""): "Ended the open portal sessions",
     ("chart.create", ""): "Created the chart",
     ("chart.update", ""): "Edited the chart's details",
+    ("chart.clinician", ""): "Chose the chart's clinician",
+    ("chart.proposal.accepted", ""): "Accepted a change the client asked for",
+    ("chart.proposal.rejected", ""): "Turned down a change the client asked for",
     ("contact.add", ""): "Added a related contact",
     ("contact.update", ""): "Edited a related contact",
     ("document.share", ""): "Shared a document",
@@ -558,38 +609,106 @@ EVENT_WORDS = {
     ("ledger.charge", ""): "Added a charge",
     ("ledger.payment", ""): "Recorded a payment",
     ("balance.view", ""): "Looked at the balance",
-    ("chart.clinician", ""): "Changed the chart's clinician",
-    # Refusals (models/roles.py): what a staff member's role did not let them do here.
-    ("refused.charts", ""): "Refused: not one of their charts",
-    ("refused.portal_access", ""): "Refused: portal access is the front desk's",
-    ("refused.assign_clinician", ""): "Refused: choosing the chart's clinician",
-    ("refused.documents", ""): "Refused: the chart's documents",
-    ("refused.appointments", ""): "Refused: appointments are the front desk's",
-    ("refused.billing", ""): "Refused: billing is the front desk's",
-    ("refused.forms", ""): "Refused: the chart's forms",
-    ("refused.clinical", ""): "Refused: clinical results are for the chart's clinician",
+    ("refused.new_chart", ""): "Was refused making a new chart",
+    ("refused.assign_clinician", ""): "Was refused choosing the chart's clinician",
+    ("staff.email", ""): "Changed a staff user's email",
+    ("form.assign", ""): "Sent a form",
+    ("form.cancel", ""): "Cancelled a form that was sent",
+    ("form.recur.start", ""): "Started a repeating form",
+    ("form.recur.stop", ""): "Stopped a repeating form",
+    ("form.list", ""): "Looked at the forms",
+    ("form.start", ""): "Started a form",
+    ("form.resume", ""): "Went back to a form",
+    ("form.submit", ""): "Completed a form",
+    ("form.sign", ""): "Signed a form",
+    ("form.correct", ""): "Corrected a completed form",
+    ("form.response.view", ""): "Read a completed form",
+    ("form.draft.view", ""): "Read a form being filled in",
+    ("form.response.export", ""): "Exported a completed form as PDF",
+    ("form.alert", ""): "Raised a risk alert",
+    ("form.alert.ack", ""): "Acknowledged a risk alert",
+    ("form.publish", ""): "Published a form",
+    ("form.retire", ""): "Retired a form",
+    ("form.pdf.import", ""): "Added a fillable PDF form",
+    ("form.pdf.fill_failed", ""): "Could not fill in a PDF copy of a form",
 }
 # Account events (no chart) of the chart's owner shown on the chart: sign-ins and their failures.
 ACCOUNT_ACTIONS = ("login", "lockout", "unlock", "password.change", "password.reset", "password.reset_request")
+# How a sentence names the event's chart: "... to Jordan Avery"; "for" when not named here.
+CHART_JOINS = {"invite.send": "to", "invite.resend": "to", "form.assign": "to", "document.share": "with", "document.unshare": "with"}
 
 
-def event_words(action: str, outcome: str) -> str:
-    """An audited action as a sentence; one with no words of its own still reads."""
-    words = EVENT_WORDS.get((action, outcome)) or EVENT_WORDS.get((action, ""))
-    if words is None:
-        words = action.replace(".", " ").replace("_", " ").capitalize()
-        if outcome and outcome != "ok":
-            words += f" ({outcome.replace('_', ' ')})"
+def event_words(action: str, outcome: str, kind: str = "") -> str:
+    """An audited action as a verb phrase (`kind`: the actor's, "staff" or "client");
+    one with no words of its own still reads."""
+    for name in ((f"{kind}:{action}", action) if kind else (action,)):
+        words = EVENT_WORDS.get((name, outcome))
+        if words is None and outcome != "refused":
+            words = EVENT_WORDS.get((name, ""))
+        if words is not None:
+            return words
+    words = action.replace(".", " ").replace("_", " ").capitalize()
+    if outcome and outcome != "ok":
+        words += f" ({outcome.replace('_', ' ')})"
     return words
 
 
-def _who(actor: str, staff_names: dict[str, str], client_names: dict[str, str]) -> str:
-    kind, _, ref = actor.partition(":")
-    if kind == "staff":
-        return staff_names.get(ref, ref)
-    if kind == "client":
-        return client_names.get(ref, "Someone (unknown login)")
-    return "System" if kind == "system" else actor
+def sentence(who: str, what: str, chart_name: str, action: str) -> str:
+    """'Dana Whitfield resent the portal invitation to Jordan Avery' (the chart left
+    out when there is none, or when it is the person's own)."""
+    text = f"{who} {what[:1].lower()}{what[1:]}"
+    if chart_name and chart_name != who:
+        text += f" {CHART_JOINS.get(action, 'for')} {chart_name}"
+    return text
+
+
+def failed_event(action: str, outcome: str) -> bool:
+    """A refusal or failure (a wrong password, a lockout, a bad code), marked on screens."""
+    return outcome not in ("ok", "") or action == "lockout"
+
+
+def fold_repeats(events: Iterable[T], key: Callable[[T], object]) -> list[list[T]]:
+    """Events in a row with the same key, each run as one list (newest first, as given)."""
+    runs: list[list[T]] = []
+    last = object()
+    for event in events:
+        k = key(event)
+        if runs and k == last:
+            runs[-1].append(event)
+        else:
+            runs.append([event])
+        last = k
+    return runs
+
+
+def times(words: str, count: int) -> str:
+    """A folded line's words: "Looked at the balance (3 times)"."""
+    return f"{words} ({count} times)" if count > 1 else words
+
+
+def actor_names(actors: set[str]) -> dict[str, str]:
+    """Each audit actor label ("staff:dana", "client:12", "system:portal") as a person's
+    name, read in two queries whatever the number of labels."""
+    from .tables import PortalAccount, StaffUser
+
+    staff = {a.partition(":")[2] for a in actors if a.startswith("staff:")}
+    ids = [int(ref) for a in actors if a.startswith("client:") and (ref := a.partition(":")[2]).isdigit()]
+    staff_names = dict(StaffUser.select(StaffUser.username, StaffUser.full_name).where(StaffUser.username.in_(staff)).tuples()) if staff else {}
+    client_names = (
+        {str(i): name for i, name in PortalAccount.select(PortalAccount.id, PortalAccount.display_name).where(PortalAccount.id.in_(ids)).tuples()}
+        if ids
+        else {}
+    )
+    names = {}
+    for actor in actors:
+        kind, _, ref = actor.partition(":")
+        if kind == "staff":
+            names[actor] = staff_names.get(ref) or ("Someone (unknown staff username)" if ref == "unknown" else ref)
+        elif kind == "client":
+            names[actor] = client_names.get(ref) or ("Someone not signed in" if ref == "anonymous" else "Someone (unknown login)")
+        else:
+            names[actor] = "System" if kind == "system" else actor
+    return names
 
 
 def activity_view(by: Actor, chart_id: int, limit: int = 100) -> tuple[ActivityRow, ...]:
@@ -597,7 +716,7 @@ def activity_view(by: Actor, chart_id: int, limit: int = 100) -> tuple[ActivityR
     of its owner's portal login (failed ones and lockouts too), repeats in a row folded."""
     from .audit import recent_for_chart
     from .chart_owner import current_access
-    from .tables import AuditEvent, PortalAccount, StaffUser
+    from .tables import AuditEvent
 
     require(by, "charts", chart_id)
     events = recent_for_chart(chart_id, limit)
@@ -611,26 +730,14 @@ def activity_view(by: Actor, chart_id: int, limit: int = 100) -> tuple[ActivityR
             .limit(limit)
         )
         events = sorted([*events, *signins], key=lambda e: e.id, reverse=True)[:limit]
-    staff = {e.actor.partition(":")[2] for e in events if e.actor.startswith("staff:")}
-    accounts = {e.actor.partition(":")[2] for e in events if e.actor.startswith("client:")}
-    staff_names = dict(StaffUser.select(StaffUser.username, StaffUser.full_name).where(StaffUser.username.in_(staff)).tuples()) if staff else {}
-    ids = [int(a) for a in accounts if a.isdigit()]
-    client_names = (
-        {str(i): name for i, name in PortalAccount.select(PortalAccount.id, PortalAccount.display_name).where(PortalAccount.id.in_(ids)).tuples()}
-        if ids
-        else {}
-    )
-    lines: list[tuple[tuple[str, str, str], list]] = []  # (who, what, source) -> its events, newest first
-    for e in events:
-        key = (_who(e.actor, staff_names, client_names), event_words(e.action, e.outcome), e.source)
-        if lines and lines[-1][0] == key:
-            lines[-1][1].append(e)
-        else:
-            lines.append((key, [e]))
+    names = actor_names({e.actor for e in events})
+
+    def words(e) -> str:
+        return event_words(e.action, e.outcome, e.actor.partition(":")[0])
+
     rows = []
-    for (who, what, source), group in lines:
+    for group in fold_repeats(events, lambda e: (e.actor, words(e), e.source)):
         newest, oldest = group[0], group[-1]
-        failed = newest.outcome not in ("ok", "") or newest.action == "lockout"
-        words = f"{what} ({len(group)} times)" if len(group) > 1 else what
-        rows.append(ActivityRow(newest.id, newest.at, who, words, source, failed, len(group), oldest.at))
+        rows.append(ActivityRow(newest.id, newest.at, names[newest.actor], times(words(newest), len(group)), newest.source,
+                                failed_event(newest.action, newest.outcome), len(group), oldest.at))
     return tuple(rows)

@@ -25,10 +25,10 @@ def test_activity_in_words_with_repeats_folded_and_failed_sign_ins(portal, clock
     rows = activity_view(STAFF, client.id)
     words = [r.what for r in rows]
     assert words[:4] == [
-        "Portal sign-in refused: the login is locked",
-        "Portal sign-in failed: wrong password",
-        "Portal login locked after too many wrong passwords",
-        f"Portal sign-in failed: wrong password ({MAX_FAILURES - 1} times)",
+        "Was refused portal sign-in: the login is locked",
+        "Failed to sign in to the portal: wrong password",
+        "Was locked out of the portal after too many wrong passwords",
+        f"Failed to sign in to the portal: wrong password ({MAX_FAILURES - 1} times)",
     ]
     assert all(r.failed for r in rows[:4])
     assert "Looked at the shared documents (3 times)" in words
@@ -40,7 +40,7 @@ def test_activity_in_words_with_repeats_folded_and_failed_sign_ins(portal, clock
 
 
 def test_an_action_without_words_still_reads():
-    assert event_words("form.recur.start", "ok") == "Form recur start"
+    assert event_words("form.recur.begin", "ok") == "Form recur begin"
     assert event_words("something_new", "refused") == "Something new (refused)"
 
 

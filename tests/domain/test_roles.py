@@ -26,7 +26,7 @@ EXPECTED = {
     "clinician": {"charts": (True, False), "new_chart": (False, False), "assign_clinician": (False, False),
                   "portal_access": (False, False), "documents": (True, False),
                   "appointments": (False, False), "billing": (False, False), "forms": (True, False),
-                  "clinical": (True, False), "staff_admin": (False, False), "audit": (False, False)},
+                  "clinical": (True, False), "staff_admin": (False, False), "audit": (True, False)},
 }
 
 

@@ -1,4 +1,4 @@
-"""SVG snapshots at 80x24 of the client list and the chart room's Communications tab:
+"""SVG snapshots at 80x24 of the client list, the chart room's Communications tab and the audit trail:
 nothing cut off (issue 16). Update with `--snapshot-update`, and look at the SVG."""
 from __future__ import annotations
 
@@ -45,3 +45,21 @@ def test_communications_tab_at_80x24(portal, clock, snap_compare, monkeypatch):
         await settle(pilot.app, pilot)
 
     assert snap_compare(StaffApp(session=login, open_chart=client.id), terminal_size=SIZE, run_before=ready)
+
+
+def test_audit_trail_at_80x24(portal, clock, snap_compare, monkeypatch):
+    from .test_audit_trail_screen import _practice
+
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    login = signed_in("admin")
+    _practice()
+    clock.advance(minutes=5)
+
+    async def ready(pilot):
+        await settle(pilot.app, pilot)
+        await pilot.press("f7")
+        await settle(pilot.app, pilot)
+        await pilot.press("down", "down")   # the line under the table: the highlighted event whole
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(StaffApp(session=login), terminal_size=SIZE, run_before=ready)

@@ -52,8 +52,10 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         Binding("f2", "queue('all')", "All", id="clients.queue_all", show=False),
         Binding("f3", "queue('invited')", "Invited", id="clients.queue_invited", show=False),
         Binding("f4", "queue('expired')", "Expired", id="clients.queue_expired", show=False),
-        Binding("f5", "work_queue", "Work queue", id="clients.work_queue"),
+        # The line under the table says "F5 opens it", so the footer has room for an admin's keys.
+        Binding("f5", "work_queue", "Work queue", id="clients.work_queue", show=False),
         Binding("f6", "forms_library", "Forms", id="clients.forms_library"),
+        Binding("f7", "audit_trail", "Audit", id="clients.audit_trail"),
         Binding("down", "focus_table", "Results", id="clients.focus_table", show=False),
         Binding("ctrl+l", "app.sign_out", "Sign out", id="staff.sign_out"),
     ]
@@ -256,6 +258,8 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new_chart":  # the front desk's and admins' (models/roles.py refuses others)
             return self.app.may("new_chart")  # type: ignore[attr-defined]
+        if action == "audit_trail":  # admins and clinicians (models/roles.py refuses anyone else)
+            return self.app.may("audit")  # type: ignore[attr-defined]
         return True
 
     def action_next_page(self) -> None:
@@ -288,6 +292,11 @@ class ClientListScreen(ForwardsWorkerErrors, PortalScreen):
         from .forms_library import FormsLibraryScreen
 
         self.app.push_screen(FormsLibraryScreen())
+
+    def action_audit_trail(self) -> None:
+        from .audit_trail import AuditTrailScreen
+
+        self.app.push_screen(AuditTrailScreen())
 
     def action_new_chart(self) -> None:
         from .new_chart import NewChartScreen

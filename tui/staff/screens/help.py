@@ -51,6 +51,15 @@ Chart room
   Resend Invite, Change Ownership, Revoke Access, Unlock Portal Login.
   Each asks you to confirm first (it opens on Cancel: Tab, then Enter
   to go ahead) and is recorded in the Activity tab.
+"""),
+    (_may("audit"), """\
+Audit trail (F7 on the client list: administrators, and clinicians
+  for their own charts)
+  What happened, newest first, in words. Narrow it by chart, staff user,
+  kind of action and days (MM/DD/YYYY); PgDn/PgUp turn pages; Ctrl+R
+  clears the filters.
+"""),
+    (_always, """\
 Invitations
   A code lasts 7 days. Resend, Change Ownership and Revoke make every
   earlier code stop working at once.
