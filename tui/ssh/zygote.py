@@ -1,54 +1,61 @@
-"""The zygote: one pre-loaded process that forks an app process per SSH session.
+"""The zygote: one pre-loaded process that forks an app process per session.
 
 A fresh `python -m tui kiosk` spends most of its start importing Textual,
-Rich, the apps and the domain (~0.35 s of ~0.4 s here). The zygote pays that
-once: it is started by the door, imports everything an app needs, freezes
-the heap (so the sessions share those pages copy-on-write) and then forks a
-ready process for each session.
+the apps and the domain. The zygote pays that once: it imports what the
+apps need (by name: the door imports no app), freezes the heap so sessions
+share it copy-on-write, and forks a ready process for each session, which
+becomes `python -m tui <args>` in-process on the session's terminal.
 
-    door process                              zygote (python -c ... zygote_main)
-    ZygoteLauncher.spawn(request)  ------->   fork(); in the child: setsid, the PTY
-      JSON + the PTY slave fd                 slave as controlling terminal on fds
-      (SOCK_SEQPACKET, SCM_RIGHTS)            0/1/2, the request's environment, then
-                                              `python -m tui <args>` run in-process
-                                   <-------   "spawned" pid (+ a pidfd of the child)
-                                   <-------   "exited" pid code, once reaped
-                                   <-------   "orphan" pid, an app's leftover it reaped
+    door: ZygoteLauncher.spawn(request)            zygote (python -c BOOT)
+      {"op": "spawn", argv, env} + the terminal    fork(); the child: setsid, the
+      (+ the invitation code's pipe): SEQPACKET,   terminal as controlling tty on
+      SCM_RIGHTS                          ------>  0-2, the pipe on CODE_FD, env
+                                        <------    {"op": "spawned", pid} + pidfd
+                                        <------    {"op": "exited", pid, code}
 
-The session's app is still its own process (crash isolation, no shared
-memory at run time), with its own PTY and its own database connection: the
-zygote never opens the database; `tui.cli.main` in the child does, after the
-fork. The zygote is single-threaded whenever it forks (it refuses to fork
-otherwise), reaps its children on SIGCHLD, sweeps a session's process group
-with SIGKILL when its leader exits (while the zombie still pins the group
-id), and is a child subreaper, so orphans of the apps are reaped too.
+Each app is its own process with its own database connection (the zygote
+never opens one). The zygote is single-threaded (it exits rather than fork
+otherwise), the child subreaper of the apps' orphans, and sweeps a
+session's process group with SIGKILL when its leader exits, while the
+zombie still pins the group id; it reaps everything. If it dies, running
+sessions go on (the door watches their pidfds) and the launcher starts a
+new one at once; sessions start as fresh processes (`ProcessLauncher`)
+while none is ready, or while restarts keep failing (backing off). The
+door ends the zygote by shutting its side of the socket: the zygote then
+hangs up what is left and exits. `ZygoteLauncher(warm_up=...)` runs each
+app once on a private terminal when a zygote is ready, so what an app
+reads at start is in the page cache before the first session.
 
-If the zygote dies, running sessions go on (the door watches their apps
-through pidfds and signals their groups itself); the launcher starts a new
-zygote at once, and falls back to `ProcessLauncher` while none is ready, or
-when restarts keep failing (backing off).
-
-`ZygoteLauncher(warm_up=[argv, ...])` runs each app once on a private PTY
-when a zygote starts, so the files an app reads at start are in the page
-cache before the first session. The zygote's code imports no app module
-and no CSS machinery: `DEFAULT_PRELOAD` names the modules to import and
-`DEFAULT_PREPARE` the functions to call then (importlib, by name). The one
-it calls, `tui.textual_patches.css_cache.prime`, parses every stylesheet of
-the imported apps in the zygote, so each forked app starts with them parsed.
+Why not `multiprocessing`'s forkserver with `set_forkserver_preload`
+(Python 3.11, tried with the same preloads and child code; BENCHMARKS.md,
+"The zygote at half its size"): it carries descriptors (the terminal, the
+code pipe, via `reduction.DupFd`) and, with the heap frozen by a preloaded
+module, its first paint and memory come close (kiosk first sight 76 vs
+69 ms, USS 19.9 vs 19.5 MiB). What it cannot do: (1) it inherits the
+door's whole environment, so every app's /proc/PID/environ showed the
+door's SMTP password (the environment rule); (2) it is one per
+interpreter, while the demo runs two doors in one process whose zygotes
+need different environments (the web driver's, read by Textual when it is
+imported); (3) it reaps with waitpid(-1) at once, so no group sweep while
+the zombie pins the group, and hands out no pidfd; (4) a preload failing
+other than with ImportError kills it, an ImportError goes unreported (a
+module not on its sys.path was skipped silently: 129 ms to the child's
+code, 31 MiB per session), and Process.start() blocks the door's loop
+until the forked pid is read, through the whole preload on a cold start.
 """
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import gc
 import importlib
-import io
 import itertools
 import json
 import logging
 import os
 import pkgutil
 import select
-import selectors
 import signal
 import socket
 import subprocess
@@ -58,19 +65,21 @@ import time
 import traceback
 from typing import Any, Callable, Mapping, Sequence
 
+from .apps import CODE_FD, SERVER_ONLY, code_pipe
 from .changes import Changes
-from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, kill_group, open_pty, terminate
+from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, kill_group, open_pty, pump_pty_to, terminate
 
 log = logging.getLogger("portal.ssh")
 
-# What the zygote imports before its first fork. "pkg.*" means the package and
-# every module in it. Anything that fails to import is reported and skipped:
-# a session then imports it itself, as a fresh process would.
+# What the zygote loads before its first fork, in order: "module",
+# "package.*" (the package and every module in it) or "module:function"
+# (called with no arguments; its result is reported in `info["prepared"]`).
+# A failure is reported and skipped: a session then does it itself.
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "tui.cli",
     "tui.startup",
     "tui.shared.runtime",
-    "tui.textual_patches.*",  # imported by name only: the door itself uses none of them
+    "tui.textual_patches.*",
     "tui.commands.kiosk",
     "tui.commands.staff",
     "tui.commands.mailbox",
@@ -80,446 +89,220 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "models.*",
     "textual.drivers.linux_driver",  # and the parser it imports
     "zxcvbn",
+    # Every stylesheet of the apps imported above, parsed once here: each
+    # forked app starts with them in its CSS cache (BENCHMARKS.md).
+    "tui.textual_patches.css_cache:prime",
 )
-# Never preloaded by "models.*": migration files are loaded by their runner.
-PRELOAD_SKIP = ("models.migrations",)
-# Called ("module:function", no arguments) once the preloads are imported,
-# before the heap is frozen: what they prepare, every fork inherits. Parsing
-# every stylesheet of the preloaded apps makes a forked app's first frame
-# ~30 ms sooner (BENCHMARKS.md).
-DEFAULT_PREPARE: tuple[str, ...] = ("tui.textual_patches.css_cache:prime",)
-
-MAX_MESSAGE = 1 << 20          # one control message (argv + environment)
-SPAWN_TIMEOUT = 10.0           # the zygote answers a spawn within this
+PRELOAD_SKIP = ("models.migrations",)  # loaded by their runner only
+BOOT = "import sys; from tui.ssh.zygote import zygote_main; sys.exit(zygote_main(sys.argv[1:]))"
+MAX_MESSAGE = 1 << 16  # a spawn request: argv and environment
+SPAWN_TIMEOUT = 10.0
 RESTART_BACKOFF_MAX = 60.0
+PR_SET_NAME, PR_SET_CHILD_SUBREAPER = 15, 36
 
 
 class ZygoteUnavailable(RuntimeError):
-    """No zygote can take the request now (starting, dead or backing off)."""
+    """No zygote can start this app now (starting, dead, backing off, fork failed)."""
 
 
-class ZygoteSpawnError(RuntimeError):
-    """The zygote refused or failed a spawn."""
+def _prctl(option: int, value: int | str) -> None:
+    import ctypes
+
+    ctypes.CDLL(None).prctl(option, value.encode()[:15] if isinstance(value, str) else value, 0, 0, 0)
 
 
-# =============================================================================
-# The zygote process
-# =============================================================================
-
-BOOT = "import sys; from tui.ssh.zygote import zygote_main; sys.exit(zygote_main(sys.argv[1:]))"
-
-
-def preload(names: Sequence[str]) -> list[str]:
-    """Import `names` ("pkg.*": the package and all its modules); returns failures."""
-    failed: list[str] = []
-
-    def load(name: str) -> Any:
-        try:
-            return importlib.import_module(name)
-        except BaseException as exc:  # noqa: BLE001 - an app module being edited must not stop the door
-            failed.append(f"{name}: {type(exc).__name__}: {exc}")
-            return None
-
-    for name in names:
-        if not name.endswith(".*"):
-            load(name)
-            continue
-        package = load(name[:-2])
-        if package is None or not hasattr(package, "__path__"):
-            continue
-        for info in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + ".", onerror=lambda n: failed.append(n)):
-            if info.name.startswith(PRELOAD_SKIP) or info.name.rsplit(".", 1)[-1].startswith("__"):
-                continue
-            load(info.name)
-    return failed
-
-
-def prepare(names: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
-    """Call each "module:function"; returns {name: result} and failures."""
+def preload(names: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
+    """Load `names` (see DEFAULT_PRELOAD); returns {"module:function": result} and the failures."""
     results: dict[str, Any] = {}
     failed: list[str] = []
+
+    def attempt(name: str, step: Callable[[], Any]) -> Any:
+        try:
+            return step()
+        except BaseException as exc:  # noqa: BLE001 - an app module being edited must not stop the door
+            failed.append(f"{name}: {type(exc).__name__}: {exc}")
+
     for name in names:
         module, _, function = name.partition(":")
-        try:
-            result = getattr(importlib.import_module(module), function)()
-            json.dumps(result)
-            results[name] = result
-        except BaseException as exc:  # noqa: BLE001 - as for preloads: reported, never fatal
-            failed.append(f"{name}: {type(exc).__name__}: {exc}")
+        if function:
+            results[name] = attempt(name, lambda: getattr(importlib.import_module(module), function)())
+            continue
+        package = attempt(name, lambda: importlib.import_module(name.removesuffix(".*")))
+        if name.endswith(".*") and package is not None:
+            for info in pkgutil.walk_packages(getattr(package, "__path__", []), name[:-1], onerror=failed.append):
+                if not info.name.startswith(PRELOAD_SKIP) and not info.name.rsplit(".", 1)[-1].startswith("__"):
+                    attempt(info.name, lambda: importlib.import_module(info.name))
     return results, failed
 
 
-def _set_process_name(name: str) -> None:
-    """What `ps -o comm` and `top` show (the command line stays the zygote's)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
-    except Exception:
-        pass
-
-
-def _set_child_subreaper() -> None:
-    """Orphans of the apps (say a killed helper's children) come to us to be reaped."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-    except Exception:
-        pass
-
-
-def _thread_count() -> int:
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return threading.active_count()
+# --- the zygote process ----------------------------------------------------------------
 
 
 class _Zygote:
-    def __init__(self, control: socket.socket, config: Mapping[str, Any]) -> None:
+    def __init__(self, control: socket.socket) -> None:
         self.control = control
-        self.control.setblocking(True)
-        self.config = config
-        self.children: set[int] = set()
+        self.children: set[int] = set()  # the apps forked (orphans are reaped too, not listed)
         self.wake_r, self.wake_w = os.pipe()
-        os.set_blocking(self.wake_r, False)
-        os.set_blocking(self.wake_w, False)
-        self.selector: selectors.BaseSelector | None = None
 
-    # --- messages to the door -------------------------------------------------
     def send(self, message: Mapping[str, Any], fds: Sequence[int] = ()) -> None:
-        data = json.dumps(message).encode()
-        try:
-            if fds:
-                socket.send_fds(self.control, [data], list(fds))
-            else:
-                self.control.send(data)
-        except OSError:
-            pass  # the door is gone; the loop notices on the next read
+        with contextlib.suppress(OSError):  # the door is gone: the next read says so
+            socket.send_fds(self.control, [json.dumps(message, default=repr).encode()], list(fds))
 
-    def log(self, level: int, text: str) -> None:
-        self.send({"op": "log", "level": level, "msg": text})
-
-    # --- main loop ----------------------------------------------------------------
-    def run(self) -> int:
+    def run(self, names: Sequence[str]) -> int:
         started = time.monotonic()
-        _set_child_subreaper()
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the door stops us by closing the socket
+        _prctl(PR_SET_CHILD_SUBREAPER, 1)
+        _prctl(PR_SET_NAME, "portal-zygote")
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the door ends us by closing the socket
         signal.signal(signal.SIGCHLD, lambda *_: None)
+        os.set_blocking(self.wake_w, False)
         signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
-        _set_process_name("portal-zygote")
-        failed = preload(self.config.get("preload", DEFAULT_PRELOAD))
-        prepared, not_prepared = prepare(self.config.get("prepare", DEFAULT_PREPARE))
-        failed += not_prepared
+        prepared, failed = preload(names)
         gc.collect()
-        gc.freeze()      # forked apps never touch the preloaded heap's GC links
-        gc.disable()     # the zygote itself allocates little; apps re-enable it
+        gc.freeze()   # forked apps never write the preloaded objects' GC links
+        gc.disable()  # the zygote allocates little; each app enables it again
+        threads = len(os.listdir("/proc/self/task"))
+        if threads != 1:  # fork copies one thread: a lock another one held would stay locked in every app
+            print(f"portal-zygote: {threads} threads after preloading; not forking", file=sys.stderr)
+            return 3
         self.send({
-            "op": "ready",
-            "pid": os.getpid(),
-            "seconds": round(time.monotonic() - started, 3),
-            "modules": len(sys.modules),
-            "failed": failed,
-            "prepared": prepared,
-            "threads": _thread_count(),
+            "op": "ready", "pid": os.getpid(), "seconds": round(time.monotonic() - started, 3),
+            "modules": len(sys.modules), "failed": failed, "prepared": prepared,
         })
-        sel = self.selector = selectors.DefaultSelector()
-        sel.register(self.control, selectors.EVENT_READ, "control")
-        sel.register(self.wake_r, selectors.EVENT_READ, "wake")
-        try:
-            while True:
-                for key, _ in sel.select():
-                    if key.data == "control":
-                        if not self.on_control():
-                            return 0
-                    else:
-                        self.drain_wake()
-                        self.reap()
-                self.reap()
-        finally:
-            self.shutdown()
+        while True:
+            readable = select.select([self.control, self.wake_r], [], [])[0]
+            if self.wake_r in readable:
+                os.read(self.wake_r, 4096)
+            if self.control in readable and not self.serve_request():
+                self.shutdown()
+                return 0
+            self.reap()
 
-    def on_control(self) -> bool:
+    def serve_request(self) -> bool:
+        """One request from the door; False once the door has gone or shut its side."""
         try:
-            data, fds, flags, _ = socket.recv_fds(self.control, MAX_MESSAGE, 4)
+            data, fds, _, _ = socket.recv_fds(self.control, MAX_MESSAGE, 2)
         except OSError:
             return False
-        try:
-            if not data:
-                return False
-            try:
-                message = json.loads(data)
-            except ValueError:
-                self.log(logging.ERROR, "zygote: unreadable request")
-                return True
-            op = message.get("op")
-            if op == "spawn":
-                if flags & socket.MSG_TRUNC:
-                    self.send({"op": "failed", "id": message.get("id"), "error": "request too large"})
-                else:
-                    self.spawn(message, fds)
-            elif op == "ping":
-                self.send({
-                    "op": "pong", "id": message.get("id"), "children": sorted(self.children),
-                    "threads": _thread_count(),
-                })
-            elif op == "stop":
-                return False
-            return True
-        finally:
-            for fd in fds:
-                os.close(fd)
-
-    def drain_wake(self) -> None:
-        try:
-            while os.read(self.wake_r, 4096):
-                pass
-        except OSError:
-            pass
-
-    # --- spawning -----------------------------------------------------------------
-    def spawn(self, message: Mapping[str, Any], fds: Sequence[int]) -> None:
-        rid = message.get("id")
-        argv, env = message.get("argv"), message.get("env")
-        if not (isinstance(argv, list) and all(isinstance(a, str) for a in argv) and runnable_in_zygote(argv, argv[0] if argv else "")):
-            return self.send({"op": "failed", "id": rid, "error": "bad argv"})
-        if not (isinstance(env, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())):
-            return self.send({"op": "failed", "id": rid, "error": "bad environment"})
-        with_code = bool(message.get("code_fd"))  # the invitation code's pipe comes after the terminal
-        if len(fds) != 1 + with_code:
-            return self.send({"op": "failed", "id": rid, "error": "no terminal" if not fds else "wrong descriptors"})
-        if _thread_count() != 1:
-            return self.send({"op": "failed", "id": rid, "error": "zygote is not single-threaded; refusing to fork"})
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
+        if not data:
+            return False
+        request = json.loads(data)
         try:
             pid = os.fork()
         except OSError as exc:
-            return self.send({"op": "failed", "id": rid, "error": f"fork: {exc}"})
-        if pid == 0:
-            self.become_child(argv, env, fds[0], fds[1] if with_code else None)  # never returns
-        self.children.add(pid)
-        pidfd = None
-        try:
+            self.send({"op": "failed", "id": request["id"], "error": f"fork: {exc}"})
+        else:
+            if pid == 0:
+                self.become_app(request, fds)  # never returns
+            self.children.add(pid)
             pidfd = os.pidfd_open(pid)
-        except (AttributeError, OSError):
-            pass
-        try:
-            self.send({"op": "spawned", "id": rid, "pid": pid}, [pidfd] if pidfd is not None else [])
-        finally:
-            if pidfd is not None:
-                os.close(pidfd)
+            self.send({"op": "spawned", "id": request["id"], "pid": pid}, [pidfd])
+            os.close(pidfd)
+        for fd in fds:
+            os.close(fd)
+        return True
 
-    def become_child(self, argv: list[str], env: dict[str, str], tty: int, code_fd: int | None) -> None:
+    def become_app(self, request: Mapping[str, Any], fds: Sequence[int]) -> None:
         code = 70
         try:
             signal.set_wakeup_fd(-1)
-            if self.selector is not None:
-                self.selector.close()
-            for fd in (self.wake_r, self.wake_w):
-                os.close(fd)
+            os.close(self.wake_r)
+            os.close(self.wake_w)
             self.control.close()
-            code = run_app_in_this_process(argv, env, tty, code_fd)
+            code = run_app(request["argv"], request["env"], *fds)
         except BaseException:
-            try:
+            with contextlib.suppress(BaseException):
                 traceback.print_exc()
-            except BaseException:
-                pass
         finally:
             os._exit(code)
 
-    # --- reaping --------------------------------------------------------------------
     def reap(self) -> None:
-        while True:
-            try:
-                info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-            except ChildProcessError:
-                return
-            except InterruptedError:
-                continue
-            if info is None:
-                return
-            pid = info.si_pid
-            if pid in self.children:
-                # The zombie still pins the group id: sweep what the app left behind.
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            try:
-                _, status = os.waitpid(pid, 0)
-            except ChildProcessError:
-                continue
-            if pid in self.children:
-                self.children.discard(pid)
-                self.send({"op": "exited", "pid": pid, "code": os.waitstatus_to_exitcode(status)})
-            else:  # an app's leftover, ours as the subreaper
-                self.send({"op": "orphan", "pid": pid})
+        while (info := _waitable()) is not None:
+            if info.si_pid in self.children:  # sweep what the app left in its group, then reap it
+                kill_group(info.si_pid, signal.SIGKILL)
+                self.children.discard(info.si_pid)
+            _, status = os.waitpid(info.si_pid, 0)
+            self.send({"op": "exited", "pid": info.si_pid, "code": os.waitstatus_to_exitcode(status)})
 
     def shutdown(self) -> None:
-        """The door is gone or asked us to stop: hang up what is left, then kill it."""
-        for sig, grace in ((signal.SIGHUP, 2.0), (signal.SIGKILL, 2.0)):
-            if not self.children:
-                break
-            for pid in list(self.children):
-                for s in (sig, signal.SIGCONT):
-                    try:
-                        os.killpg(pid, s)
-                    except (ProcessLookupError, PermissionError):
-                        pass
-            deadline = time.monotonic() + grace
+        """The door is gone or done: hang up the apps left (SIGKILL after 2 s) and reap them."""
+        for sig in (signal.SIGHUP, signal.SIGKILL):
+            for pid in self.children:
+                kill_group(pid, sig)
+                kill_group(pid, signal.SIGCONT)  # a stopped app cannot act on SIGHUP
+            deadline = time.monotonic() + 2.0
             while self.children and time.monotonic() < deadline:
                 self.reap()
                 time.sleep(0.02)
-        self.reap()
+
+
+def _waitable() -> Any:
+    """An exited child, left unreaped (None if there is none)."""
+    try:
+        return os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return None
 
 
 def zygote_main(argv: Sequence[str]) -> int:
-    """Entry point of the zygote process: `--fd N [--config JSON]`."""
-    fd, config = None, {}
-    args = list(argv)
-    while args:
-        flag = args.pop(0)
-        if flag == "--fd" and args:
-            fd = int(args.pop(0))
-        elif flag == "--config" and args:
-            config = json.loads(args.pop(0))
-    if fd is None:
-        print("usage: zygote --fd N [--config JSON]", file=sys.stderr)
-        return 2
-    control = socket.socket(fileno=fd)
-    return _Zygote(control, config).run()
+    """The zygote process: `python -c BOOT <control socket fd> <JSON list of preloads>`."""
+    return _Zygote(socket.socket(fileno=int(argv[0]))).run(json.loads(argv[1]))
 
 
-# =============================================================================
-# In the forked child: become `python -m tui <args>` on the session's terminal
-# =============================================================================
-
-_old_streams: list[Any] = []  # the zygote's std stream objects, kept so they are never finalized
-
-
-def _fresh_std_streams() -> None:
-    encoding = os.environ.get("PYTHONIOENCODING", "").partition(":")[0] or "utf-8"
-    unbuffered = bool(os.environ.get("PYTHONUNBUFFERED"))
-    _old_streams.extend([sys.stdin, sys.stdout, sys.stderr])
-
-    def stream(fd: int, write: bool, errors: str) -> io.TextIOWrapper:
-        raw = io.FileIO(fd, "wb" if write else "rb", closefd=False)
-        buffered = io.BufferedWriter(raw) if write else io.BufferedReader(raw)
-        return io.TextIOWrapper(
-            buffered, encoding=encoding, errors=errors,
-            line_buffering=write and raw.isatty(), write_through=write and unbuffered,
-        )
-
-    sys.stdin = sys.__stdin__ = stream(0, False, "strict")
-    sys.stdout = sys.__stdout__ = stream(1, True, "strict")
-    sys.stderr = sys.__stderr__ = stream(2, True, "backslashreplace")
-
-
-def _exit_code(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, int):
-        return value & 0xFF
-    try:
-        print(value, file=sys.stderr)
-    except Exception:
-        pass
-    return 1
-
-
-def run_app_in_this_process(argv: Sequence[str], env: Mapping[str, str], tty: int, code_fd: int | None = None) -> int:
-    """What `execve(argv, env)` with the PTY on 0/1/2 would do, minus the start-up.
-
-    argv is `[python, -m, module, args...]` or `[python, script.py, args...]`
-    (see `runnable_in_zygote`). `code_fd`: the pipe holding an invitation
-    code; the app's `--code-fd` is pointed at it (where the fd landed here;
-    no fd: at none). Returns the exit status; the caller `_exit`s.
-    """
+def run_app(argv: Sequence[str], env: Mapping[str, str], tty: int, code: int | None = None) -> int:
+    """In a forked child: what `execve(argv, env)` with the terminal `tty` on
+    fds 0-2 and the pipe `code` on CODE_FD would do, minus the start-up.
+    argv is `[python, -m, module, ...]` or `[python, script.py, ...]` (see
+    `runnable_in_zygote`). Returns the exit status for the caller to `_exit`."""
     import fcntl
     import locale
     import runpy
     import termios
 
-    for sig in (signal.SIGCHLD, signal.SIGHUP, signal.SIGTERM, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
-        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the two handlers the zygote set
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as the interpreter sets it at start-up
-
-    if argv[1] == "-m":
-        _set_process_name(" ".join([argv[2].rsplit(".", 1)[-1], *argv[3:4]]))
-    else:
-        _set_process_name(os.path.basename(argv[1]))
+    _prctl(PR_SET_NAME, " ".join([argv[2].rsplit(".", 1)[-1], *argv[3:4]]) if argv[1] == "-m" else os.path.basename(argv[1]))
     os.setsid()
     fcntl.ioctl(tty, termios.TIOCSCTTY, 0)
     for fd in (0, 1, 2):
         os.dup2(tty, fd)
     if tty > 2:
         os.close(tty)
-
+    if code is not None and code != CODE_FD:  # argv says `--code-fd 3`, as for a fresh process
+        os.dup2(code, CODE_FD)
+        os.close(code)
     os.environ.clear()
     os.environ.update(env)
     time.tzset()
-    try:
+    with contextlib.suppress(locale.Error):
         locale.setlocale(locale.LC_CTYPE, "")
-    except locale.Error:
-        pass
-    _fresh_std_streams()
+    encoding = env.get("PYTHONIOENCODING", "").partition(":")[0] or "utf-8"
+    sys.stdin = sys.__stdin__ = open(0, encoding=encoding, closefd=False)
+    sys.stdout = sys.__stdout__ = open(1, "w", encoding=encoding, closefd=False)  # line-buffered: a tty
+    sys.stderr = sys.__stderr__ = open(2, "w", encoding=encoding, errors="backslashreplace", closefd=False)
     gc.enable()
-    argv = _point_code_fd(argv, code_fd)
-
     try:
         if argv[1] == "-m":
             sys.argv = [argv[2], *argv[3:]]
             runpy.run_module(argv[2], run_name="__main__", alter_sys=True)
         else:
-            script = argv[1]
-            sys.argv = [script, *argv[2:]]
-            sys.path[0] = os.path.dirname(os.path.abspath(script))
-            runpy.run_path(script, run_name="__main__")
-        code = 0
+            sys.argv = list(argv[1:])
+            sys.path[0] = os.path.dirname(os.path.abspath(argv[1]))
+            runpy.run_path(argv[1], run_name="__main__")
+        status = 0
     except SystemExit as exc:
-        code = _exit_code(exc.code)
-    except KeyboardInterrupt:
+        if exc.code is None or isinstance(exc.code, int):
+            status = (exc.code or 0) & 0xFF
+        else:
+            print(exc.code, file=sys.stderr)
+            status = 1
+    except BaseException as exc:
         traceback.print_exc()
-        code = 130
-    except BaseException:
-        traceback.print_exc()
-        code = 1
-    # What the interpreter does on the way out: join non-daemon threads, run
-    # atexit callbacks, flush the streams.
-    try:
-        getattr(threading, "_shutdown", lambda: None)()
-    except BaseException:
-        pass
-    try:
-        import atexit
-
-        atexit._run_exitfuncs()
-    except BaseException:
-        pass
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BaseException:
-            pass
-    return code
-
-
-def _point_code_fd(argv: Sequence[str], code_fd: int | None) -> list[str]:
-    """argv with the value after `--code-fd` set to `code_fd` (-1 if none, so
-    the app never reads a descriptor of the zygote's by mistake)."""
-    argv = list(argv)
-    for i, arg in enumerate(argv[:-1]):
-        if arg == "--code-fd":
-            argv[i + 1] = str(-1 if code_fd is None else code_fd)
-    return argv
+        status = 130 if isinstance(exc, KeyboardInterrupt) else 1
+    # The interpreter's way out: join threads, run atexit callbacks, flush.
+    for finish in (threading._shutdown, atexit._run_exitfuncs, sys.stdout.flush, sys.stderr.flush):  # type: ignore[attr-defined]
+        with contextlib.suppress(BaseException):  # a hung-up terminal cannot take the last bytes
+            finish()
+    return status
 
 
 def runnable_in_zygote(argv: Sequence[str], python: str = sys.executable) -> bool:
@@ -535,273 +318,56 @@ def runnable_in_zygote(argv: Sequence[str], python: str = sys.executable) -> boo
     return not argv[1].startswith("-") and argv[1].endswith(".py")
 
 
-# =============================================================================
-# The door's side
-# =============================================================================
-
-
-def _readable_now(fd: int) -> bool:
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    return bool(poller.poll(0))
+# --- the door's side ------------------------------------------------------------------
 
 
 class ZygoteChild:
-    """An app forked by the zygote (not our child: the zygote reaps it and
-    reports the status). Signals go to its process group directly, unless its
-    pidfd says it has already exited (its group is then swept by the zygote).
-    If the zygote dies first, the pidfd tells us when the app exits (the exit
-    status is then unknown: -1)."""
+    """An app the zygote forked. Not our child: the zygote sweeps its group,
+    reaps it and reports its status. Signals go to its process group while
+    its pidfd says it runs. If the zygote dies first, the pidfd tells us
+    when the app exits (its status is then unknown: -1)."""
 
-    def __init__(self, pid: int, pidfd: int | None) -> None:
+    def __init__(self, pid: int, pidfd: int) -> None:
         self.pid = pid
+        self.pidfd = pidfd
         self.returncode: int | None = None
         self._loop = asyncio.get_running_loop()
         self._done: asyncio.Future[int] = self._loop.create_future()
-        self._pidfd = pidfd
-        self._watching = False
-        self._poll_task: asyncio.Task | None = None
 
     def _finish(self, code: int) -> None:
-        if self._done.done():
-            return
-        if self._pidfd is not None:
-            if self._watching:
-                self._loop.remove_reader(self._pidfd)
-            os.close(self._pidfd)
-            self._pidfd = None
-        self.returncode = code
-        self._done.set_result(code)
+        if self.returncode is None:
+            self._loop.remove_reader(self.pidfd)
+            os.close(self.pidfd)
+            self.returncode = code
+            self._done.set_result(code)
 
     def _zygote_lost(self) -> None:
-        """Our zygote died: watch for the app's exit ourselves."""
-        if self._done.done():
-            return
-        if self._pidfd is not None:
-            self._watching = True
-            self._loop.add_reader(self._pidfd, self._orphan_exited)
-        else:
-            self._poll_task = self._loop.create_task(self._poll_exit())
+        self._loop.add_reader(self.pidfd, self._exited_without_zygote)
 
-    async def _poll_exit(self) -> None:
-        while True:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                break
-            await asyncio.sleep(0.25)
-        self._orphan_exited()
-
-    def _orphan_exited(self) -> None:
-        self._kill_group(signal.SIGKILL)
+    def _exited_without_zygote(self) -> None:
+        kill_group(self.pid, signal.SIGKILL)  # the sweep the zygote would have done
         self._finish(-1)
 
-    def _kill_group(self, sig: int) -> None:
-        kill_group(self.pid, sig)
-
     def signal_group(self, sig: int) -> None:
-        if self.returncode is not None:
-            return
-        if self._pidfd is not None and not self._watching and _readable_now(self._pidfd):
-            return  # exited: the zygote sweeps the group and reports
-        self._kill_group(sig)
+        poller = select.poll()  # not select(): a busy door's descriptors go past 1024
+        poller.register(self.pidfd, select.POLLIN)
+        if self.returncode is None and not poller.poll(0):  # exited: the zygote sweeps the group
+            kill_group(self.pid, sig)
 
     async def wait(self) -> int:
         return await asyncio.shield(self._done)
 
 
-class _ZygoteProcess:
-    """One running zygote and the control socket to it."""
-
-    def __init__(self, launcher: "ZygoteLauncher") -> None:
-        self.launcher = launcher
-        self.loop = asyncio.get_running_loop()
-        self.ready: asyncio.Future[_ZygoteProcess] = self.loop.create_future()
-        self.ready.add_done_callback(lambda f: f.cancelled() or f.exception())
-        self.dead = False
-        self.started = time.monotonic()
-        self.info: dict[str, Any] = {}
-        self.children: dict[int, ZygoteChild] = {}
-        self._pending: dict[int, asyncio.Future[ZygoteChild]] = {}
-        self._ids = itertools.count(1)
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            config = json.dumps({"preload": list(launcher.preload), "prepare": list(launcher.prepare)})
-            self.proc = subprocess.Popen(
-                [launcher.python, "-c", BOOT, "--fd", str(theirs.fileno()), "--config", config],
-                pass_fds=[theirs.fileno()],
-                env=dict(launcher.env),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
-        self.pid = self.proc.pid
-        self.sock = ours
-        self.sock.setblocking(False)
-        self.loop.add_reader(self.sock.fileno(), self._on_readable)
-
-    # --- incoming -------------------------------------------------------------------
-    def _on_readable(self) -> None:
-        while not self.dead:
-            try:
-                data, fds, _, _ = socket.recv_fds(self.sock, MAX_MESSAGE, 4)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:
-                return self._on_dead(f"control socket: {exc}")
-            if not data:
-                for fd in fds:
-                    os.close(fd)
-                return self._on_dead("exited")
-            try:
-                message = json.loads(data)
-            except ValueError:
-                message = {}
-            self._dispatch(message, fds)
-
-    def _dispatch(self, message: Mapping[str, Any], fds: list[int]) -> None:
-        op = message.get("op")
-        if op == "spawned":
-            pid = int(message["pid"])
-            child = ZygoteChild(pid, fds[0] if fds else None)
-            fds = fds[1:]
-            self.children[pid] = child
-            future = self._pending.pop(message.get("id"), None)
-            if future is not None and not future.done():
-                future.set_result(child)
-            else:  # the door gave up waiting: nobody will bridge this app
-                child.signal_group(signal.SIGKILL)
-        elif op == "exited":
-            child = self.children.pop(int(message["pid"]), None)
-            if child is not None:
-                child._finish(int(message.get("code", -1)))
-        elif op == "failed":
-            future = self._pending.pop(message.get("id"), None)
-            if future is not None and not future.done():
-                future.set_exception(ZygoteSpawnError(str(message.get("error", "spawn failed"))))
-        elif op == "ready":
-            self.info = dict(message)
-            log.info(
-                "zygote ready pid=%d in %.2fs (%d modules)",
-                self.pid, message.get("seconds", 0), message.get("modules", 0),
-            )
-            for failure in message.get("failed", []):
-                log.warning("zygote could not preload %s", failure)
-            if message.get("threads", 1) != 1:
-                log.error("zygote has %s threads after preloading; it will not fork (apps start fresh)", message["threads"])
-            if not self.ready.done():
-                self.ready.set_result(self)
-            self.launcher.changes.notify()
-        elif op == "orphan":
-            log.info("zygote reaped pid %s, left behind by an app", message.get("pid"))
-            self.launcher.orphans_reaped += 1
-            self.launcher.changes.notify()
-        elif op == "log":
-            log.log(int(message.get("level", logging.INFO)), "%s", message.get("msg", ""))
-        elif op == "pong":
-            future = self._pending.pop(message.get("id"), None)
-            if future is not None and not future.done():
-                future.set_result(message)  # type: ignore[arg-type]
-        for fd in fds:
-            os.close(fd)
-
-    def _on_dead(self, reason: str) -> None:
-        if self.dead:
-            return
-        self.dead = True
-        try:
-            self.loop.remove_reader(self.sock.fileno())
-        except (ValueError, OSError):
-            pass
-        self.sock.close()
-        error = ZygoteUnavailable(f"zygote {self.pid} {reason}")
-        if not self.ready.done():
-            self.ready.set_exception(error)
-        for future in self._pending.values():
-            if not future.done():
-                future.set_exception(error)
-        self._pending.clear()
-        for child in self.children.values():
-            child._zygote_lost()
-        self.children.clear()
-        reaped = self.loop.run_in_executor(None, self.proc.wait)  # reap the zygote itself
-        reaped.add_done_callback(lambda _: self.launcher.changes.notify())
-        self.launcher._zygote_died(self, reason)
-
-    # --- outgoing -------------------------------------------------------------------
-    async def _send(self, message: Mapping[str, Any], fds: Sequence[int] = ()) -> None:
-        data = json.dumps(message).encode()
-        if len(data) > MAX_MESSAGE:
-            raise ZygoteSpawnError("request too large")
-        while True:
-            if self.dead:
-                raise ZygoteUnavailable(f"zygote {self.pid} is gone")
-            try:
-                socket.send_fds(self.sock, [data], list(fds)) if fds else self.sock.send(data)
-                return
-            except (BlockingIOError, InterruptedError):
-                await _fd_ready(self.sock.fileno(), write=True)
-            except OSError as exc:
-                self._on_dead(f"control socket: {exc}")
-                raise ZygoteUnavailable(f"zygote {self.pid} is gone") from exc
-
-    async def spawn(self, argv: Sequence[str], env: Mapping[str, str], tty_path: str, username: str = "") -> ZygoteChild:
-        from .apps import code_pipe
-
-        rid = next(self._ids)
-        future: asyncio.Future[ZygoteChild] = self.loop.create_future()
-        self._pending[rid] = future
-        fds = [os.open(tty_path, os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)]
-        try:
-            code = code_pipe(username)  # an invitation code travels as a pipe, never in argv or JSON
-            if code is not None:
-                fds.append(code)
-            message = {"op": "spawn", "id": rid, "argv": list(argv), "env": dict(env), "code_fd": code is not None}
-            await self._send(message, fds)
-        except BaseException:
-            self._pending.pop(rid, None)
-            raise
-        finally:
-            for fd in fds:
-                os.close(fd)  # the message in flight (then the zygote, then the app) holds them
-        try:
-            return await asyncio.wait_for(asyncio.shield(future), SPAWN_TIMEOUT)
-        except asyncio.TimeoutError:
-            self._pending.pop(rid, None)
-            raise ZygoteUnavailable(f"zygote {self.pid} did not answer within {SPAWN_TIMEOUT:.0f}s") from None
-
-    async def stop(self, timeout: float = 5.0) -> None:
-        if not self.dead:
-            try:
-                await self._send({"op": "stop"})
-            except (ZygoteUnavailable, ZygoteSpawnError):
-                pass
-        try:
-            await asyncio.wait_for(self.loop.run_in_executor(None, self.proc.wait), timeout)
-        except asyncio.TimeoutError:
-            self.proc.kill()
-            await self.loop.run_in_executor(None, self.proc.wait)
-
-
 class ZygoteLauncher:
     """A `Launcher` that forks each app from a pre-loaded zygote process.
 
-    env         the zygote's own environment (what an app would get, minus
-                the per-session variables); each app still gets exactly
-                `request.env`.
-    rewrite     maps the app's argv to what is run (tests: the echo app).
-    preload     modules the zygote imports ("pkg.*" for a whole package).
-    prepare     "module:function"s the zygote calls after importing them.
-    warm_up     argvs run once on a private PTY when a zygote has started,
-                so what they read at start is warm before the first session.
-    fallback    used when the argv cannot run in the zygote, or no zygote
-                is ready within `start_timeout` (default: ProcessLauncher
-                with the same rewrite).
+    env: the zygote's environment, which /proc/PID/environ also shows for its
+    apps (default: ours without the SERVER_ONLY secrets); each app's
+    os.environ is exactly `request.env`. rewrite: maps an app's argv to what
+    is run (tests: the echo app). preload: see DEFAULT_PRELOAD. warm_up:
+    argvs run once on a private terminal whenever a zygote is ready.
+    fallback: for argvs the zygote cannot run, and while no zygote is ready
+    within `start_timeout` (default: ProcessLauncher with the same rewrite).
     """
 
     def __init__(
@@ -810,28 +376,29 @@ class ZygoteLauncher:
         env: Mapping[str, str] | None = None,
         rewrite: Callable[[Sequence[str]], Sequence[str]] | None = None,
         preload: Sequence[str] = DEFAULT_PRELOAD,
-        prepare: Sequence[str] = DEFAULT_PREPARE,
         warm_up: Sequence[Sequence[str]] = (),
         fallback: Any = None,
         start_timeout: float = 15.0,
         python: str = sys.executable,
     ) -> None:
-        self.env = dict(os.environ if env is None else env)
+        self.env = dict(env) if env is not None else {k: v for k, v in os.environ.items() if k not in SERVER_ONLY}
         self.rewrite = rewrite
-        self.preload = tuple(preload)
-        self.prepare = tuple(prepare)
-        self.warm_up = [list(a) for a in warm_up]
+        self.preload = list(preload)
+        self.warm_up = [list(argv) for argv in warm_up]
         self.fallback = fallback or ProcessLauncher(rewrite=rewrite)
         self.start_timeout = start_timeout
         self.python = python
+        self.changes = Changes()  # a zygote started, got ready, warmed up, died, was reaped, or reaped a process
         self.warmed = False
-        self.orphans_reaped = 0  # processes apps left behind, reaped by the zygote
-        self.changes = Changes()  # a zygote started, got ready, warmed up, died or was reaped
-        self.spawned = 0
-        self.fallbacks = 0
-        self.starts = 0
-        self.deaths = 0
-        self._zygote: _ZygoteProcess | None = None
+        self.spawned = self.fallbacks = self.deaths = 0
+        self.info: dict[str, Any] = {}  # the running zygote's "ready" report
+        self._proc: subprocess.Popen | None = None  # the running zygote, its socket, its "ready"
+        self._sock: socket.socket | None = None
+        self._ready: asyncio.Future[None] | None = None
+        self._started = 0.0
+        self._apps: dict[int, ZygoteChild] = {}
+        self._pending: dict[int, asyncio.Future[ZygoteChild]] = {}
+        self._ids = itertools.count(1)
         self._closed = False
         self._backoff_until = 0.0
         self._quick_deaths = 0
@@ -839,186 +406,208 @@ class ZygoteLauncher:
 
     @property
     def pid(self) -> int | None:
-        z = self._zygote
-        return z.pid if z is not None and not z.dead else None
-
-    @property
-    def info(self) -> dict[str, Any]:
-        """The running zygote's "ready" report (modules, failures, what `prepare` returned)."""
-        z = self._zygote
-        return dict(z.info) if z is not None and not z.dead else {}
+        return self._proc.pid if self._proc is not None else None
 
     @property
     def ready(self) -> bool:
-        z = self._zygote
-        return z is not None and not z.dead and z.ready.done() and not z.ready.exception()
+        return self._proc is not None and self._ready.done() and not self._ready.exception()  # type: ignore[union-attr]
 
     async def start(self) -> None:
         """Start a zygote (if none runs) and wait until it is ready."""
-        await self._ready_zygote()
-
-    def _new_zygote(self) -> _ZygoteProcess:
-        z = self._zygote = _ZygoteProcess(self)
-        self.starts += 1
-        self.changes.notify()
-        if self.warm_up:
-            self._track(asyncio.get_running_loop().create_task(self._warm(z)))
-        return z
-
-    def _track(self, task: asyncio.Task) -> None:
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _ready_zygote(self) -> _ZygoteProcess:
         if self._closed:
             raise ZygoteUnavailable("launcher closed")
-        z = self._zygote
-        if z is None or z.dead:
+        if self._proc is None:
             if time.monotonic() < self._backoff_until:
                 raise ZygoteUnavailable("zygote restarts are backing off")
+            self._start_zygote()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._ready), self.start_timeout)  # type: ignore[arg-type]
+        except asyncio.TimeoutError:
+            raise ZygoteUnavailable(f"zygote {self.pid} not ready after {self.start_timeout:.0f}s") from None
+
+    def _start_zygote(self) -> None:
+        sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with theirs:
             try:
-                z = self._new_zygote()
-            except OSError as exc:
+                self._proc = subprocess.Popen(
+                    [self.python, "-c", BOOT, str(theirs.fileno()), json.dumps(self.preload)],
+                    pass_fds=[theirs.fileno()], env=self.env,
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
+                )
+            except (OSError, subprocess.SubprocessError) as exc:
+                sock.close()
                 self._backoff_until = time.monotonic() + 5.0
                 raise ZygoteUnavailable(f"cannot start a zygote: {exc}") from exc
-        try:
-            return await asyncio.wait_for(asyncio.shield(z.ready), self.start_timeout)
-        except asyncio.TimeoutError:
-            raise ZygoteUnavailable(f"zygote {z.pid} not ready after {self.start_timeout:.0f}s") from None
+        loop = asyncio.get_running_loop()
+        self._sock, self._started, self._ready = sock, time.monotonic(), loop.create_future()
+        self._ready.add_done_callback(lambda f: f.exception())  # retrieved even if nobody waits
+        sock.setblocking(False)
+        loop.add_reader(sock, self._on_readable)
+        self.changes.notify()
+        if self.warm_up:
+            task = loop.create_task(self._warm(self._proc))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
-    def _zygote_died(self, z: _ZygoteProcess, reason: str) -> None:
+    def _on_readable(self) -> None:
+        while self._sock is not None:
+            try:
+                data, fds, _, _ = socket.recv_fds(self._sock, MAX_MESSAGE, 1)
+            except BlockingIOError:
+                return
+            except OSError as exc:
+                return self._lost(f"control socket: {exc}")
+            if not data:
+                return self._lost("exited")
+            message = json.loads(data)
+            op = message["op"]
+            if op == "spawned":
+                child = self._apps[message["pid"]] = ZygoteChild(message["pid"], fds[0])
+                future = self._pending.pop(message["id"], None)
+                if future is None:  # the door gave up waiting: nobody will bridge this app
+                    kill_group(child.pid, signal.SIGKILL)
+                else:
+                    future.set_result(child)
+            elif op == "exited":  # an app, or an orphan of one
+                if (child := self._apps.pop(message["pid"], None)) is not None:
+                    child._finish(message["code"])
+                self.changes.notify()
+            elif op == "failed" and (future := self._pending.pop(message["id"], None)) is not None:
+                future.set_exception(ZygoteUnavailable(message["error"]))
+            elif op == "ready":
+                self.info = message
+                log.info("zygote ready pid=%d in %.2fs (%d modules)", self.pid, message["seconds"], message["modules"])
+                for failure in message["failed"]:
+                    log.warning("zygote could not preload %s", failure)
+                self._ready.set_result(None)  # type: ignore[union-attr]
+                self.changes.notify()
+
+    def _lost(self, reason: str) -> None:
+        """The zygote exited or its socket broke: its sessions go on; another starts."""
+        proc, loop = self._proc, asyncio.get_running_loop()
+        assert proc is not None and self._sock is not None and self._ready is not None
+        loop.remove_reader(self._sock)
+        self._sock.close()
+        self._proc = self._sock = None
+        self.info = {}
+        error = ZygoteUnavailable(f"zygote {proc.pid} {reason}")
+        for future in (self._ready, *self._pending.values()):
+            if not future.done():
+                future.set_exception(error)
+        self._pending.clear()
+        for child in self._apps.values():
+            child._zygote_lost()
+        sessions, self._apps = len(self._apps), {}
+        loop.run_in_executor(None, proc.wait).add_done_callback(lambda _: self.changes.notify())  # reap it
         if self._closed:
             return
         self.deaths += 1
-        self.changes.notify()
-        log.warning("zygote pid=%d %s; its %d session(s) go on", z.pid, reason, len(z.children))
-        if self._zygote is not z:
-            return
-        if time.monotonic() - z.started < 10:
-            self._quick_deaths += 1
-        else:
-            self._quick_deaths = 0
+        log.warning("zygote pid=%d %s; its %d session(s) go on", proc.pid, reason, sessions)
+        self._quick_deaths = self._quick_deaths + 1 if time.monotonic() - self._started < 10 else 0
         if self._quick_deaths >= 2:
             delay = min(RESTART_BACKOFF_MAX, 2.0 ** self._quick_deaths)
             self._backoff_until = time.monotonic() + delay
             log.error("zygote keeps dying; new sessions start without it for %.0fs", delay)
-            return
-        try:
-            self._new_zygote()  # at once, so the next session finds it ready
-        except OSError:
-            log.exception("could not restart the zygote")
+        else:
+            with contextlib.suppress(ZygoteUnavailable):
+                self._start_zygote()  # at once, so the next session finds it ready
+        self.changes.notify()
 
     async def spawn(self, request: LaunchRequest):
         argv = list(self.rewrite(request.argv) if self.rewrite else request.argv)
         if runnable_in_zygote(argv, self.python):
             try:
-                z = await self._ready_zygote()
-                child = await z.spawn(argv, request.env, request.tty_path, request.username)
+                child = await self._fork(argv, request.env, request.tty_path, request.username)
                 self.spawned += 1
                 return child
-            except (ZygoteUnavailable, ZygoteSpawnError) as exc:
+            except ZygoteUnavailable as exc:
                 log.warning("starting the app without the zygote: %s", exc)
         self.fallbacks += 1
         return await self.fallback.spawn(request)
 
-    async def _warm(self, z: _ZygoteProcess) -> None:
-        """Run each warm-up app once on a private terminal, before the first session."""
+    async def _fork(self, argv: Sequence[str], env: Mapping[str, str], tty_path: str, username: str = "") -> ZygoteChild:
+        await self.start()
+        rid = next(self._ids)
+        future = self._pending[rid] = asyncio.get_running_loop().create_future()
+        data = json.dumps({"op": "spawn", "id": rid, "argv": list(argv), "env": dict(env)}).encode()
+        fds = [os.open(tty_path, os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)]
         try:
-            await asyncio.wait_for(asyncio.shield(z.ready), self.start_timeout)
-        except (ZygoteUnavailable, asyncio.TimeoutError):
-            return
+            async with asyncio.timeout(SPAWN_TIMEOUT):
+                try:
+                    code = code_pipe(username)  # an invitation code travels as a pipe, never in argv or JSON
+                    fds += [] if code is None else [code]
+                    while True:
+                        if self._sock is None:
+                            raise ZygoteUnavailable("the zygote is gone")
+                        try:
+                            socket.send_fds(self._sock, [data], fds)
+                            break
+                        except BlockingIOError:
+                            await _fd_ready(self._sock.fileno(), write=True)
+                        except OSError as exc:  # gone (the reader says so) or too large
+                            raise ZygoteUnavailable(f"zygote {self.pid}: {exc}") from exc
+                finally:
+                    for fd in fds:
+                        os.close(fd)  # the message in flight (then the zygote, then the app) holds them
+                return await asyncio.shield(future)
+        except TimeoutError:
+            raise ZygoteUnavailable(f"zygote {self.pid} did not answer within {SPAWN_TIMEOUT:.0f}s") from None
+        finally:
+            self._pending.pop(rid, None)
+
+    async def _warm(self, proc: subprocess.Popen) -> None:
+        """Run each warm-up app on a private terminal until its output pauses, then hang it up."""
+        with contextlib.suppress(ZygoteUnavailable):
+            await self.start()
         env = {**self.env, "TERM": "xterm-256color", "COLORTERM": "truecolor", "PORTAL_SESSION_SOURCE": "warm-up"}
         started = time.monotonic()
         for argv in self.warm_up:
-            if z.dead or self._closed:
-                return
             argv = list(self.rewrite(argv) if self.rewrite else argv)
+            if self._proc is not proc or not self.ready:
+                return
             if not runnable_in_zygote(argv, self.python):
                 continue
-            try:
-                master, slave, path = open_pty(100, 30)
-            except OSError:
-                return
+            master, slave, path = open_pty(100, 30)
+            last = [0.0]
+            pump = asyncio.ensure_future(pump_pty_to(master, lambda _: last.__setitem__(0, time.monotonic()), _no_wait))
             try:
                 try:
-                    child = await z.spawn(argv, env, path)
+                    child = await self._fork(argv, env, path)
                 finally:
                     os.close(slave)
-                drain = _Drain(master)
-                try:
-                    await drain.wait_quiet(first=5.0, quiet=0.3)
-                    await terminate(child, 1.0)
-                finally:
-                    await drain.stop()
-            except (ZygoteUnavailable, ZygoteSpawnError, OSError) as exc:
-                log.warning("zygote warm-up of %s failed: %s", argv[3:] or argv[1:], exc)
+                began = time.monotonic()  # until its output pauses (or for 5 s at most)
+                while not pump.done() and time.monotonic() - began < 5.0 and not (last[0] and time.monotonic() - last[0] > 0.3):
+                    await asyncio.sleep(0.05)
+                await terminate(child, 1.0)
+            except ZygoteUnavailable as exc:
+                log.warning("zygote warm-up of %s failed: %s", argv[1:], exc)
             finally:
+                pump.cancel()
+                await asyncio.gather(pump, return_exceptions=True)
                 os.close(master)
         log.info("zygote warm-up of %d app(s) done in %.2fs", len(self.warm_up), time.monotonic() - started)
         self.warmed = True
         self.changes.notify()
 
-    async def ping(self) -> dict:
-        z = await self._ready_zygote()
-        rid = next(z._ids)
-        future = z.loop.create_future()
-        z._pending[rid] = future
-        await z._send({"op": "ping", "id": rid})
-        return await asyncio.wait_for(future, 5)
-
     async def close(self) -> None:
-        """Stop the zygote (it hangs up any app still running)."""
+        """Stop the zygote: it hangs up any app still running (we still hear them exit)."""
         if self._closed:
             return
         self._closed = True
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        z, self._zygote = self._zygote, None
-        if z is not None:
-            await z.stop()
+        if (proc := self._proc) is not None:
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_WR)  # type: ignore[union-attr]
+            loop = asyncio.get_running_loop()
+            try:
+                await asyncio.wait_for(loop.run_in_executor(None, proc.wait), 5.0)
+            except asyncio.TimeoutError:
+                proc.kill()
+                await loop.run_in_executor(None, proc.wait)
         self.changes.notify()
 
 
-class _Drain:
-    """Reads and discards a PTY master until EIO, noting when output last came."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.last = 0.0
-        self.bytes = 0
-        self.task = asyncio.get_running_loop().create_task(self._run())
-
-    async def _run(self) -> None:
-        import errno
-
-        while True:
-            try:
-                data = os.read(self.fd, 65536)
-            except BlockingIOError:
-                await _fd_ready(self.fd)
-                continue
-            except OSError as exc:
-                if exc.errno in (errno.EIO, errno.EBADF):
-                    return
-                raise
-            if not data:
-                return
-            self.bytes += len(data)
-            self.last = time.monotonic()
-
-    async def wait_quiet(self, *, first: float, quiet: float) -> None:
-        """Until output has started and then paused for `quiet` seconds
-        (or `first` seconds without any output)."""
-        started = time.monotonic()
-        while not self.task.done():
-            now = time.monotonic()
-            if self.bytes and now - self.last >= quiet:
-                return
-            if now - started > first:
-                return
-            await asyncio.sleep(0.05)
-
-    async def stop(self) -> None:
-        self.task.cancel()
-        await asyncio.gather(self.task, return_exceptions=True)
+async def _no_wait() -> None:
+    return None
