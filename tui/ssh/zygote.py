@@ -1,65 +1,54 @@
 """The zygote: one pre-loaded process that forks an app process per session.
 
-A fresh `python -m tui kiosk` spends most of its start importing Textual,
-the apps and the domain. The zygote pays that once: it imports what the
-apps need (by name: the door imports no app), freezes the heap so sessions
-share it copy-on-write, and forks a ready process for each session, which
-becomes `python -m tui <args>` in-process on the session's terminal.
+A fresh `python -m tui kiosk` spends most of its start importing. The
+zygote (`python -c BOOT`, started by ZygoteLauncher with the apps'
+environment) imports the apps once, by name (the door imports none),
+freezes its heap so that the apps share it copy-on-write, and serves
+requests on a SOCK_SEQPACKET socket: {"op": "spawn", argv, env} with the
+session's terminal (and an invitation code's pipe) attached. Its forked
+child becomes a session leader with the terminal as controlling tty on
+fds 0-2 and the pipe on CODE_FD, takes `env` and runs `python -m tui ...`
+in-process, opening its own database connection. The zygote answers
+"spawned" (pid, pidfd attached) and, once it has reaped the app, "exited"
+(status). It stays single-threaded (else it exits rather than fork), is
+the apps' child subreaper, and kills what an exited app left in its
+process group while the zombie still pins the group id. If it dies,
+sessions go on (the door watches their pidfds) and another starts at once;
+apps start as fresh processes (ProcessLauncher) while none is ready or
+restarts keep failing. The door stops it by shutting its side of the
+socket: it hangs up the apps left, reaps them and exits.
 
-    door: ZygoteLauncher.spawn(request)            zygote (python -c BOOT)
-      {"op": "spawn", argv, env} + the terminal    fork(); the child: setsid, the
-      (+ the invitation code's pipe): SEQPACKET,   terminal as controlling tty on
-      SCM_RIGHTS                          ------>  0-2, the pipe on CODE_FD, env
-                                        <------    {"op": "spawned", pid} + pidfd
-                                        <------    {"op": "exited", pid, code}
-
-Each app is its own process with its own database connection (the zygote
-never opens one). The zygote is single-threaded (it exits rather than fork
-otherwise), the child subreaper of the apps' orphans, and sweeps a
-session's process group with SIGKILL when its leader exits, while the
-zombie still pins the group id; it reaps everything. If it dies, running
-sessions go on (the door watches their pidfds) and the launcher starts a
-new one at once; sessions start as fresh processes (`ProcessLauncher`)
-while none is ready, or while restarts keep failing (backing off). The
-door ends the zygote by shutting its side of the socket: the zygote then
-hangs up what is left and exits. `ZygoteLauncher(warm_up=...)` runs each
-app once on a private terminal when a zygote is ready, so what an app
-reads at start is in the page cache before the first session.
-
-Why not `multiprocessing`'s forkserver with `set_forkserver_preload`
-(Python 3.11, tried with the same preloads and child code; BENCHMARKS.md,
-"The zygote at half its size"): it carries descriptors (the terminal, the
-code pipe, via `reduction.DupFd`) and, with the heap frozen by a preloaded
-module, its first paint and memory come close (kiosk first sight 76 vs
-69 ms, USS 19.9 vs 19.5 MiB). What it cannot do: (1) it inherits the
-door's whole environment, so every app's /proc/PID/environ showed the
-door's SMTP password (the environment rule); (2) it is one per
-interpreter, while the demo runs two doors in one process whose zygotes
-need different environments (the web driver's, read by Textual when it is
-imported); (3) it reaps with waitpid(-1) at once, so no group sweep while
-the zombie pins the group, and hands out no pidfd; (4) a preload failing
-other than with ImportError kills it, an ImportError goes unreported (a
-module not on its sys.path was skipped silently: 129 ms to the child's
-code, 31 MiB per session), and Process.start() blocks the door's loop
-until the forked pid is read, through the whole preload on a cold start.
+Not `multiprocessing`'s forkserver: tried with the same preloads and child
+code (BENCHMARKS.md, "The zygote at half its size"), it carries the
+descriptors (`reduction.DupFd`) and comes close (kiosk on screen 76 vs
+69 ms, USS 19.9 vs 19.5 MiB, heap frozen by a preloaded module), but it
+inherits the door's environment (each app's /proc/PID/environ showed the
+door's SMTP password), is one per interpreter (the demo's two doors need
+two, with different environments), reaps at once (no group sweep, no
+pidfd), skips a failing preload silently or dies of it, and its
+Process.start() blocks the door's loop until the forked pid comes.
 """
 from __future__ import annotations
 
 import asyncio
 import atexit
 import contextlib
+import fcntl
 import gc
 import importlib
 import itertools
 import json
+import locale
 import logging
 import os
 import pkgutil
+import runpy
 import select
 import signal
 import socket
 import subprocess
 import sys
+import termios
 import threading
 import time
 import traceback
@@ -67,30 +56,21 @@ from typing import Any, Callable, Mapping, Sequence
 
 from .apps import CODE_FD, SERVER_ONLY, code_pipe
 from .changes import Changes
-from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, kill_group, open_pty, pump_pty_to, terminate
+from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, kill_group, open_pty
 
 log = logging.getLogger("portal.ssh")
 
-# What the zygote loads before its first fork, in order: "module",
-# "package.*" (the package and every module in it) or "module:function"
-# (called with no arguments; its result is reported in `info["prepared"]`).
-# A failure is reported and skipped: a session then does it itself.
+# What the zygote loads before its first fork, in order: "module", "package.*" (it and
+# all its modules) or "module:function" (called; its result goes to ZygoteLauncher.info
+# ["prepared"]). A failure is logged and skipped: a session then does it itself.
 DEFAULT_PRELOAD: tuple[str, ...] = (
-    "tui.cli",
-    "tui.startup",
-    "tui.shared.runtime",
-    "tui.textual_patches.*",
-    "tui.commands.kiosk",
-    "tui.commands.staff",
-    "tui.commands.mailbox",
-    "tui.kiosk.*",
-    "tui.staff.*",
-    "tui.mailbox.*",
-    "models.*",
+    "tui.cli", "tui.startup", "tui.shared.runtime", "tui.textual_patches.*",
+    "tui.commands.kiosk", "tui.commands.staff", "tui.commands.mailbox",
+    "tui.kiosk.*", "tui.staff.*", "tui.mailbox.*", "models.*",
     "textual.drivers.linux_driver",  # and the parser it imports
     "zxcvbn",
-    # Every stylesheet of the apps imported above, parsed once here: each
-    # forked app starts with them in its CSS cache (BENCHMARKS.md).
+    # Last: every stylesheet of the apps imported above, parsed once here, so
+    # each forked app starts with them in its CSS cache (BENCHMARKS.md).
     "tui.textual_patches.css_cache:prime",
 )
 PRELOAD_SKIP = ("models.migrations",)  # loaded by their runner only
@@ -102,7 +82,7 @@ PR_SET_NAME, PR_SET_CHILD_SUBREAPER = 15, 36
 
 
 class ZygoteUnavailable(RuntimeError):
-    """No zygote can start this app now (starting, dead, backing off, fork failed)."""
+    """No zygote can start this app now (starting, gone, backing off, fork failed)."""
 
 
 def _prctl(option: int, value: int | str) -> None:
@@ -141,44 +121,67 @@ def preload(names: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
 class _Zygote:
     def __init__(self, control: socket.socket) -> None:
         self.control = control
-        self.children: set[int] = set()  # the apps forked (orphans are reaped too, not listed)
+        self.apps: set[int] = set()  # forked and not yet reaped (orphans are reaped too, unlisted)
         self.wake_r, self.wake_w = os.pipe()
 
     def send(self, message: Mapping[str, Any], fds: Sequence[int] = ()) -> None:
         with contextlib.suppress(OSError):  # the door is gone: the next read says so
             socket.send_fds(self.control, [json.dumps(message, default=repr).encode()], list(fds))
 
-    def run(self, names: Sequence[str]) -> int:
+    def run(self, names: Sequence[str], warm_up: Sequence[Sequence[str]]) -> int:
         started = time.monotonic()
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
         _prctl(PR_SET_NAME, "portal-zygote")
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the door ends us by closing the socket
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the door stops us through the socket
         signal.signal(signal.SIGCHLD, lambda *_: None)
         os.set_blocking(self.wake_w, False)
         signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
         prepared, failed = preload(names)
         gc.collect()
-        gc.freeze()   # forked apps never write the preloaded objects' GC links
+        gc.freeze()   # the apps never write the preloaded objects' GC links
         gc.disable()  # the zygote allocates little; each app enables it again
         threads = len(os.listdir("/proc/self/task"))
         if threads != 1:  # fork copies one thread: a lock another one held would stay locked in every app
             print(f"portal-zygote: {threads} threads after preloading; not forking", file=sys.stderr)
             return 3
-        self.send({
-            "op": "ready", "pid": os.getpid(), "seconds": round(time.monotonic() - started, 3),
-            "modules": len(sys.modules), "failed": failed, "prepared": prepared,
-        })
+        loaded = time.monotonic()
+        for argv in warm_up:
+            self.warm(argv)
+        self.send({"op": "ready", "seconds": round(loaded - started, 2), "warm_up": round(time.monotonic() - loaded, 2),
+                   "modules": len(sys.modules), "failed": failed, "prepared": prepared})
         while True:
             readable = select.select([self.control, self.wake_r], [], [])[0]
             if self.wake_r in readable:
                 os.read(self.wake_r, 4096)
             if self.control in readable and not self.serve_request():
-                self.shutdown()
+                self.hang_up(2.0)  # the door is gone or done
                 return 0
             self.reap()
 
+    def warm(self, argv: Sequence[str]) -> None:
+        """Run an app once on a private terminal until its output pauses (5 s at
+        most), then hang it up: what it reads at start is then in the page cache."""
+        master, slave, _ = open_pty(100, 30)
+        pid = os.fork()
+        if pid == 0:
+            os.close(master)
+            env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "PORTAL_SESSION_SOURCE": "warm-up"}
+            self.become_app(argv, env, [slave])
+        self.apps.add(pid)
+        os.close(slave)
+        began, last = time.monotonic(), 0.0
+        while time.monotonic() - began < 5.0 and not (last and time.monotonic() - last > 0.3):
+            if select.select([master], [], [], 0.05)[0]:
+                try:
+                    os.read(master, 65536)
+                except OSError:  # EIO: the app has closed the terminal
+                    break
+                last = time.monotonic()
+        os.close(master)  # its terminal hangs up: it writes no more
+        self.hang_up(1.0)
+
     def serve_request(self) -> bool:
-        """One request from the door; False once the door has gone or shut its side."""
+        """Fork for one request; False once the door has gone or shut its side."""
         try:
             data, fds, _, _ = socket.recv_fds(self.control, MAX_MESSAGE, 2)
         except OSError:
@@ -192,8 +195,8 @@ class _Zygote:
             self.send({"op": "failed", "id": request["id"], "error": f"fork: {exc}"})
         else:
             if pid == 0:
-                self.become_app(request, fds)  # never returns
-            self.children.add(pid)
+                self.become_app(request["argv"], request["env"], fds)
+            self.apps.add(pid)
             pidfd = os.pidfd_open(pid)
             self.send({"op": "spawned", "id": request["id"], "pid": pid}, [pidfd])
             os.close(pidfd)
@@ -201,14 +204,14 @@ class _Zygote:
             os.close(fd)
         return True
 
-    def become_app(self, request: Mapping[str, Any], fds: Sequence[int]) -> None:
+    def become_app(self, argv: Sequence[str], env: Mapping[str, str], fds: Sequence[int]) -> None:
+        """In a forked child: run the app; never returns."""
         code = 70
         try:
             signal.set_wakeup_fd(-1)
-            os.close(self.wake_r)
-            os.close(self.wake_w)
-            self.control.close()
-            code = run_app(request["argv"], request["env"], *fds)
+            for fd in (self.wake_r, self.wake_w, self.control.detach()):
+                os.close(fd)
+            code = run_app(argv, env, *fds)
         except BaseException:
             with contextlib.suppress(BaseException):
                 traceback.print_exc()
@@ -216,48 +219,41 @@ class _Zygote:
             os._exit(code)
 
     def reap(self) -> None:
-        while (info := _waitable()) is not None:
-            if info.si_pid in self.children:  # sweep what the app left in its group, then reap it
-                kill_group(info.si_pid, signal.SIGKILL)
-                self.children.discard(info.si_pid)
-            _, status = os.waitpid(info.si_pid, 0)
-            self.send({"op": "exited", "pid": info.si_pid, "code": os.waitstatus_to_exitcode(status)})
+        while True:
+            try:
+                exited = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:
+                return
+            if exited is None:
+                return
+            pid = exited.si_pid
+            if pid in self.apps:  # its zombie still pins the group id: sweep the group first
+                kill_group(pid, signal.SIGKILL)
+                self.apps.discard(pid)
+            self.send({"op": "exited", "pid": pid, "code": os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])})
 
-    def shutdown(self) -> None:
-        """The door is gone or done: hang up the apps left (SIGKILL after 2 s) and reap them."""
+    def hang_up(self, grace: float) -> None:
+        """Hang up the apps left (SIGKILL after `grace` seconds) and reap them."""
         for sig in (signal.SIGHUP, signal.SIGKILL):
-            for pid in self.children:
+            for pid in self.apps:
                 kill_group(pid, sig)
                 kill_group(pid, signal.SIGCONT)  # a stopped app cannot act on SIGHUP
-            deadline = time.monotonic() + 2.0
-            while self.children and time.monotonic() < deadline:
+            deadline = time.monotonic() + grace
+            while self.apps and time.monotonic() < deadline:
                 self.reap()
                 time.sleep(0.02)
 
 
-def _waitable() -> Any:
-    """An exited child, left unreaped (None if there is none)."""
-    try:
-        return os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-    except ChildProcessError:
-        return None
-
-
 def zygote_main(argv: Sequence[str]) -> int:
-    """The zygote process: `python -c BOOT <control socket fd> <JSON list of preloads>`."""
-    return _Zygote(socket.socket(fileno=int(argv[0]))).run(json.loads(argv[1]))
+    """The zygote process: `python -c BOOT <control socket fd> <JSON: preloads> <JSON: warm-up argvs>`."""
+    return _Zygote(socket.socket(fileno=int(argv[0]))).run(json.loads(argv[1]), json.loads(argv[2]))
 
 
 def run_app(argv: Sequence[str], env: Mapping[str, str], tty: int, code: int | None = None) -> int:
     """In a forked child: what `execve(argv, env)` with the terminal `tty` on
     fds 0-2 and the pipe `code` on CODE_FD would do, minus the start-up.
-    argv is `[python, -m, module, ...]` or `[python, script.py, ...]` (see
-    `runnable_in_zygote`). Returns the exit status for the caller to `_exit`."""
-    import fcntl
-    import locale
-    import runpy
-    import termios
-
+    argv: `[python, -m, module, ...]` or `[python, script.py, ...]` (see
+    `runnable_in_zygote`). Returns the exit status, for the caller to _exit."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the two handlers the zygote set
     signal.signal(signal.SIGINT, signal.default_int_handler)
     _prctl(PR_SET_NAME, " ".join([argv[2].rsplit(".", 1)[-1], *argv[3:4]]) if argv[1] == "-m" else os.path.basename(argv[1]))
@@ -300,7 +296,7 @@ def run_app(argv: Sequence[str], env: Mapping[str, str], tty: int, code: int | N
         status = 130 if isinstance(exc, KeyboardInterrupt) else 1
     # The interpreter's way out: join threads, run atexit callbacks, flush.
     for finish in (threading._shutdown, atexit._run_exitfuncs, sys.stdout.flush, sys.stderr.flush):  # type: ignore[attr-defined]
-        with contextlib.suppress(BaseException):  # a hung-up terminal cannot take the last bytes
+        with contextlib.suppress(BaseException):  # a hung-up terminal takes no last bytes
             finish()
     return status
 
@@ -318,7 +314,7 @@ def runnable_in_zygote(argv: Sequence[str], python: str = sys.executable) -> boo
     return not argv[1].startswith("-") and argv[1].endswith(".py")
 
 
-# --- the door's side ------------------------------------------------------------------
+# --- the door's side -------------------------------------------------------------------
 
 
 class ZygoteChild:
@@ -361,38 +357,27 @@ class ZygoteChild:
 class ZygoteLauncher:
     """A `Launcher` that forks each app from a pre-loaded zygote process.
 
-    env: the zygote's environment, which /proc/PID/environ also shows for its
-    apps (default: ours without the SERVER_ONLY secrets); each app's
-    os.environ is exactly `request.env`. rewrite: maps an app's argv to what
-    is run (tests: the echo app). preload: see DEFAULT_PRELOAD. warm_up:
-    argvs run once on a private terminal whenever a zygote is ready.
-    fallback: for argvs the zygote cannot run, and while no zygote is ready
-    within `start_timeout` (default: ProcessLauncher with the same rewrite).
-    """
+    env: the zygote's environment, which /proc/PID/environ shows for its apps
+    too (default: ours without SERVER_ONLY secrets); an app's os.environ is
+    exactly `request.env`. rewrite: maps an app's argv to what is run (tests:
+    the echo app). warm_up: argvs each new zygote runs once before it is
+    ready (`warmed`), so what an app reads at start is in the page cache.
+    `fallback` (a ProcessLauncher) starts what the zygote cannot run, and
+    apps while no zygote is ready within `start_timeout`."""
 
-    def __init__(
-        self,
-        *,
-        env: Mapping[str, str] | None = None,
-        rewrite: Callable[[Sequence[str]], Sequence[str]] | None = None,
-        preload: Sequence[str] = DEFAULT_PRELOAD,
-        warm_up: Sequence[Sequence[str]] = (),
-        fallback: Any = None,
-        start_timeout: float = 15.0,
-        python: str = sys.executable,
-    ) -> None:
+    def __init__(self, *, env: Mapping[str, str] | None = None, rewrite: Callable[[Sequence[str]], Sequence[str]] | None = None,
+                 preload: Sequence[str] = DEFAULT_PRELOAD, warm_up: Sequence[Sequence[str]] = (), start_timeout: float = 15.0) -> None:
         self.env = dict(env) if env is not None else {k: v for k, v in os.environ.items() if k not in SERVER_ONLY}
         self.rewrite = rewrite
         self.preload = list(preload)
-        self.warm_up = [list(argv) for argv in warm_up]
-        self.fallback = fallback or ProcessLauncher(rewrite=rewrite)
+        self.warm_up = [a for a in (list(rewrite(argv) if rewrite else argv) for argv in warm_up) if runnable_in_zygote(a)]
+        self.fallback = ProcessLauncher(rewrite=rewrite)
         self.start_timeout = start_timeout
-        self.python = python
-        self.changes = Changes()  # a zygote started, got ready, warmed up, died, was reaped, or reaped a process
+        self.changes = Changes()  # a zygote started, got ready, warmed up, died or was reaped, or reaped a process
         self.warmed = False
         self.spawned = self.fallbacks = self.deaths = 0
         self.info: dict[str, Any] = {}  # the running zygote's "ready" report
-        self._proc: subprocess.Popen | None = None  # the running zygote, its socket, its "ready"
+        self._proc: subprocess.Popen | None = None  # the running zygote, its socket, its start
         self._sock: socket.socket | None = None
         self._ready: asyncio.Future[None] | None = None
         self._started = 0.0
@@ -402,7 +387,6 @@ class ZygoteLauncher:
         self._closed = False
         self._backoff_until = 0.0
         self._quick_deaths = 0
-        self._tasks: set[asyncio.Task] = set()
 
     @property
     def pid(self) -> int | None:
@@ -410,7 +394,7 @@ class ZygoteLauncher:
 
     @property
     def ready(self) -> bool:
-        return self._proc is not None and self._ready.done() and not self._ready.exception()  # type: ignore[union-attr]
+        return self._proc is not None and self._ready.done()  # type: ignore[union-attr]
 
     async def start(self) -> None:
         """Start a zygote (if none runs) and wait until it is ready."""
@@ -430,7 +414,7 @@ class ZygoteLauncher:
         with theirs:
             try:
                 self._proc = subprocess.Popen(
-                    [self.python, "-c", BOOT, str(theirs.fileno()), json.dumps(self.preload)],
+                    [sys.executable, "-c", BOOT, str(theirs.fileno()), json.dumps(self.preload), json.dumps(self.warm_up)],
                     pass_fds=[theirs.fileno()], env=self.env,
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
                 )
@@ -444,10 +428,6 @@ class ZygoteLauncher:
         sock.setblocking(False)
         loop.add_reader(sock, self._on_readable)
         self.changes.notify()
-        if self.warm_up:
-            task = loop.create_task(self._warm(self._proc))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
 
     def _on_readable(self) -> None:
         while self._sock is not None:
@@ -476,18 +456,19 @@ class ZygoteLauncher:
                 future.set_exception(ZygoteUnavailable(message["error"]))
             elif op == "ready":
                 self.info = message
-                log.info("zygote ready pid=%d in %.2fs (%d modules)", self.pid, message["seconds"], message["modules"])
+                log.info("zygote ready pid=%d: %d modules in %.2fs, warm-up of %d app(s) done in %.2fs", self.pid,
+                         message["modules"], message["seconds"], len(self.warm_up), message["warm_up"])
                 for failure in message["failed"]:
                     log.warning("zygote could not preload %s", failure)
+                self.warmed = True
                 self._ready.set_result(None)  # type: ignore[union-attr]
                 self.changes.notify()
 
     def _lost(self, reason: str) -> None:
         """The zygote exited or its socket broke: its sessions go on; another starts."""
-        proc, loop = self._proc, asyncio.get_running_loop()
-        assert proc is not None and self._sock is not None and self._ready is not None
-        loop.remove_reader(self._sock)
-        self._sock.close()
+        proc, sock, loop = self._proc, self._sock, asyncio.get_running_loop()
+        loop.remove_reader(sock)
+        sock.close()
         self._proc = self._sock = None
         self.info = {}
         error = ZygoteUnavailable(f"zygote {proc.pid} {reason}")
@@ -515,7 +496,7 @@ class ZygoteLauncher:
 
     async def spawn(self, request: LaunchRequest):
         argv = list(self.rewrite(request.argv) if self.rewrite else request.argv)
-        if runnable_in_zygote(argv, self.python):
+        if runnable_in_zygote(argv):
             try:
                 child = await self._fork(argv, request.env, request.tty_path, request.username)
                 self.spawned += 1
@@ -555,48 +536,11 @@ class ZygoteLauncher:
         finally:
             self._pending.pop(rid, None)
 
-    async def _warm(self, proc: subprocess.Popen) -> None:
-        """Run each warm-up app on a private terminal until its output pauses, then hang it up."""
-        with contextlib.suppress(ZygoteUnavailable):
-            await self.start()
-        env = {**self.env, "TERM": "xterm-256color", "COLORTERM": "truecolor", "PORTAL_SESSION_SOURCE": "warm-up"}
-        started = time.monotonic()
-        for argv in self.warm_up:
-            argv = list(self.rewrite(argv) if self.rewrite else argv)
-            if self._proc is not proc or not self.ready:
-                return
-            if not runnable_in_zygote(argv, self.python):
-                continue
-            master, slave, path = open_pty(100, 30)
-            last = [0.0]
-            pump = asyncio.ensure_future(pump_pty_to(master, lambda _: last.__setitem__(0, time.monotonic()), _no_wait))
-            try:
-                try:
-                    child = await self._fork(argv, env, path)
-                finally:
-                    os.close(slave)
-                began = time.monotonic()  # until its output pauses (or for 5 s at most)
-                while not pump.done() and time.monotonic() - began < 5.0 and not (last[0] and time.monotonic() - last[0] > 0.3):
-                    await asyncio.sleep(0.05)
-                await terminate(child, 1.0)
-            except ZygoteUnavailable as exc:
-                log.warning("zygote warm-up of %s failed: %s", argv[1:], exc)
-            finally:
-                pump.cancel()
-                await asyncio.gather(pump, return_exceptions=True)
-                os.close(master)
-        log.info("zygote warm-up of %d app(s) done in %.2fs", len(self.warm_up), time.monotonic() - started)
-        self.warmed = True
-        self.changes.notify()
-
     async def close(self) -> None:
         """Stop the zygote: it hangs up any app still running (we still hear them exit)."""
         if self._closed:
             return
         self._closed = True
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
         if (proc := self._proc) is not None:
             with contextlib.suppress(OSError):
                 self._sock.shutdown(socket.SHUT_WR)  # type: ignore[union-attr]
@@ -607,7 +551,3 @@ class ZygoteLauncher:
                 proc.kill()
                 await loop.run_in_executor(None, proc.wait)
         self.changes.notify()
-
-
-async def _no_wait() -> None:
-    return None
