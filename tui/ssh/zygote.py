@@ -1,32 +1,31 @@
 """The zygote: one pre-loaded process that forks an app process per session.
 
-A fresh `python -m tui kiosk` spends most of its start importing. The
-zygote (`python -c BOOT`, started by ZygoteLauncher with the apps'
-environment) imports the apps once, by name (the door imports none),
-freezes its heap so that the apps share it copy-on-write, and serves
-requests on a SOCK_SEQPACKET socket: {"op": "spawn", argv, env} with the
-session's terminal (and an invitation code's pipe) attached. Its forked
-child becomes a session leader with the terminal as controlling tty on
-fds 0-2 and the pipe on CODE_FD, takes `env` and runs `python -m tui ...`
-in-process, opening its own database connection. The zygote answers
-"spawned" (pid, pidfd attached) and, once it has reaped the app, "exited"
-(status). It stays single-threaded (else it exits rather than fork), is
-the apps' child subreaper, and kills what an exited app left in its
-process group while the zombie still pins the group id. If it dies,
-sessions go on (the door watches their pidfds) and another starts at once;
-apps start as fresh processes (ProcessLauncher) while none is ready or
-restarts keep failing. The door stops it by shutting its side of the
-socket: it hangs up the apps left, reaps them and exits.
+Starting `python -m tui kiosk` is mostly importing. The zygote (`python -c
+BOOT`, started by ZygoteLauncher with the apps' environment) imports the
+apps once, by name (the door imports none), freezes its heap so that the
+apps share it copy-on-write, runs each warm-up app once, then forks on
+request: {"op": "spawn", argv, env} on a SOCK_SEQPACKET socket with the
+session's terminal (and an invitation code's pipe) attached. The child
+leads a new session with that terminal as controlling tty on fds 0-2 (the
+pipe on CODE_FD), takes `env` and runs `python -m tui ...` in-process; it
+opens its own database connection. The zygote answers "spawned" (pid, a
+pidfd attached) and, once it has reaped the app, "exited" (status). It
+stays single-threaded (else it exits rather than fork), is the apps' child
+subreaper, and kills what an exited app left in its process group while
+the zombie still pins the group id. If it dies, sessions go on (the door
+watches their pidfds), another starts at once, and apps start as fresh
+processes while none is ready or restarts keep failing. The door stops it
+by shutting its side of the socket: it hangs up the apps left and exits.
 
 Not `multiprocessing`'s forkserver: tried with the same preloads and child
-code (BENCHMARKS.md, "The zygote at half its size"), it carries the
-descriptors (`reduction.DupFd`) and comes close (kiosk on screen 76 vs
-69 ms, USS 19.9 vs 19.5 MiB, heap frozen by a preloaded module), but it
-inherits the door's environment (each app's /proc/PID/environ showed the
-door's SMTP password), is one per interpreter (the demo's two doors need
-two, with different environments), reaps at once (no group sweep, no
-pidfd), skips a failing preload silently or dies of it, and its
-Process.start() blocks the door's loop until the forked pid comes.
+code (BENCHMARKS.md, "The zygote at half its size"), it carries the fds
+(`reduction.DupFd`) and comes close (kiosk on screen 76 vs 69 ms, USS
+19.9 vs 19.5 MiB, heap frozen by a preloaded module), but it inherits the
+door's environment (each app's /proc/PID/environ showed the door's SMTP
+password), is one per interpreter (the demo's two doors need two, with
+different environments), reaps at once (no group sweep, no pidfd), skips
+a failing preload silently or dies of it, and its Process.start() blocks
+the door's loop until the forked pid comes.
 """
 from __future__ import annotations
 
@@ -56,13 +55,14 @@ from typing import Any, Callable, Mapping, Sequence
 
 from .apps import CODE_FD, SERVER_ONLY, code_pipe
 from .changes import Changes
-from .pty_bridge import LaunchRequest, ProcessLauncher, _fd_ready, kill_group, open_pty
+from .pty_bridge import LaunchRequest, ProcessLauncher, kill_group, open_pty
 
 log = logging.getLogger("portal.ssh")
 
 # What the zygote loads before its first fork, in order: "module", "package.*" (it and
-# all its modules) or "module:function" (called; its result goes to ZygoteLauncher.info
-# ["prepared"]). A failure is logged and skipped: a session then does it itself.
+# its modules, but never models.migrations: their runner loads them) or "module:function"
+# (called; its result goes to ZygoteLauncher.info["prepared"]). A failure is logged and
+# skipped: a session then does it itself.
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "tui.cli", "tui.startup", "tui.shared.runtime", "tui.textual_patches.*",
     "tui.commands.kiosk", "tui.commands.staff", "tui.commands.mailbox",
@@ -73,7 +73,6 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     # each forked app starts with them in its CSS cache (BENCHMARKS.md).
     "tui.textual_patches.css_cache:prime",
 )
-PRELOAD_SKIP = ("models.migrations",)  # loaded by their runner only
 BOOT = "import sys; from tui.ssh.zygote import zygote_main; sys.exit(zygote_main(sys.argv[1:]))"
 MAX_MESSAGE = 1 << 16  # a spawn request: argv and environment
 SPAWN_TIMEOUT = 10.0
@@ -110,7 +109,7 @@ def preload(names: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
         package = attempt(name, lambda: importlib.import_module(name.removesuffix(".*")))
         if name.endswith(".*") and package is not None:
             for info in pkgutil.walk_packages(getattr(package, "__path__", []), name[:-1], onerror=failed.append):
-                if not info.name.startswith(PRELOAD_SKIP) and not info.name.rsplit(".", 1)[-1].startswith("__"):
+                if not info.name.startswith("models.migrations") and not info.name.rsplit(".", 1)[-1].startswith("__"):
                     attempt(info.name, lambda: importlib.import_module(info.name))
     return results, failed
 
@@ -122,7 +121,7 @@ class _Zygote:
     def __init__(self, control: socket.socket) -> None:
         self.control = control
         self.apps: set[int] = set()  # forked and not yet reaped (orphans are reaped too, unlisted)
-        self.wake_r, self.wake_w = os.pipe()
+        self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
 
     def send(self, message: Mapping[str, Any], fds: Sequence[int] = ()) -> None:
         with contextlib.suppress(OSError):  # the door is gone: the next read says so
@@ -134,7 +133,6 @@ class _Zygote:
         _prctl(PR_SET_NAME, "portal-zygote")
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the door stops us through the socket
         signal.signal(signal.SIGCHLD, lambda *_: None)
-        os.set_blocking(self.wake_w, False)
         signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
         prepared, failed = preload(names)
         gc.collect()
@@ -162,12 +160,8 @@ class _Zygote:
         """Run an app once on a private terminal until its output pauses (5 s at
         most), then hang it up: what it reads at start is then in the page cache."""
         master, slave, _ = open_pty(100, 30)
-        pid = os.fork()
-        if pid == 0:
-            os.close(master)
-            env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "PORTAL_SESSION_SOURCE": "warm-up"}
-            self.become_app(argv, env, [slave])
-        self.apps.add(pid)
+        env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "PORTAL_SESSION_SOURCE": "warm-up"}
+        self.fork_app(argv, env, [slave], close=[master])
         os.close(slave)
         began, last = time.monotonic(), 0.0
         while time.monotonic() - began < 5.0 and not (last and time.monotonic() - last > 0.3):
@@ -190,13 +184,10 @@ class _Zygote:
             return False
         request = json.loads(data)
         try:
-            pid = os.fork()
+            pid = self.fork_app(request["argv"], request["env"], fds)
         except OSError as exc:
             self.send({"op": "failed", "id": request["id"], "error": f"fork: {exc}"})
         else:
-            if pid == 0:
-                self.become_app(request["argv"], request["env"], fds)
-            self.apps.add(pid)
             pidfd = os.pidfd_open(pid)
             self.send({"op": "spawned", "id": request["id"], "pid": pid}, [pidfd])
             os.close(pidfd)
@@ -204,12 +195,16 @@ class _Zygote:
             os.close(fd)
         return True
 
-    def become_app(self, argv: Sequence[str], env: Mapping[str, str], fds: Sequence[int]) -> None:
-        """In a forked child: run the app; never returns."""
-        code = 70
+    def fork_app(self, argv: Sequence[str], env: Mapping[str, str], fds: Sequence[int], close: Sequence[int] = ()) -> int:
+        """Fork an app on the terminal fds[0] (the code pipe: fds[1]); returns its pid."""
+        pid = os.fork()
+        if pid:
+            self.apps.add(pid)
+            return pid
+        code = 70  # in the child, which never returns
         try:
             signal.set_wakeup_fd(-1)
-            for fd in (self.wake_r, self.wake_w, self.control.detach()):
+            for fd in (self.wake_r, self.wake_w, self.control.detach(), *close):
                 os.close(fd)
             code = run_app(argv, env, *fds)
         except BaseException:
@@ -305,9 +300,7 @@ def runnable_in_zygote(argv: Sequence[str], python: str = sys.executable) -> boo
     """True for `[python, -m, module, ...]` and `[python, script.py, ...]` with
     this interpreter; anything else (other programs, interpreter options)
     goes to the fallback launcher."""
-    if len(argv) < 2 or not argv[0]:
-        return False
-    if argv[0] != python and os.path.realpath(argv[0]) != os.path.realpath(python):
+    if len(argv) < 2 or not argv[0] or os.path.realpath(argv[0]) != os.path.realpath(python):
         return False
     if argv[1] == "-m":
         return len(argv) >= 3 and all(part.isidentifier() for part in argv[2].split("."))
@@ -336,9 +329,6 @@ class ZygoteChild:
             os.close(self.pidfd)
             self.returncode = code
             self._done.set_result(code)
-
-    def _zygote_lost(self) -> None:
-        self._loop.add_reader(self.pidfd, self._exited_without_zygote)
 
     def _exited_without_zygote(self) -> None:
         kill_group(self.pid, signal.SIGKILL)  # the sweep the zygote would have done
@@ -418,14 +408,15 @@ class ZygoteLauncher:
                     pass_fds=[theirs.fileno()], env=self.env,
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
                 )
-            except (OSError, subprocess.SubprocessError) as exc:
+            except OSError as exc:
                 sock.close()
                 self._backoff_until = time.monotonic() + 5.0
                 raise ZygoteUnavailable(f"cannot start a zygote: {exc}") from exc
         loop = asyncio.get_running_loop()
         self._sock, self._started, self._ready = sock, time.monotonic(), loop.create_future()
         self._ready.add_done_callback(lambda f: f.exception())  # retrieved even if nobody waits
-        sock.setblocking(False)
+        sock.setblocking(False)  # and a queue for more requests than the door has sessions (1,500 bytes each):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)  # a send that would block falls back
         loop.add_reader(sock, self._on_readable)
         self.changes.notify()
 
@@ -470,14 +461,13 @@ class ZygoteLauncher:
         loop.remove_reader(sock)
         sock.close()
         self._proc = self._sock = None
-        self.info = {}
         error = ZygoteUnavailable(f"zygote {proc.pid} {reason}")
         for future in (self._ready, *self._pending.values()):
             if not future.done():
                 future.set_exception(error)
         self._pending.clear()
-        for child in self._apps.values():
-            child._zygote_lost()
+        for child in self._apps.values():  # their exits are ours to watch now
+            loop.add_reader(child.pidfd, child._exited_without_zygote)
         sessions, self._apps = len(self._apps), {}
         loop.run_in_executor(None, proc.wait).add_done_callback(lambda _: self.changes.notify())  # reap it
         if self._closed:
@@ -510,31 +500,24 @@ class ZygoteLauncher:
         await self.start()
         rid = next(self._ids)
         future = self._pending[rid] = asyncio.get_running_loop().create_future()
-        data = json.dumps({"op": "spawn", "id": rid, "argv": list(argv), "env": dict(env)}).encode()
         fds = [os.open(tty_path, os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)]
         try:
-            async with asyncio.timeout(SPAWN_TIMEOUT):
-                try:
-                    code = code_pipe(username)  # an invitation code travels as a pipe, never in argv or JSON
-                    fds += [] if code is None else [code]
-                    while True:
-                        if self._sock is None:
-                            raise ZygoteUnavailable("the zygote is gone")
-                        try:
-                            socket.send_fds(self._sock, [data], fds)
-                            break
-                        except BlockingIOError:
-                            await _fd_ready(self._sock.fileno(), write=True)
-                        except OSError as exc:  # gone (the reader says so) or too large
-                            raise ZygoteUnavailable(f"zygote {self.pid}: {exc}") from exc
-                finally:
-                    for fd in fds:
-                        os.close(fd)  # the message in flight (then the zygote, then the app) holds them
-                return await asyncio.shield(future)
-        except TimeoutError:
+            code = code_pipe(username)  # an invitation code travels as a pipe, never in argv or JSON
+            fds += [] if code is None else [code]
+            request = json.dumps({"op": "spawn", "id": rid, "argv": list(argv), "env": dict(env)}).encode()
+            if self._sock is None:  # it died since it was ready, and none has started since
+                raise ZygoteUnavailable("the zygote is gone")
+            try:
+                socket.send_fds(self._sock, [request], fds)
+            except OSError as exc:  # gone (the reader says so), or more requests wait than its queue holds
+                raise ZygoteUnavailable(f"zygote {self.pid}: {exc}") from exc
+            return await asyncio.wait_for(asyncio.shield(future), SPAWN_TIMEOUT)
+        except asyncio.TimeoutError:
             raise ZygoteUnavailable(f"zygote {self.pid} did not answer within {SPAWN_TIMEOUT:.0f}s") from None
         finally:
             self._pending.pop(rid, None)
+            for fd in fds:
+                os.close(fd)  # the message (then the zygote, then the app) holds its own copies
 
     async def close(self) -> None:
         """Stop the zygote: it hangs up any app still running (we still hear them exit)."""
@@ -544,10 +527,9 @@ class ZygoteLauncher:
         if (proc := self._proc) is not None:
             with contextlib.suppress(OSError):
                 self._sock.shutdown(socket.SHUT_WR)  # type: ignore[union-attr]
-            loop = asyncio.get_running_loop()
             try:
-                await asyncio.wait_for(loop.run_in_executor(None, proc.wait), 5.0)
-            except asyncio.TimeoutError:
+                await asyncio.to_thread(proc.wait, 5.0)
+            except subprocess.TimeoutExpired:
                 proc.kill()
-                await loop.run_in_executor(None, proc.wait)
+                await asyncio.to_thread(proc.wait)
         self.changes.notify()
