@@ -4,12 +4,13 @@ Starting `python -m tui kiosk` is mostly importing. The zygote (`python -c
 BOOT`, started by ZygoteLauncher with the apps' environment) imports the
 apps once, by name (the door imports none), freezes its heap so that the
 apps share it copy-on-write, runs each warm-up app once, then forks on
-request: {"op": "spawn", argv, env} on a SOCK_SEQPACKET socket with the
-session's terminal (and an invitation code's pipe) attached. The child
-leads a new session with that terminal as controlling tty on fds 0-2 (the
-pipe on CODE_FD), takes `env` and runs `python -m tui ...` in-process; it
-opens its own database connection. The zygote answers "spawned" (pid, a
-pidfd attached) and, once it has reaped the app, "exited" (status). It
+request: {argv, env} on a SOCK_SEQPACKET socket with the session's
+terminal (and an invitation code's pipe) attached. The child leads a new
+session with that terminal as controlling tty on fds 0-2 (the pipe on
+CODE_FD), takes `env` and runs `python -m tui ...` in-process; it opens
+its own database connection. The zygote answers each request in turn,
+"spawned" (pid, a pidfd attached) or "failed", and once it has reaped an
+app (or an orphan of one) says "exited" (pid, status). It
 stays single-threaded (else it exits rather than fork), is the apps' child
 subreaper, and kills what an exited app left in its process group while
 the zombie still pins the group id. If it dies, sessions go on (the door
@@ -31,11 +32,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import collections
 import contextlib
 import fcntl
 import gc
 import importlib
-import itertools
 import json
 import locale
 import logging
@@ -163,14 +164,13 @@ class _Zygote:
         env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "PORTAL_SESSION_SOURCE": "warm-up"}
         self.fork_app(argv, env, [slave], close=[master])
         os.close(slave)
-        began, last = time.monotonic(), 0.0
-        while time.monotonic() - began < 5.0 and not (last and time.monotonic() - last > 0.3):
-            if select.select([master], [], [], 0.05)[0]:
-                try:
-                    os.read(master, 65536)
-                except OSError:  # EIO: the app has closed the terminal
-                    break
-                last = time.monotonic()
+        wait, deadline = 5.0, time.monotonic() + 5.0
+        while time.monotonic() < deadline and select.select([master], [], [], wait)[0]:
+            try:
+                os.read(master, 65536)
+            except OSError:  # EIO: the app has closed the terminal
+                break
+            wait = 0.3  # from its first output on, until it pauses
         os.close(master)  # its terminal hangs up: it writes no more
         self.hang_up(1.0)
 
@@ -186,10 +186,10 @@ class _Zygote:
         try:
             pid = self.fork_app(request["argv"], request["env"], fds)
         except OSError as exc:
-            self.send({"op": "failed", "id": request["id"], "error": f"fork: {exc}"})
+            self.send({"op": "failed", "error": f"fork: {exc}"})
         else:
             pidfd = os.pidfd_open(pid)
-            self.send({"op": "spawned", "id": request["id"], "pid": pid}, [pidfd])
+            self.send({"op": "spawned", "pid": pid}, [pidfd])  # answers go in the order of the requests
             os.close(pidfd)
         for fd in fds:
             os.close(fd)
@@ -372,8 +372,7 @@ class ZygoteLauncher:
         self._ready: asyncio.Future[None] | None = None
         self._started = 0.0
         self._apps: dict[int, ZygoteChild] = {}
-        self._pending: dict[int, asyncio.Future[ZygoteChild]] = {}
-        self._ids = itertools.count(1)
+        self._pending: collections.deque[asyncio.Future[ZygoteChild]] = collections.deque()  # in request order
         self._closed = False
         self._backoff_until = 0.0
         self._quick_deaths = 0
@@ -434,8 +433,7 @@ class ZygoteLauncher:
             op = message["op"]
             if op == "spawned":
                 child = self._apps[message["pid"]] = ZygoteChild(message["pid"], fds[0])
-                future = self._pending.pop(message["id"], None)
-                if future is None:  # the door gave up waiting: nobody will bridge this app
+                if (future := self._pending.popleft()).cancelled():  # the door gave up waiting: nobody bridges it
                     kill_group(child.pid, signal.SIGKILL)
                 else:
                     future.set_result(child)
@@ -443,7 +441,7 @@ class ZygoteLauncher:
                 if (child := self._apps.pop(message["pid"], None)) is not None:
                     child._finish(message["code"])
                 self.changes.notify()
-            elif op == "failed" and (future := self._pending.pop(message["id"], None)) is not None:
+            elif op == "failed" and not (future := self._pending.popleft()).cancelled():
                 future.set_exception(ZygoteUnavailable(message["error"]))
             elif op == "ready":
                 self.info = message
@@ -462,7 +460,7 @@ class ZygoteLauncher:
         sock.close()
         self._proc = self._sock = None
         error = ZygoteUnavailable(f"zygote {proc.pid} {reason}")
-        for future in (self._ready, *self._pending.values()):
+        for future in (self._ready, *self._pending):
             if not future.done():
                 future.set_exception(error)
         self._pending.clear()
@@ -498,26 +496,24 @@ class ZygoteLauncher:
 
     async def _fork(self, argv: Sequence[str], env: Mapping[str, str], tty_path: str, username: str = "") -> ZygoteChild:
         await self.start()
-        rid = next(self._ids)
-        future = self._pending[rid] = asyncio.get_running_loop().create_future()
         fds = [os.open(tty_path, os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)]
         try:
             code = code_pipe(username)  # an invitation code travels as a pipe, never in argv or JSON
             fds += [] if code is None else [code]
-            request = json.dumps({"op": "spawn", "id": rid, "argv": list(argv), "env": dict(env)}).encode()
             if self._sock is None:  # it died since it was ready, and none has started since
                 raise ZygoteUnavailable("the zygote is gone")
             try:
-                socket.send_fds(self._sock, [request], fds)
+                socket.send_fds(self._sock, [json.dumps({"argv": list(argv), "env": dict(env)}).encode()], fds)
             except OSError as exc:  # gone (the reader says so), or more requests wait than its queue holds
                 raise ZygoteUnavailable(f"zygote {self.pid}: {exc}") from exc
-            return await asyncio.wait_for(asyncio.shield(future), SPAWN_TIMEOUT)
-        except asyncio.TimeoutError:
-            raise ZygoteUnavailable(f"zygote {self.pid} did not answer within {SPAWN_TIMEOUT:.0f}s") from None
         finally:
-            self._pending.pop(rid, None)
             for fd in fds:
                 os.close(fd)  # the message (then the zygote, then the app) holds its own copies
+        self._pending.append(future := asyncio.get_running_loop().create_future())
+        try:
+            return await asyncio.wait_for(future, SPAWN_TIMEOUT)  # cancels it if we give up
+        except asyncio.TimeoutError:
+            raise ZygoteUnavailable(f"zygote {self.pid} did not answer within {SPAWN_TIMEOUT:.0f}s") from None
 
     async def close(self) -> None:
         """Stop the zygote: it hangs up any app still running (we still hear them exit)."""
