@@ -75,7 +75,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "tui.textual_patches.css_cache:prime",
 )
 BOOT = "import sys; from tui.ssh.zygote import zygote_main; sys.exit(zygote_main(sys.argv[1:]))"
-MAX_MESSAGE = 1 << 16  # a spawn request: argv and environment
+MAX_MESSAGE = 1 << 20  # more than one send can carry (SO_SNDBUF): never truncated
 SPAWN_TIMEOUT = 10.0
 RESTART_BACKOFF_MAX = 60.0
 PR_SET_NAME, PR_SET_CHILD_SUBREAPER = 15, 36
