@@ -69,6 +69,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "tui.commands.kiosk", "tui.commands.staff", "tui.commands.mailbox",
     "tui.kiosk.*", "tui.staff.*", "tui.mailbox.*", "models.*",
     "textual.drivers.linux_driver",  # and the parser it imports
+    "textual.pilot", "textual.scrollbar",  # App.run and the first scrolling widget import them: 0.4 MiB a session
     "zxcvbn",
     # Last: every stylesheet of the apps imported above, parsed once here, so
     # each forked app starts with them in its CSS cache (BENCHMARKS.md).
