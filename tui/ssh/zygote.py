@@ -136,10 +136,10 @@ class _Zygote:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the door stops us through the socket
         signal.signal(signal.SIGCHLD, lambda *_: None)
         signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
+        # No collection, ever: the holes it would free in the preloaded heap would take
+        # each app's first objects, copying those pages (0.4 MiB a session; see fork_app).
+        gc.disable()
         prepared, failed = preload(names)
-        gc.collect()
-        gc.freeze()   # the apps never write the preloaded objects' GC links
-        gc.disable()  # the zygote allocates little; each app enables it again
         threads = len(os.listdir("/proc/self/task"))
         if threads != 1:  # fork copies one thread: a lock another one held would stay locked in every app
             print(f"portal-zygote: {threads} threads after preloading; not forking", file=sys.stderr)
@@ -198,6 +198,7 @@ class _Zygote:
 
     def fork_app(self, argv: Sequence[str], env: Mapping[str, str], fds: Sequence[int], close: Sequence[int] = ()) -> int:
         """Fork an app on the terminal fds[0] (the code pipe: fds[1]); returns its pid."""
+        gc.freeze()  # gc.freeze's recipe: the app's collector (enabled in run_app) skips our objects
         pid = os.fork()
         if pid:
             self.apps.add(pid)
