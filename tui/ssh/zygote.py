@@ -2,31 +2,32 @@
 
 Starting `python -m tui kiosk` is mostly importing. The zygote (`python -c
 BOOT`, started by ZygoteLauncher with the apps' environment) imports the
-apps once, by name (the door imports none), freezes its heap so that the
-apps share it copy-on-write, runs each warm-up app once, then forks on
-request: {argv, env} on a SOCK_SEQPACKET socket with the session's
-terminal (and an invitation code's pipe) attached. The child leads a new
-session with that terminal as controlling tty on fds 0-2 (the pipe on
-CODE_FD), takes `env` and runs `python -m tui ...` in-process; it opens
-its own database connection. The zygote answers each request in turn,
-"spawned" (pid, a pidfd attached) or "failed", and once it has reaped an
-app (or an orphan of one) says "exited" (pid, status). It
-stays single-threaded (else it exits rather than fork), is the apps' child
-subreaper, and kills what an exited app left in its process group while
-the zombie still pins the group id. If it dies, sessions go on (the door
-watches their pidfds), another starts at once, and apps start as fresh
-processes while none is ready or restarts keep failing. The door stops it
-by shutting its side of the socket: it hangs up the apps left and exits.
+apps once, by name (the door imports none), never collects its garbage and
+freezes its heap before each fork, so that the apps share it copy-on-write;
+it runs each warm-up app once, then forks on request: {argv, env} on a
+SOCK_SEQPACKET socket with the session's terminal (and an invitation code's
+pipe) attached. The child leads a new session with that terminal as
+controlling tty on fds 0-2 (the pipe on CODE_FD), takes `env` and runs
+`python -m tui ...` in-process; it opens its own database connection. The
+zygote answers each request in turn, "spawned" (pid, a pidfd attached) or
+"failed", and says "exited" (pid, status) once it has reaped an app or an
+orphan of one. It stays single-threaded (else it exits rather than fork),
+is the apps' child subreaper, and kills what an exited app left in its
+process group while the zombie still pins the group id. If it dies,
+sessions go on (the door watches their pidfds), another starts at once, and
+apps start as fresh processes while none is ready or restarts keep failing.
+The door stops it by shutting its side of the socket: it hangs up the apps
+left and exits.
 
 Not `multiprocessing`'s forkserver: tried with the same preloads and child
 code (BENCHMARKS.md, "The zygote at half its size"), it carries the fds
-(`reduction.DupFd`) and comes close (kiosk on screen 76 vs 69 ms, USS
-19.9 vs 19.5 MiB, heap frozen by a preloaded module), but it inherits the
-door's environment (each app's /proc/PID/environ showed the door's SMTP
-password), is one per interpreter (the demo's two doors need two, with
-different environments), reaps at once (no group sweep, no pidfd), skips
-a failing preload silently or dies of it, and its Process.start() blocks
-the door's loop until the forked pid comes.
+(`reduction.DupFd`) and starts an app as fast (kiosk on screen in 80 vs
+79 ms), but each app has 0.8 MiB more of its own (19.5 vs 18.7 MiB), and
+it inherits the door's environment (each app's /proc/PID/environ showed the
+door's SMTP password), is one per interpreter (the demo's two doors need
+two, with different environments), reaps at once (no group sweep, no
+pidfd), skips a failing preload silently or dies of it, and its
+Process.start() blocks the door's loop until the forked pid comes.
 """
 from __future__ import annotations
 
