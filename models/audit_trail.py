@@ -60,7 +60,7 @@ class ActionKind:
 
 # Refusals recorded under an action of their own (roles.require(action=...)).
 _REFUSED_AS = ("staff.list", "staff.add", "staff.role", "staff.deactivate", "staff.reactivate", "staff.reset",
-               "staff.unlock", "two_factor.reset", "audit.view")
+               "staff.unlock", "staff.email", "two_factor.reset", "audit.view")
 
 ACTION_KINDS = (
     ActionKind("sign_in", "Sign-ins and sign-outs",
@@ -86,7 +86,7 @@ ACTION_KINDS = (
                 "form.pdf.import", "form.pdf.fill_failed")),
     ActionKind("staff_accounts", "Staff accounts",
                ("staff.add", "staff.role", "staff.deactivate", "staff.reactivate", "staff.reset", "staff.unlock",
-                "staff.list", "two_factor.reset"), on_charts=False),
+                "staff.list", "staff.email", "two_factor.reset"), on_charts=False),
     ActionKind("refused", "Refused by role",
                tuple(f"refused.{permission}" for permission in RULES) + _REFUSED_AS, failures_only=True),
     ActionKind("audit", "The audit trail", ("audit.view", "audit.export", "audit.anchor"), on_charts=False),

@@ -90,8 +90,8 @@ def test_prime_parses_what_an_app_start_needs(make_app, settings):
     from tui.staff.app import StaffApp
 
     open_portal(settings)
-    assert preload(["tui.kiosk.*", "tui.staff.*"]) == []  # as the zygote imports them
-    assert css_cache.prime() > 20
+    prepared, failed = preload(["tui.kiosk.*", "tui.staff.*", "tui.textual_patches.css_cache:prime"])  # as the zygote
+    assert failed == [] and prepared["tui.textual_patches.css_cache:prime"] > 20
 
     def parsed_sources() -> set:
         return {key[1] for cache in css_cache._by_variables.values() for key in cache}

@@ -4,8 +4,9 @@
 - tui/ imports neither peewee nor playhouse nor models.tables/models.db: what
   crosses the line is ids and frozen view objects, and database connections
   are opened inside models/ (models.threads);
-- the SSH door imports none of the apps' screens or CSS machinery: it starts
-  apps, by name.
+- the doors (tui/ssh, tui/web) stand on their own: they start apps by name
+  and import no app, no app start-up (tui.cli, tui.startup, tui.commands,
+  tui.shared), no Textual or Rich and no CSS machinery (tui.textual_patches).
 """
 from __future__ import annotations
 

@@ -106,8 +106,12 @@ def test_no_zygote_door_runs_the_real_kiosk_with_the_code_off_its_command_line(s
     run(body(), timeout=60)
 
 
-def test_zygote_door_passes_the_code_on_a_pipe_too(settings):
+def test_zygote_door_passes_the_code_on_a_pipe_too(settings, monkeypatch):
     code = random_code()
+    # The door's own secret: a forked app's /proc/PID/environ is the zygote's
+    # start-up environment, so the zygote must not be started with it.
+    smtp_password = random_code()
+    monkeypatch.setenv("PORTAL_SMTP_PASSWORD", smtp_password)
 
     async def body():
         launcher = ZygoteLauncher(rewrite=echo_argv, preload=("textual.app", "textual.widgets"), start_timeout=20)
@@ -120,6 +124,7 @@ def test_zygote_door_passes_the_code_on_a_pipe_too(settings):
                 assert launcher.spawned == 1
                 assert command_lines_holding(code) == []
                 assert not environment_holds(pid, code)
+                assert not environment_holds(pid, smtp_password) and not environment_holds(launcher.pid, smtp_password)
                 conn.close()
                 await wait_until(lambda: pid_gone(pid), 5, "app reaped", on=door.changes)
         finally:

@@ -254,8 +254,9 @@ class SshDoor:
 
 
 def default_launcher(settings: Settings) -> Launcher:
-    """Apps forked from a pre-loaded zygote, which runs each app once at
-    start (on a private terminal) to have its stylesheets parsed."""
+    """Apps forked from a pre-loaded zygote, which runs each app once before
+    it is ready (on a private terminal), so what an app reads at start is
+    in the page cache for the first session."""
     from .zygote import ZygoteLauncher
 
     env = child_env(settings, client_term=None, peer_ip="")
