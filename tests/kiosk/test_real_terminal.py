@@ -143,6 +143,17 @@ def test_a_key_in_the_login_form_repaints_the_fields_line_only_and_a_still_form_
         text = screen.display
         assert "ac" in text[row] and "name@example.com" not in text[row]
         assert "▔" * 20 in text[row - 1] and "▁" * 20 in text[row + 1]  # the border is whole
+
+        # The rows written a key at a time make the same screen as a full repaint.
+        def cells() -> list[list[tuple]]:
+            return [[(c.data, c.fg, c.bg, c.reverse) for c in (screen.buffer[y][x] for x in range(80))] for y in range(24)]
+
+        typed_in = cells()
+        for cols in (81, 80):  # a resize repaints everything
+            screen.resize(24, cols)
+            fcntl.ioctl(main, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
+            output(1.0)
+        assert cells() == typed_in
     finally:
         proc.kill()
         proc.wait()
