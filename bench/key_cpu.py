@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -36,7 +35,7 @@ from pathlib import Path
 import asyncssh
 
 from bench import Table
-from bench._sshkit import ROOT, Door, children_of, machine, next_address, seed
+from bench._sshkit import ROOT, CpuOf, Door, machine, next_address, seed, tree
 
 SESSIONS = int(os.environ.get("KEY_CPU_SESSIONS", "20"))
 KEYS_EACH = int(os.environ.get("KEY_CPU_KEYS", "50"))
@@ -45,48 +44,6 @@ REST = 4.0         # seconds of nobody typing, for the CPU at rest
 WELCOME = b"Log in"
 PLACEHOLDER = b"ame@example.com"  # its first letter may be drawn apart, under the cursor
 KEYS = (b"q", b"\x7f")
-
-
-# --- CPU of a process tree, from the kernel's per-thread run time ----------------------------
-
-
-def tree(root: int) -> list[int]:
-    pids, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        todo.extend(children_of(pid))
-    return pids
-
-
-def run_ns(pid: int) -> int:
-    """Nanoseconds `pid` has run so far, all its threads."""
-    total = 0
-    try:
-        threads = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return 0
-    for tid in threads:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                total += int(f.read().split()[0])
-        except (OSError, ValueError, IndexError):
-            pass
-    return total
-
-
-class TreeClock:
-    """CPU seconds of a door's tree (its pids taken once, when all sessions are open)."""
-
-    def __init__(self, root: int) -> None:
-        self.root = root
-        self.pids = tree(root)
-
-    def total(self) -> float:
-        return sum(run_ns(p) for p in self.pids) / 1e9
-
-    def door(self) -> float:
-        return run_ns(self.root) / 1e9
 
 
 # --- sessions: one typist, whatever the transport ----------------------------------------------
@@ -204,22 +161,22 @@ async def type_keys(session: Session, n: int) -> None:
 async def measure_door(table: Table, name: str, root: int, sessions: list[Session]) -> dict[str, float]:
     await asyncio.gather(*(to_login(s) for s in sessions))
     await asyncio.sleep(1.5)  # focus settles, the door's tree is complete
-    clock = TreeClock(root)
-    used, door, started = clock.total(), clock.door(), time.perf_counter()
+    pids = tree(root)
+    whole, door, started = CpuOf(pids), CpuOf([root]), time.perf_counter()
     await asyncio.sleep(REST)
     rest_wall = time.perf_counter() - started
-    rest = (clock.total() - used) / rest_wall          # cores, the whole tree
-    rest_door = (clock.door() - door) / rest_wall
+    rest = whole.seconds() / rest_wall          # cores, the whole tree
+    rest_door = door.seconds() / rest_wall
 
     bytes0 = sum(s.bytes_in for s in sessions)
-    used, door, started = clock.total(), clock.door(), time.perf_counter()
+    whole, door, started = CpuOf(pids), CpuOf([root]), time.perf_counter()
     await asyncio.gather(*(type_keys(s, KEYS_EACH) for s in sessions))
     wall = time.perf_counter() - started
     keys = KEYS_EACH * len(sessions)
     await asyncio.sleep(0.3)  # the last frames
-    gross_ms = (clock.total() - used) / keys * 1000
+    gross_ms = whole.seconds() / keys * 1000
     tree_ms = gross_ms - rest * wall / keys * 1000
-    door_ms = (clock.door() - door - rest_door * wall) / keys * 1000
+    door_ms = (door.seconds() - rest_door * wall) / keys * 1000
     per_key = (sum(s.bytes_in for s in sessions) - bytes0) / keys
     table.add(f"{name}: CPU per key, door and apps ({len(sessions)} sessions, {keys} keys)",
               f"{tree_ms:.2f} ms net of the rest figure (the door's own process {door_ms:.2f} ms; apps and zygote "
