@@ -46,13 +46,14 @@ def drain(fd: int, stream: pyte.ByteStream, seconds: float) -> None:
                 return
 
 
-def test_the_kiosk_process_ignores_quit_keys_and_ends_on_hangup(portal, tmp_path):
-    _, email = registered_chart()
+def start_kiosk(portal, tmp_path) -> tuple[subprocess.Popen, int]:
+    """`portal kiosk` on a new 80x24 pseudo-terminal: (the process, the master side)."""
     env = {
         **os.environ,
         "PORTAL_CONFIG": str(tmp_path / "none.toml"),
         "PORTAL_DATA_DIR": str(portal.data_dir),
         "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
         "COLUMNS": "80",
         "LINES": "24",
         "TEXTUAL_ANIMATIONS": "none",
@@ -64,6 +65,12 @@ def test_the_kiosk_process_ignores_quit_keys_and_ends_on_hangup(portal, tmp_path
         stdin=child, stdout=child, stderr=child, env=env, start_new_session=True, close_fds=True,
     )
     os.close(child)
+    return proc, main
+
+
+def test_the_kiosk_process_ignores_quit_keys_and_ends_on_hangup(portal, tmp_path):
+    _, email = registered_chart()
+    proc, main = start_kiosk(portal, tmp_path)
     screen = pyte.Screen(80, 24)
     stream = pyte.ByteStream(screen)
     try:
@@ -97,22 +104,10 @@ def test_the_kiosk_process_ignores_quit_keys_and_ends_on_hangup(portal, tmp_path
 def test_a_key_in_the_login_form_repaints_the_fields_line_only_and_a_still_form_writes_nothing(portal, tmp_path):
     """What a key costs the SSH door (BENCHMARKS.md, "Keystroke CPU"): the
     field's line, not its border lines (886 bytes a key before, 237 after),
-    and no repaint while nobody types (the cursor does not blink)."""
-    env = {
-        **os.environ,
-        "PORTAL_CONFIG": str(tmp_path / "none.toml"),
-        "PORTAL_DATA_DIR": str(portal.data_dir),
-        "TERM": "xterm-256color",
-        "COLORTERM": "truecolor",
-        "TEXTUAL_ANIMATIONS": "none",
-    }
-    main, child = pty.openpty()
-    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "kiosk"],
-        stdin=child, stdout=child, stderr=child, env=env, start_new_session=True, close_fds=True,
-    )
-    os.close(child)
+    and no repaint while nobody types (the cursor does not blink). The rows
+    so written (tui.shared.plain_input, tui.textual_patches.render_rows)
+    make the same screen as a full repaint."""
+    proc, main = start_kiosk(portal, tmp_path)
     screen = pyte.Screen(80, 24)
     stream = pyte.ByteStream(screen)
 
