@@ -66,11 +66,12 @@ def lines_asked_for_a_key() -> Counter[str]:
 
 
 def test_a_key_in_a_field_asks_other_widgets_for_its_row_only(monkeypatch):
+    # (another test in this process may have installed the patch: each measure sets its own)
+    monkeypatch.setattr(Compositor, "_get_renders", render_rows._textual_get_renders)
     textual = lines_asked_for_a_key()
     # Textual's own: the docked header and footer, and the whole page, are drawn for one row.
     assert textual["top"] and textual["bottom"] and textual["page"] > 1, textual
 
-    monkeypatch.setattr(Compositor, "_get_renders", Compositor._get_renders)
     render_rows.install()
     patched = lines_asked_for_a_key()
     assert patched["top"] == patched["bottom"] == patched["title"] == patched["after"] == 0, patched
