@@ -333,6 +333,43 @@ def children_of(parent: int) -> list[int]:
     return sorted(out)
 
 
+def tree(root: int) -> list[int]:
+    """`root` and all its live descendants."""
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(children_of(pid))
+    return pids
+
+
+def run_ns(pid: int) -> int:
+    """Nanoseconds `pid` has run so far, all its threads (the kernel's schedstat)."""
+    total = 0
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for tid in threads:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+class CpuOf:
+    """CPU seconds a set of processes used since this was made (every thread's run time)."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = pids
+        self.start = sum(run_ns(pid) for pid in pids)
+
+    def seconds(self) -> float:
+        return (sum(run_ns(pid) for pid in self.pids) - self.start) / 1e9
+
+
 def cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")

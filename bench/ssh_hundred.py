@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import Table
-from bench._sshkit import ROOT, Client, Door, _stat, children_of, machine, memory, mib, seed, use_addresses_from
+from bench._sshkit import ROOT, Client, Door, _stat, machine, memory, mib, seed, tree, use_addresses_from
 from bench.ssh import KIOSK_TEXT, stats, to_login, type_keys
 from bench.startup_baseline import fmt_ms, percentile
 
@@ -187,15 +187,6 @@ def own_cpu(pid: int) -> float:
     """CPU seconds used so far by `pid` alone."""
     fields = _stat(pid)
     return 0.0 if fields is None else (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def tree(root: int) -> list[int]:
-    pids, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        todo.extend(children_of(pid))
-    return pids
 
 
 def tree_cpu(root: int) -> float:

@@ -18,6 +18,12 @@ be, and the SSH door's per-address limits apply to each as usual.
   each, into the login's email field): from the key's keydown in the page to
   the first frame from the app that holds the typed character, both timed
   inside the page.
+- CPU per key while the 20 tabs type: Chromium's (all its processes) and
+  the door's tree's (the door, its zygote, the apps), from the kernel's
+  per-thread run time, divided by the keys sent (letters and Backspaces);
+  and both at rest on the login form, before the typing. Playwright sends
+  the keys through Chromium's DevTools protocol: that costs Chromium's
+  browser process too, where a person's keyboard would not.
 - Memory: unique set size (Private_Clean + Private_Dirty) of each tab's app
   process, with 20 open.
 
@@ -40,7 +46,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyte
 
 from bench import Table
-from bench._sshkit import ROOT, memory, mib, portal_env
+from bench._sshkit import ROOT, CpuOf, memory, mib, portal_env, tree
 from bench.startup_baseline import fmt_ms, percentile
 from tests.web.browser import ARGS, CHROMIUM, TAKE_FRAMES, TAP_FRAMES, VIEWPORT
 
@@ -53,6 +59,7 @@ USS_MIB = 40
 WELCOME = "Welcome to the client portal"
 SLOW_POLL = 0.25  # with 20 tabs open, reading their screens must not load the browser
 ECHO_KEY = "q"  # not in the login screen's field or placeholder
+REST = 3.0  # seconds on the login form, nobody typing, for the CPU at rest
 
 # In the page: when each frame from the app arrived (ms since the navigation began).
 STAMP_FRAMES = """
@@ -198,6 +205,18 @@ def start_door(data_dir: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("portal web did not start")
 
 
+def browser_pids() -> list[int]:
+    """This process's descendants that are Chromium's (Playwright's driver starts it)."""
+    found = []
+    for pid in tree(os.getpid()):
+        try:
+            if b"chrom" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
 def app_pids(door_pid: int) -> list[int]:
     """The door's app processes: its descendants that have none of their own
     (apps are children of the door's zygote, or of the door without one)."""
@@ -231,10 +250,13 @@ async def link_to_registration(browser, link: str) -> list[float]:
     return times
 
 
-async def typist(tab: Tab, rng: random.Random) -> list[float]:
+async def to_login(tab: Tab) -> None:
     await tab.page.locator(".xterm-helper-textarea").focus()
     await tab.page.keyboard.press("l")  # the Welcome screen's "Log in" key
     await tab.wait_for("Log in to your portal", poll=SLOW_POLL)
+
+
+async def typist(tab: Tab, rng: random.Random) -> list[float]:
     await asyncio.sleep(rng.uniform(0.1, 0.3))
     for _ in range(KEYS_EACH):
         await tab.page.keyboard.press(ECHO_KEY)
@@ -315,9 +337,24 @@ async def measure(table: Table) -> None:
                 table.add(f"{TABS} tabs opened at once, Welcome drawn", f"{ok}/{TABS}, the last {last:.1f} s after its navigation began",
                           f"{TABS}/{TABS}", ok == TABS)
 
+                await asyncio.gather(*(to_login(tab) for tab in tabs))
+                await asyncio.sleep(1.0)
+                for tab in tabs:  # "l" opened the login form: a screen change, not an echo
+                    await tab.page.evaluate("() => { window.__echo.echoes = []; }")
+                chromium = CpuOf(browser_pids())
+                door_tree = CpuOf(tree(door.pid))
+                await asyncio.sleep(REST)
+                rest_chromium, rest_door = chromium.seconds() / REST, door_tree.seconds() / REST
+
+                chromium, door_tree = CpuOf(chromium.pids), CpuOf(door_tree.pids)
                 rng = random.Random(7)
                 echoes = [e for each in await asyncio.gather(*(typist(tab, random.Random(rng.random())) for tab in tabs))
                           for e in each]
+                keys = 2 * KEYS_EACH * len(tabs)  # a letter and a Backspace
+                table.add(f"CPU per key, {TABS} tabs typing (load-independent)",
+                          f"Chromium {chromium.seconds() / keys * 1000:.1f} ms, the door and its apps "
+                          f"{door_tree.seconds() / keys * 1000:.1f} ms; at rest on the login form: Chromium "
+                          f"{rest_chromium:.3f} of a core, the door and apps {rest_door:.3f}")
                 if echoes:
                     p95 = percentile(echoes, 95)
                     table.add(f"keystroke echo in Chromium, {TABS} tabs typing ({len(echoes)} keys)",

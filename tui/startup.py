@@ -37,8 +37,9 @@ def run_app(build: Callable[[], "App"]) -> None:
     """Build an app (its imports inside `build`) with the collector paused, then run it."""
     with collector_paused():
         app = build()
-    from tui.textual_patches import css_cache, terminal_input
+    from tui.textual_patches import css_cache, render_rows, terminal_input
 
     css_cache.install()  # each stylesheet parsed once per process, not once per screen
-    terminal_input.install()  # pastes arrive whole and in order, stray bytes do not crash the input thread
+    terminal_input.install()  # pastes whole and in order, stray bytes harmless, no polling at rest
+    render_rows.install()  # a key's partial update renders its rows, not whole widgets
     app.run()

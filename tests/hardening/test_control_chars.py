@@ -502,3 +502,42 @@ def test_bytes_that_are_not_utf8_do_not_end_the_kiosk(portal, tmp_path):
         assert proc.poll() is None
         os.write(main, b"l")  # and it still answers keys
         read_until(main, "Log in to your portal")
+
+# --- the input thread waits for input ----------------------------------------------------
+
+
+def voluntary_switches(pid: int) -> dict[int, int]:
+    """How often each thread of `pid` has gone to sleep (each wake-up ends in one)."""
+    found = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/status") as status:
+            for line in status:
+                if line.startswith("voluntary_ctxt_switches:"):
+                    found[int(tid)] = int(line.split()[1])
+    return found
+
+
+def test_a_still_kiosk_input_thread_sleeps(portal, tmp_path):
+    """Textual's input thread woke ten times a second to poll (20 times in
+    these 2 s, ~1 ms of CPU a second per app); the event loop itself wakes
+    once a second for the idle check."""
+    with app_on_a_pty(portal, tmp_path, "kiosk") as (proc, main):
+        read_until(main, "Welcome to the client portal")
+        drain(main, 1.0)
+        before = voluntary_switches(proc.pid)
+        drain(main, 2.0)
+        after = voluntary_switches(proc.pid)
+        woken = {tid: after[tid] - before.get(tid, 0) for tid in after if tid != proc.pid}
+        assert sum(woken.values()) <= 2, woken
+
+
+def test_a_lone_escape_still_arrives(portal, tmp_path):
+    """Escape alone is a key once the parser's wait for a sequence runs out:
+    the input thread must wake for that timeout (Login's Escape goes back)."""
+    with app_on_a_pty(portal, tmp_path, "kiosk") as (proc, main):
+        read_until(main, "Welcome to the client portal")
+        os.write(main, b"l")
+        read_until(main, "Log in to your portal")
+        drain(main, 0.3)
+        os.write(main, b"\x1b")
+        read_until(main, "Welcome to the client portal", timeout=5.0)

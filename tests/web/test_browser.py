@@ -25,7 +25,7 @@ from models.seed import CLIENT_PASSWORD, seed_demo
 from models.setup import open_portal
 from models.tables import Client
 from tests.mail.conftest import read_maildir
-from tests.web.browser import VIEWPORT, open_page
+from tests.web.browser import TAP_FRAMES, VIEWPORT, PageScreen, open_page
 from tests.web.conftest import DoorThread, free_port
 from tui.web.server import LINK_COOKIE
 
@@ -174,6 +174,39 @@ def test_pages_carry_the_safety_headers_and_load_nothing_else(site, browser):
     own = urlsplit(site[2].door.public_url).netloc
     assert all(urlsplit(url).netloc == own for url in requests), requests
     assert not problems, problems  # no CSP violation, nothing missing
+    context.close()
+
+
+COUNT_CONTEXTS = """
+(() => {
+  window.__contexts = [];
+  const native = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+    window.__contexts.push(kind);
+    return native.call(this, kind, ...rest);
+  };
+})();
+"""
+
+
+def test_the_terminal_draws_on_2d_canvases_and_its_hidden_caret_does_not_blink(site, browser):
+    """What a tab costs Chromium without a GPU (BENCHMARKS.md, "Keystroke CPU"):
+    no WebGL context (textual.js's WebGL renderer was replaced by its canvas
+    one at once, but made a software context first), and no blinking caret
+    in xterm.js's hidden textarea (two frames a second per focused tab)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.add_init_script(COUNT_CONTEXTS)
+    page.add_init_script(TAP_FRAMES)
+    page.goto(site[2].door.public_url + "/")
+    PageScreen(page).wait_for("Welcome to the client portal")
+    layers = page.evaluate("() => [...document.querySelectorAll('.xterm canvas')].map(c => c.className)")
+    assert "xterm-text-layer" in layers, layers
+    kinds = page.evaluate("() => window.__contexts")
+    assert kinds and set(kinds) == {"2d"}, kinds
+    textarea = page.locator(".xterm-helper-textarea")
+    textarea.focus()
+    assert textarea.evaluate("t => getComputedStyle(t).getPropertyValue('caret-animation')") == "manual"
     context.close()
 
 

@@ -231,3 +231,35 @@ def test_an_idle_tab_is_closed_with_a_reason(tmp_path):
 
     said, closed = asyncio.run(body())
     assert b"Session closed after 1 second without input." in said and closed
+
+
+def test_the_page_loads_textual_js_without_its_webgl_renderer(tmp_path):
+    """The canvas renderer, loaded last, draws; the WebGL one only cost a
+    (software) WebGL context per tab. The pinned bundle still holds the
+    statement cut (else it is served whole, and this fails)."""
+    from tui.web.page_script import BUNDLE, WEBGL_LOAD
+
+    assert BUNDLE.read_text(encoding="utf-8").count(WEBGL_LOAD) == 1
+
+    async def body():
+        door = _door(tmp_path)
+        await door.start()
+        try:
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"{door.public_url}/") as page:
+                    html = await page.text()
+                async with http.get(f"{door.public_url}/assets/textual.js") as script:
+                    js, etag = await script.text(), script.headers["ETag"]
+                    assert script.content_type == "application/javascript"
+                async with http.get(f"{door.public_url}/assets/textual.js", headers={"If-None-Match": etag}) as again:
+                    assert again.status == 304
+                async with http.get(f"{door.public_url}/assets/portal.css") as css:  # the other assets still there
+                    assert css.status == 200
+        finally:
+            await door.close()
+        return html, js
+
+    html, js = asyncio.run(body())
+    assert re.findall(r'<script src="([^"]+)"', html) == ["/assets/textual.js", "/assets/portal.js"]
+    assert "loadAddon(this.webglAddon)" not in js and "new p.WebglAddon," not in js
+    assert "this.terminal.loadAddon(this.canvasAddon)" in js

@@ -7,9 +7,13 @@ text all go through `models.text.plain_lines`: newlines and tabs stay,
 every other line break becomes a newline, escape sequences and the other
 controls and invisible characters go. The domain cleans again on saving
 (`models.text.clean_text`).
+
+Its cursor does not blink, as PlainInput's (see there): a steady cursor
+still shows where typing goes, and costs no repaint twice a second.
 """
 from __future__ import annotations
 
+from textual.reactive import reactive
 from textual.widgets import TextArea
 from textual.widgets.text_area import EditResult, Location
 
@@ -17,6 +21,8 @@ from models.text import plain_lines
 
 
 class PlainTextArea(TextArea):
+    cursor_blink = reactive(False, init=False)
+
     def load_text(self, text: str) -> None:  # also `area.text = ...`
         super().load_text(plain_lines(text))
 

@@ -46,6 +46,7 @@ from tui.ssh.pty_bridge import Launcher, clamp_size
 from .apps import KioskProcess, default_launcher
 from .headers import AccessLogger, security_headers
 from .links import STALE_LINK_CODE, PendingLinks, code_from_path
+from .page_script import page_script
 
 log = logging.getLogger("portal.web")
 
@@ -129,6 +130,7 @@ class WebDoor(Server):
                 web.get("/r/{code}", self.handle_link, name="link"),
                 web.get("/ws", self.handle_websocket, name="websocket"),
                 web.get("/favicon.ico", self.handle_no_icon),
+                web.get("/assets/textual.js", self.handle_page_script),  # before /assets' files
                 web.static("/static", self.statics_path, name="static"),
                 web.static("/assets", HERE / "static", name="assets"),
             ]
@@ -220,6 +222,14 @@ class WebDoor(Server):
 
     async def handle_no_icon(self, request: web.Request) -> web.StreamResponse:
         return web.Response(status=204)
+
+    async def handle_page_script(self, request: web.Request) -> web.StreamResponse:
+        """textual.js without its WebGL renderer (see page_script.py)."""
+        body, etag = page_script()
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}  # kept, checked on each load
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers=headers)
+        return web.Response(body=body, content_type="application/javascript", charset="utf-8", headers=headers)
 
     def admit(self, key: str) -> str | None:
         """Take a session slot for address `key`, or say why not."""
