@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Button, DataTable, Input, Sparkline, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from models.forms.assignments import send_forms
 from models.forms.responses import Signature
@@ -13,6 +13,7 @@ from tui.staff.app import StaffApp
 from tui.staff.screens.form_dialogs import AcknowledgeAlertScreen, RepeatFormScreen, SendFormsScreen
 from tui.staff.screens.modals import ConfirmActionScreen
 from tui.staff.screens.response import ResponseScreen
+from tui.staff.widgets.form_trends import TrendChart
 from tui.staff.widgets.forms import FormsTab
 
 from .conftest import drive, settle
@@ -128,11 +129,18 @@ def test_the_trend_of_several_phq9_totals_with_dates_and_bands(portal, clock):
         app = StaffApp(session=login, open_chart=client.id)
         async with app.run_test(size=SMALL) as pilot:
             tab = await _forms_tab(app, pilot)
-            assert list(tab.query_one("#trend-phq9", Sparkline).data) == [24, 16, 8, 0]
-            words = _text(tab, "#trend-phq9-words")
+            chart = tab.query_one(TrendChart)
+            lines = str(chart.render()).splitlines()
+            assert lines[0] == "PHQ-9 Patient Health Questionnaire: total over time (0-27)"
+            # 4 cells a total, as high as the total on the questionnaire's whole range
+            assert lines[1] == "▇▇▇▇▅▅▅▅▃▃▃▃▁▁▁▁"
+            words = "\n".join(lines[2:])
             assert "11/20/26 24 Severe · 12/04/26 16 Moderately severe · 12/18/26 8 Mild · 01/01/27 0 Minimal" in words
             assert "Bands: 0-4 Minimal, 5-9 Mild, 10-14 Moderate, 15-19 Moderately severe, 20-27 Severe" in words
-            assert not tab.query_one("#trend-gad7-section").display  # no GAD-7 answered: no trend drawn for it
+            assert "GAD-7" not in str(chart.render())  # no GAD-7 answered: no trend drawn for it
+            # Each bar takes its band's colour: the severe total's is not the minimal one's.
+            spans = chart.render().spans
+            assert len({str(span.style) for span in spans if span.start >= len(lines[0]) + 1}) == 4
 
     drive(scenario)
 

@@ -13,7 +13,7 @@ never queries.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Awaitable
 from zoneinfo import ZoneInfo
 
 from textual.containers import VerticalScroll
@@ -97,11 +97,15 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
         """The tab's view; runs in the worker thread (each tab names its domain call)."""
         raise NotImplementedError(f"{type(self).__name__} names no view to read")
 
-    def draw(self, view: Any) -> None:
-        """Show `view`; runs on the UI thread."""
+    def draw(self, view: Any) -> Awaitable[Any] | None:
+        """Show `view`; runs on the UI thread.
+
+        A tab that builds widgets for the view returns their mount: the
+        screen paints once they are all in, not once per level of new
+        widgets (each a layout of the whole screen)."""
         raise NotImplementedError(f"{type(self).__name__} draws nothing")
 
-    def on_chart_tab_loaded(self, event: Loaded) -> None:
+    async def on_chart_tab_loaded(self, event: Loaded) -> None:
         event.stop()
         if event.request == -1:
             self._request += 1  # any read still on its way is older than this view
@@ -111,4 +115,7 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             return  # nothing new (a poll): the table keeps its cursor and scroll
         self.view = event.view
         self.zone = event.zone
-        self.draw(event.view)
+        with self.app.batch_update():
+            mounting = self.draw(event.view)
+            if mounting is not None:
+                await mounting
