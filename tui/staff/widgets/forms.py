@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widget import AwaitMount, Widget
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
@@ -94,7 +94,8 @@ class FormsTab(ChartTab):
             self.changed_chart = changed_chart
 
     def compose(self) -> ComposeResult:
-        return []  # every section is built with the chart's first view (draw), in one screen update
+        # Every section is built with the chart's first view (draw), in one screen update.
+        yield Static("Reading the chart's forms…", id="forms-reading", classes="muted")
 
     limit = TAB_PAGE  # the newest forms listed; More lists more
 
@@ -120,9 +121,9 @@ class FormsTab(ChartTab):
     # --- drawing -----------------------------------------------------------------
 
     def draw(self, view: FormsTabView) -> Awaitable[Any] | None:
-        """Every section the view has something for, built if it is new; the sections built
-        are returned mounting, so that the screen shows them in one update."""
-        mounting: list[AwaitMount] = []
+        """Every section the view has something for, built if it is new. What is built (and the
+        "Reading" line's removal) is returned awaitable: the screen shows it all in one update."""
+        mounting: list[Awaitable[Any]] = [reading.remove() for reading in self.query_children("#forms-reading")]
 
         def section(kind: type[Widget], shown: bool, **where: Widget) -> Any:
             # A section once built is shown, or hidden and disabled (nothing hidden takes the focus).
@@ -135,7 +136,6 @@ class FormsTab(ChartTab):
                 found.disabled = not shown
             return found if shown else None
 
-        focused = self.screen.focused
         had_alerts = self._built(AlertsSection) is not None and self._built(AlertsSection).display
         width = self.content_region.width or 76  # 80 columns' worth before the first layout
         sent = section(SentSection, True)
@@ -146,10 +146,16 @@ class FormsTab(ChartTab):
             chart.show(view.trends, self.zone)
         if proposals := section(ProposalsSection, bool(view.proposals)):
             proposals.draw(view.proposals, width)
-        if focused is self or (view.alerts and not had_alerts and focused is sent.table):
-            self.focus()  # alerts come first; the forms sent when there are none
         sent.table.refresh_bindings()  # More and Withdraw follow the view
-        return gather(*mounting) if mounting else None
+
+        async def built() -> None:
+            await gather(*mounting)
+            # Once all is in: the chart room may have put the keyboard on the tab meanwhile.
+            focused = self.screen.focused
+            if focused is self or (view.alerts and not had_alerts and focused is sent.table):
+                self.focus()  # alerts come first; the forms sent when there are none
+
+        return built()
 
     def _built(self, kind: type[Widget]) -> Any:
         """The section of that kind if it was built, else None."""
