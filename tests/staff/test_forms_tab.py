@@ -278,3 +278,40 @@ def test_repeat_a_phq9_then_stop_it_and_withdraw_a_form_after_asking(portal, clo
 
     drive(scenario)
     assert FormAssignment.get().status == "cancelled"
+
+
+def test_a_slow_read_shows_reading_then_the_tab_whole(portal, clock, monkeypatch):
+    """The screen waits for the first view (FIRST_VIEW_WAIT) only so long: a read that takes
+    longer shows "Reading the chart's forms…" until it comes, then every section at once."""
+    import threading
+
+    login = signed_in("admin")
+    client, viewer = chart_with_owner()
+    answered(viewer, "phq9", phq9([0] * 8 + [1]))
+    gate = threading.Event()
+    read = FormsTab.read
+
+    def slow_read(tab, chart_id):
+        gate.wait(10)  # released by the test once it has seen the tab before its view
+        return read(tab, chart_id)
+
+    monkeypatch.setattr(FormsTab, "read", slow_read)
+    monkeypatch.setattr(FormsTab, "FIRST_VIEW_WAIT", 0.001)
+
+    async def scenario():
+        app = StaffApp(session=login, open_chart=client.id)
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f8")
+            for _ in range(5):
+                await pilot.pause()
+            tab = app.screen.query_one("#forms-tab", FormsTab)
+            assert _text(tab, "#forms-reading") == "Reading the chart's forms…"
+            assert not tab.query("#sent-section") and app.screen.focused is tab
+            gate.set()
+            await settle(app, pilot)
+            assert not tab.query("#forms-reading")
+            assert tab.query_one("#alerts-section").display and tab.query_one(TrendChart).display
+            assert app.screen.focused is tab.query_one("#alerts")  # the keyboard moves in with the view
+
+    drive(scenario)

@@ -10,9 +10,15 @@ its view again that often, as the Chart Owner box does, and draws only
 when the view changed. The practice's time
 zone comes with each view (read in the worker too), so drawing a time
 never queries.
+
+A tab whose first view builds most of what it shows sets `FIRST_VIEW_WAIT`:
+the screen is not repainted until that view is drawn, or for that long at
+most, so F8 shows the whole tab at once rather than the bare tab, the moved
+focus and then the content, three layouts of the screen where one does.
 """
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Awaitable
 from zoneinfo import ZoneInfo
 
@@ -27,6 +33,7 @@ from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
 class ChartTab(ForwardsWorkerErrors, VerticalScroll):
     POLL_SECONDS: float | None = None  # None: read only when asked (reload)
+    FIRST_VIEW_WAIT: float | None = None  # seconds the screen may wait for the first view (None: it does not)
     DEFAULT_CSS = """
     ChartTab {
         padding: 0 1;
@@ -64,11 +71,22 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
         self.view: Any = None
         self.zone: ZoneInfo | None = None  # the practice's, read with the first view
         self._request = 0
+        self._first_view = asyncio.Event()
 
     def on_mount(self) -> None:
+        if self.FIRST_VIEW_WAIT:
+            self.run_worker(self._hold_updates(self.FIRST_VIEW_WAIT), group="chart-tab-first-view", exit_on_error=False)
         self.reload()
         if self.POLL_SECONDS:
             self.set_interval(self.POLL_SECONDS, self.poll, name="chart-tab-poll")
+
+    async def _hold_updates(self, seconds: float) -> None:
+        """No repaint of the screen until the first view is drawn (a slow read: `seconds` at most)."""
+        with self.app.batch_update():
+            try:
+                await asyncio.wait_for(self._first_view.wait(), seconds)
+            except asyncio.TimeoutError:
+                pass  # the tab shows what it has (its "Reading" line); the view follows when read
 
     def poll(self) -> None:
         """Read again what a client may have changed, if the tab is in view."""
@@ -119,3 +137,4 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             mounting = self.draw(event.view)
             if mounting is not None:
                 await mounting
+        self._first_view.set()

@@ -43,9 +43,17 @@ ANSWERS_ARE_CLINICAL = "its answers are for the chart's clinician"  # what the f
 
 class FormsTab(ChartTab):
     DEFAULT_CSS = """
+    FormsTab {
+        scrollbar-gutter: stable;  /* the scrollbar's coming does not narrow everything: no second layout */
+    }
+
     FormsTab DataTable {
         height: auto;
         max-height: 10;
+    }
+
+    FormsTab #forms {
+        scrollbar-gutter: stable;  /* a page of forms scrolls in 10 lines: its scrollbar is always there */
     }
 
     FormsTab Vertical {
@@ -79,6 +87,7 @@ class FormsTab(ChartTab):
         Binding("s", "send", "Send", id="forms.send"),
         Binding("r", "repeat", "Repeat", id="forms.repeat"),
     ]
+    FIRST_VIEW_WAIT = 0.15  # the read takes ~10 ms; past this (a slow database) "Reading" shows first
 
     view: FormsTabView | None
 
