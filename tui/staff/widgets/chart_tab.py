@@ -15,10 +15,15 @@ A tab whose first view builds most of what it shows sets `FIRST_VIEW_WAIT`:
 the screen is not repainted until that view is drawn, or for that long at
 most, so F8 shows the whole tab at once rather than the bare tab, the moved
 focus and then the content, three layouts of the screen where one does.
+Meanwhile the garbage collector waits too, until that frame is on screen:
+building and painting a tab allocates enough for dozens of collections
+(and often a full one, 50-100 ms on a loaded workstation); they run just
+after the frame instead of inside it (BENCHMARKS.md, issue 17's figures).
 """
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any, Awaitable
 from zoneinfo import ZoneInfo
 
@@ -29,6 +34,34 @@ from models.config import OWNER_BOX_REFRESH_SECONDS
 from models.errors import NotFound
 from models.timefmt import practice_zone
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
+
+
+COLLECTOR_WAIT = 1.0  # seconds the collector may wait for a tab's first view on screen
+
+
+class _CollectorPause:
+    """The garbage collector off while any tab's first frame is built and painted.
+
+    Counted, so that one tab's frame painted does not turn it back on under
+    another's; only a pause that turned it off turns it on (tui.startup's, or
+    a test's, stays theirs)."""
+
+    holders = 0
+    turned_off = False
+
+    @classmethod
+    def hold(cls) -> None:
+        if cls.holders == 0 and gc.isenabled():
+            gc.disable()
+            cls.turned_off = True
+        cls.holders += 1
+
+    @classmethod
+    def release(cls) -> None:
+        cls.holders -= 1
+        if cls.holders == 0 and cls.turned_off:
+            cls.turned_off = False
+            gc.enable()
 
 
 class ChartTab(ForwardsWorkerErrors, VerticalScroll):
@@ -72,6 +105,26 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
         self.zone: ZoneInfo | None = None  # the practice's, read with the first view
         self._request = 0
         self._first_view = asyncio.Event()
+        # The collector waits from the key that opened the tab (it is built in that key's
+        # handler) until the tab is on screen (_hold_updates), COLLECTOR_WAIT at most.
+        self._collector_held = bool(self.FIRST_VIEW_WAIT) and self._release_collector_within(COLLECTOR_WAIT)
+        if self._collector_held:
+            _CollectorPause.hold()
+
+    def _release_collector_within(self, seconds: float) -> bool:
+        """The collector released in `seconds` at the latest, by the app (it outlives the tab,
+        which may close before it mounts); False without an app to ask."""
+        try:
+            app = self.app
+        except RuntimeError:  # built outside a running app (NoActiveAppError)
+            return False
+        app.set_timer(seconds, self._release_collector, name="collector-back")
+        return True
+
+    def _release_collector(self) -> None:
+        if self._collector_held:  # once: the frame painted, or the time up
+            self._collector_held = False
+            _CollectorPause.release()
 
     def on_mount(self) -> None:
         if self.FIRST_VIEW_WAIT:
@@ -81,12 +134,21 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             self.set_interval(self.POLL_SECONDS, self.poll, name="chart-tab-poll")
 
     async def _hold_updates(self, seconds: float) -> None:
-        """No repaint of the screen until the first view is drawn (a slow read: `seconds` at most)."""
-        with self.app.batch_update():
-            try:
-                await asyncio.wait_for(self._first_view.wait(), seconds)
-            except asyncio.TimeoutError:
-                pass  # the tab shows what it has (its "Reading" line); the view follows when read
+        """No repaint of the screen until the first view is drawn (a slow read: `seconds` at most:
+        then the tab shows its "Reading" line), and no garbage collection until the frame that
+        shows the view is painted (COLLECTOR_WAIT at most)."""
+        try:
+            with self.app.batch_update():
+                await self._first_view_within(seconds)
+            await self._first_view_within(COLLECTOR_WAIT)
+        finally:
+            self.app.call_after_refresh(self._release_collector)
+
+    async def _first_view_within(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._first_view.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
 
     def poll(self) -> None:
         """Read again what a client may have changed, if the tab is in view."""
