@@ -206,9 +206,15 @@ ACTIVITY = {
     "appointment.request": "Requested an appointment",
     "appointment.cancel": "Cancelled an appointment request",
     "balance.view": "Looked at the balance",
+    "form.start": "Started a form",
+    "form.resume": "Went back to a form",
+    "form.submit": "Sent a completed form",
+    "form.sign": "Signed a form",
+    "form.correct": "Started a correction of a form",
+    "form.response.view": "Read a completed form",
 }
 OUTCOMES = {"ok": "", "failed": "failed", "locked": "refused (locked)", "no_access": "refused"}
-QUIET = {"document.list", "appointment.list"}
+QUIET = {"document.list", "appointment.list", "form.list"}
 
 
 @dataclass(frozen=True)

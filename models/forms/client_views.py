@@ -6,9 +6,11 @@
   ("Question 4 of 9", the stem, the numbered choices).
 - `page_fields`: a form's fields in order for its one scrolling page.
 - `capacity_words`: who a signature here is from, as the client reads it.
+- `completed_form`: a completed form read back, as it was asked.
 
-Nothing here writes; `forms_list` reads through responses.client_forms,
-which checks the viewer owns the chart now.
+Nothing here writes; `forms_list` and `completed_form` read through
+responses.client_forms and responses.client_response, which check the
+viewer owns the chart now (and audit the read).
 """
 from __future__ import annotations
 
@@ -16,11 +18,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..dates import short
+from ..kiosk_views import format_when
 from ..records import ClientViewer
+from ..tables import FormResponse, FormVersion
 from ..timefmt import practice_zone, to_local
-from .definitions import Definition, Field, Question
+from .definitions import Definition, Field, Question, load_definition
 from .fields import practice_today
-from .responses import CAPACITY_LABELS, FormLine, client_forms
+from .responses import CAPACITY_LABELS, FormLine, client_forms, client_response
 
 
 @dataclass(frozen=True)
@@ -155,3 +159,69 @@ def keep_answers(viewer: ClientViewer, assignment_id: int, answers: tuple[tuple[
             continue
         kept += 1
     return kept
+
+
+# --- a completed form, read back ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    number: int                # numbered as on the review page before it was sent
+    label: str
+    shown: str                 # as recorded: "2 · More than half the days", "(no answer)"
+
+
+@dataclass(frozen=True)
+class AskedPart:
+    """One field of the form as it was asked: an information block (`heading`,
+    `text`), an item group (its stem as `heading`, one line an item) or a question."""
+
+    heading: str
+    text: str
+    answers: tuple[AnswerLine, ...]
+
+
+@dataclass(frozen=True)
+class CompletedForm:
+    """A completed form as its client reads it back: the version it answered
+    (an edit of the form since changes nothing here), the answers, and the
+    signature line. No score, band or risk flag: those are the clinician's
+    (DESIGN.md section 9: flags alert the chart's clinician)."""
+
+    response_id: int
+    title: str
+    intro: str
+    completed: str             # "Completed Sun Dec 6, 2026, 10:00 AM EST"
+    parts: tuple[AskedPart, ...]
+    statement: str             # what a signature agreed to ("" when the form asks none)
+    signature: str             # "Signed by Jamie Rivera, the client, Sun Dec 6, 2026, 10:00 AM EST: “I agree”"
+
+
+def completed_form(viewer: ClientViewer, response_id: int) -> CompletedForm:
+    """A response the viewer submitted on this chart, read-only; NotAllowed for
+    another chart's, a former owner's, a draft, or once the chart is no longer
+    theirs. The read is audited (form.response.view), as a staff read is."""
+    view = client_response(viewer, response_id)
+    definition = load_definition(
+        FormResponse.select(FormVersion.definition).join(FormVersion).where(FormResponse.id == response_id).scalar()
+    )
+    zone = practice_zone()
+    numbers = {line.question_id: n for n, line in enumerate(view.lines, start=1)}
+    lines = {line.question_id: AnswerLine(numbers[line.question_id], line.label, line.shown) for line in view.lines}
+    parts: list[AskedPart] = []
+    for f in definition.fields:
+        if f.kind == "info":
+            parts.append(AskedPart(f.label, f.text, ()))
+        elif f.kind == "item_group":
+            parts.append(AskedPart(f.label, "", tuple(lines[q.id] for q in f.questions)))
+        elif f.kind != "signature":
+            parts.append(AskedPart("", "", tuple(lines[q.id] for q in f.questions)))
+    signature = ""
+    if view.signature is not None:
+        sig = view.signature
+        who = CAPACITY_LABELS.get(sig.capacity, sig.capacity)
+        signature = f"Signed by {sig.name}, {who}, {format_when(sig.at, zone)}: “I agree”"
+    return CompletedForm(
+        view.response_id, view.title, definition.intro, f"Completed {format_when(view.submitted_at, zone)}",
+        tuple(parts), definition.signature.text if definition.signature else "", signature,
+    )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Button, DataTable, Input, Sparkline, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from models.forms.assignments import send_forms
 from models.forms.responses import Signature
@@ -13,6 +13,7 @@ from tui.staff.app import StaffApp
 from tui.staff.screens.form_dialogs import AcknowledgeAlertScreen, RepeatFormScreen, SendFormsScreen
 from tui.staff.screens.modals import ConfirmActionScreen
 from tui.staff.screens.response import ResponseScreen
+from tui.staff.widgets.form_trends import TrendChart
 from tui.staff.widgets.forms import FormsTab
 
 from .conftest import drive, settle
@@ -128,11 +129,18 @@ def test_the_trend_of_several_phq9_totals_with_dates_and_bands(portal, clock):
         app = StaffApp(session=login, open_chart=client.id)
         async with app.run_test(size=SMALL) as pilot:
             tab = await _forms_tab(app, pilot)
-            assert list(tab.query_one("#trend-phq9", Sparkline).data) == [24, 16, 8, 0]
-            words = _text(tab, "#trend-phq9-words")
+            chart = tab.query_one(TrendChart)
+            lines = str(chart.render()).splitlines()
+            assert lines[0] == "PHQ-9 Patient Health Questionnaire: total over time (0-27)"
+            # 4 cells a total, as high as the total on the questionnaire's whole range
+            assert lines[1] == "▇▇▇▇▅▅▅▅▃▃▃▃▁▁▁▁"
+            words = "\n".join(lines[2:])
             assert "11/20/26 24 Severe · 12/04/26 16 Moderately severe · 12/18/26 8 Mild · 01/01/27 0 Minimal" in words
             assert "Bands: 0-4 Minimal, 5-9 Mild, 10-14 Moderate, 15-19 Moderately severe, 20-27 Severe" in words
-            assert not tab.query_one("#trend-gad7-section").display  # no GAD-7 answered: no trend drawn for it
+            assert "GAD-7" not in str(chart.render())  # no GAD-7 answered: no trend drawn for it
+            # Each bar takes its band's colour: the severe total's is not the minimal one's.
+            spans = chart.render().spans
+            assert len({str(span.style) for span in spans if span.start >= len(lines[0]) + 1}) == 4
 
     drive(scenario)
 
@@ -270,3 +278,40 @@ def test_repeat_a_phq9_then_stop_it_and_withdraw_a_form_after_asking(portal, clo
 
     drive(scenario)
     assert FormAssignment.get().status == "cancelled"
+
+
+def test_a_slow_read_shows_reading_then_the_tab_whole(portal, clock, monkeypatch):
+    """The screen waits for the first view (FIRST_VIEW_WAIT) only so long: a read that takes
+    longer shows "Reading the chart's forms…" until it comes, then every section at once."""
+    import threading
+
+    login = signed_in("admin")
+    client, viewer = chart_with_owner()
+    answered(viewer, "phq9", phq9([0] * 8 + [1]))
+    gate = threading.Event()
+    read = FormsTab.read
+
+    def slow_read(tab, chart_id):
+        gate.wait(10)  # released by the test once it has seen the tab before its view
+        return read(tab, chart_id)
+
+    monkeypatch.setattr(FormsTab, "read", slow_read)
+    monkeypatch.setattr(FormsTab, "FIRST_VIEW_WAIT", 0.001)
+
+    async def scenario():
+        app = StaffApp(session=login, open_chart=client.id)
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f8")
+            for _ in range(5):
+                await pilot.pause()
+            tab = app.screen.query_one("#forms-tab", FormsTab)
+            assert _text(tab, "#forms-reading") == "Reading the chart's forms…"
+            assert not tab.query("#sent-section") and app.screen.focused is tab
+            gate.set()
+            await settle(app, pilot)
+            assert not tab.query("#forms-reading")
+            assert tab.query_one("#alerts-section").display and tab.query_one(TrendChart).display
+            assert app.screen.focused is tab.query_one("#alerts")  # the keyboard moves in with the view
+
+    drive(scenario)

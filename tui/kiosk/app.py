@@ -103,6 +103,12 @@ def _form_thanks(**kw: Any) -> Screen[Any]:
     return ThankYouScreen(**kw)
 
 
+def _form_completed(**kw: Any) -> Screen[Any]:
+    from .forms.completed import CompletedFormScreen
+
+    return CompletedFormScreen(**kw)
+
+
 class KioskApp(WholeFirstFrame, KioskBase):
     CSS_PATH = "app.tcss"
     SCREEN_TYPES = {
@@ -121,4 +127,5 @@ class KioskApp(WholeFirstFrame, KioskBase):
         "form_review": _form_review,
         "form_signature": _form_signature,
         "form_thanks": _form_thanks,
+        "form_completed": _form_completed,
     }

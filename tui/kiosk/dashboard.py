@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from models.auth import change_password
 from models.errors import DomainError, NotAllowed
-from models.forms.client_views import FormsList, forms_list
+from models.forms.client_views import CompletedForm, FormsList, completed_form, forms_list
 from models.kiosk_views import ChartChoice, account_summary, chart_choices, parse_preferred, recent_activity
 from models.records import (
     ClientViewer,
@@ -280,6 +280,19 @@ class DashboardScreen(KioskScreen):
         from .forms.filling import opened
 
         screen.post_message(opened(viewer, assignment_id))
+
+    def on_forms_pane_read(self, event: FormsPane.Read) -> None:
+        """A completed form, read-only: read (and audited) first, then shown, as a document is."""
+        event.stop()
+        if event.row.response_id is not None:
+            self.act("read_form", completed_form, event.row.response_id)
+
+    def done_read_form(self, form: CompletedForm | None, error: Exception | None) -> None:
+        if error is not None or form is None:
+            self.query_one(FormsPane).say(NOT_AVAILABLE)
+            return
+        self.query_one(FormsPane).say("")
+        self.kiosk.open("form_completed", completed=form)
 
     def not_available(self, pane: str) -> None:
         if pane == "documents":

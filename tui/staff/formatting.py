@@ -52,3 +52,8 @@ def relationship(value: str) -> str:
     if value == "self":
         return "Client"
     return RELATIONSHIPS.get(value, value.replace("_", " ").capitalize())
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells with an ellipsis, so a table column never pushes the others off."""
+    return text if len(text) <= width else text[: max(1, width - 1)].rstrip() + "…"

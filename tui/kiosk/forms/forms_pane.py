@@ -1,6 +1,6 @@
 """The dashboard's Forms pane: to do (due dates, overdue said in words), in
-progress, completed. It shows what it is given and posts Open up; the
-dashboard opens the form."""
+progress, completed. It shows what it is given and posts Open (fill a form
+in) or Read (a completed one, read-only) up; the dashboard does the rest."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -16,7 +16,6 @@ from tui.shared.runtime import plain
 from ..base import Note
 
 STATES = {"to_do": "To do", "in_progress": "Started", "completed": "Done"}
-DONE_ALREADY = "That form is completed. To change an answer, please ask the front desk."
 
 
 def _short(value: str, width: int) -> str:
@@ -71,13 +70,21 @@ class FormsPane(VerticalScroll):
             self.row = row
             self.typed_ahead = typed_ahead
 
+    class Read(Message):
+        """A completed form chosen: to read it again as it was sent."""
+
+        def __init__(self, row: FormRow) -> None:
+            super().__init__()
+            self.row = row
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.rows: dict[str, FormRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="forms-count")
-        yield Static("Choose a form and press Enter (or click) to fill it in. Answers are saved as you go.", classes="hint")
+        yield Static("Choose a form and press Enter (or click) to fill it in, or to read one you completed. "
+                     "Answers are saved as you go.", classes="hint")
         table = FormsTable(id="forms-table")
         table.add_columns("Form", "Status", "When")
         yield table
@@ -116,6 +123,6 @@ class FormsPane(VerticalScroll):
         if row is None:
             return
         if row.state == "completed":
-            self.say(DONE_ALREADY)
+            self.post_message(self.Read(row))
             return
         self.post_message(self.Open(row, typed_ahead))

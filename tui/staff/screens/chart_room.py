@@ -182,6 +182,7 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
         """Show a tab and put the keyboard in it, so its keys are live and in the Footer."""
         if self.defer_until_built(f"tab({tab!r})"):
             return
+        self.open_tab(tab)  # built before the switch: a tab that holds the screen's updates does from here
         self.query_one("#chart-tabs", TabbedContent).active = tab
         widget = await self.ready_tab(tab)
         # The tab's first field, focused now (not after the keys already queued).

@@ -22,8 +22,8 @@ from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
+from ..formatting import fit
 from ..files import IMPORT_OFF, REMOTE, FileImport
-from ..widgets.forms import fit
 
 
 class FormsLibraryScreen(ForwardsWorkerErrors, PortalScreen):

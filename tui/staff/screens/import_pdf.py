@@ -26,9 +26,9 @@ from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
+from ..formatting import fit
 from ..files import FileImport, FileProblem
 from ..widgets.common import set_error
-from ..widgets.forms import fit
 
 KIND_NAMES = {
     "short_text": "Short text", "long_text": "Long text", "yes_no": "Yes/no", "single_choice": "One choice",

@@ -23,8 +23,7 @@ from tui.shared.runtime import plain
 from tui.shared.screen_base import PortalScreen
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
 
-from ..formatting import when, when_short
-from ..widgets.forms import fit
+from ..formatting import fit, when, when_short
 
 
 class WorkQueueScreen(ForwardsWorkerErrors, PortalScreen):

@@ -10,10 +10,21 @@ its view again that often, as the Chart Owner box does, and draws only
 when the view changed. The practice's time
 zone comes with each view (read in the worker too), so drawing a time
 never queries.
+
+A tab whose first view builds most of what it shows sets `FIRST_VIEW_WAIT`:
+the screen is not repainted until that view is drawn, or for that long at
+most, so F8 shows the whole tab at once rather than the bare tab, the moved
+focus and then the content, three layouts of the screen where one does.
+Meanwhile the garbage collector waits too, until that frame is on screen:
+building and painting a tab allocates enough for dozens of collections
+(and often a full one, 50-100 ms on a loaded workstation); they run just
+after the frame instead of inside it (BENCHMARKS.md, issue 17's figures).
 """
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import gc
+from typing import Any, Awaitable
 from zoneinfo import ZoneInfo
 
 from textual.containers import VerticalScroll
@@ -29,8 +40,37 @@ from tui.shared.workers import ForwardsWorkerErrors, db_worker
 from .common import ChartRefused
 
 
+COLLECTOR_WAIT = 1.0  # seconds the collector may wait for a tab's first view on screen
+
+
+class _CollectorPause:
+    """The garbage collector off while any tab's first frame is built and painted.
+
+    Counted, so that one tab's frame painted does not turn it back on under
+    another's; only a pause that turned it off turns it on (tui.startup's, or
+    a test's, stays theirs)."""
+
+    holders = 0
+    turned_off = False
+
+    @classmethod
+    def hold(cls) -> None:
+        if cls.holders == 0 and gc.isenabled():
+            gc.disable()
+            cls.turned_off = True
+        cls.holders += 1
+
+    @classmethod
+    def release(cls) -> None:
+        cls.holders -= 1
+        if cls.holders == 0 and cls.turned_off:
+            cls.turned_off = False
+            gc.enable()
+
+
 class ChartTab(ForwardsWorkerErrors, VerticalScroll):
     POLL_SECONDS: float | None = None  # None: read only when asked (reload)
+    FIRST_VIEW_WAIT: float | None = None  # seconds the screen may wait for the first view (None: it does not)
     DEFAULT_CSS = """
     ChartTab {
         padding: 0 1;
@@ -78,11 +118,51 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
         self.view: Any = None
         self.zone: ZoneInfo | None = None  # the practice's, read with the first view
         self._request = 0
+        self._first_view = asyncio.Event()
+        # The collector waits from the key that opened the tab (it is built in that key's
+        # handler) until the tab is on screen (_hold_updates), COLLECTOR_WAIT at most.
+        self._collector_held = bool(self.FIRST_VIEW_WAIT) and self._release_collector_within(COLLECTOR_WAIT)
+        if self._collector_held:
+            _CollectorPause.hold()
+
+    def _release_collector_within(self, seconds: float) -> bool:
+        """The collector released in `seconds` at the latest, by the app (it outlives the tab,
+        which may close before it mounts); False without an app to ask."""
+        try:
+            app = self.app
+        except RuntimeError:  # built outside a running app (NoActiveAppError)
+            return False
+        app.set_timer(seconds, self._release_collector, name="collector-back")
+        return True
+
+    def _release_collector(self) -> None:
+        if self._collector_held:  # once: the frame painted, or the time up
+            self._collector_held = False
+            _CollectorPause.release()
 
     def on_mount(self) -> None:
+        if self.FIRST_VIEW_WAIT:
+            self.run_worker(self._hold_updates(self.FIRST_VIEW_WAIT), group="chart-tab-first-view", exit_on_error=False)
         self.reload()
         if self.POLL_SECONDS:
             self.set_interval(self.POLL_SECONDS, self.poll, name="chart-tab-poll")
+
+    async def _hold_updates(self, seconds: float) -> None:
+        """No repaint of the screen until the first view is drawn (a slow read: `seconds` at most:
+        then the tab shows its "Reading" line), and no garbage collection until the frame that
+        shows the view is painted (COLLECTOR_WAIT at most)."""
+        try:
+            with self.app.batch_update():
+                await self._first_view_within(seconds)
+            await self._first_view_within(COLLECTOR_WAIT)
+        finally:
+            self.app.call_after_refresh(self._release_collector)
+
+    async def _first_view_within(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._first_view.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
 
     def poll(self) -> None:
         """Read again what a client may have changed, if the tab is in view."""
@@ -133,11 +213,15 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
         call, as `self.app.actor`: the domain decides what they may read)."""
         raise NotImplementedError(f"{type(self).__name__} names no view to read")
 
-    def draw(self, view: Any) -> None:
-        """Show `view`; runs on the UI thread."""
+    def draw(self, view: Any) -> Awaitable[Any] | None:
+        """Show `view`; runs on the UI thread.
+
+        A tab that builds widgets for the view returns their mount: the
+        screen paints once they are all in, not once per level of new
+        widgets (each a layout of the whole screen)."""
         raise NotImplementedError(f"{type(self).__name__} draws nothing")
 
-    def on_chart_tab_loaded(self, event: Loaded) -> None:
+    async def on_chart_tab_loaded(self, event: Loaded) -> None:
         event.stop()
         if event.request == -1:
             self._request += 1  # any read still on its way is older than this view
@@ -147,4 +231,8 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             return  # nothing new (a poll): the table keeps its cursor and scroll
         self.view = event.view
         self.zone = event.zone
-        self.draw(event.view)
+        with self.app.batch_update():
+            mounting = self.draw(event.view)
+            if mounting is not None:
+                await mounting
+        self._first_view.set()

@@ -4,116 +4,56 @@ One view (models.forms.staff_views.forms_tab) read in a worker draws it all.
 Every action calls the domain in a worker too, then draws the fresh view;
 destructive ones (withdraw a form, stop a repeat) ask first. Enter on a
 completed form opens it read-only (ResponseScreen).
+
+The tab is built for the chart it shows: the forms sent are always there,
+while the alerts, the trends (one TrendChart) and the proposed changes are
+built the first time the chart has some, then hidden when it has none
+(out of the focus order). A chart with a long history was 290 ms from F8 to
+ready with every section built up front; see BENCHMARKS.md.
 """
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-from zoneinfo import ZoneInfo
+from asyncio import gather
+from typing import Any, Awaitable
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, DataTable, Sparkline, Static
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from models.audit import Actor
 from models.errors import DomainError
 from models.forms.assignments import cancel_assignment, stop_recurrence
 from models.forms.chart_changes import accept_change, reject_change
-from models.forms.staff_views import RECURRING_FORM, TAB_PAGE, TREND_FORMS, FormsTabView, TrendView, forms_tab
+from models.forms.staff_views import RECURRING_FORM, TAB_PAGE, FormsTabView, forms_tab
 from models.text import InvalidInput
-from models.timefmt import to_local
 from tui.shared.runtime import plain
 from tui.shared.workers import db_worker
 
-from ..formatting import day
 from .chart_tab import ChartTab
 from .common import ChartChanged
+from .form_sections import STATE_WORDS, AlertsSection, ProposalsSection, SentSection
+from .form_trends import TrendChart
 
 ANSWERS_ARE_CLINICAL = "its answers are for the chart's clinician"  # what the front desk is told (models/roles.py)
-STATE_WORDS = {"to_do": "To do", "in_progress": "Started", "completed": "Completed", "cancelled": "Withdrawn"}
-TEXT_POINTS = 6          # the trend's latest totals also written out, newest last
-DATE_WIDTH = 10          # MM/DD/YYYY
-STATE_WIDTH = 13         # "Started 10/10"
-FORM_WIDTH = 16          # a form's title in the alerts table (the dialog shows it whole)
-FIXED = STATE_WIDTH + 3 * DATE_WIDTH + 2 * 5 + 4   # the forms table's other columns, cell padding, scrollbar
-
-
-def fit(text: str, width: int) -> str:
-    """`text` cut to `width` cells with an ellipsis, so a column never pushes the others off."""
-    return text if len(text) <= width else text[: max(1, width - 1)].rstrip() + "…"
-
-
-def local_day(value: dt.datetime | None, zone: ZoneInfo | None) -> dt.date | None:
-    """The practice's calendar day of a stored (UTC) time."""
-    return None if value is None else to_local(value, zone).date()
-
-
-def trend_words(trend: TrendView, zone: ZoneInfo | None) -> str:
-    """A trend as text: the latest totals with their dates and bands, and the bands' ranges."""
-    points = trend.points[-TEXT_POINTS:]
-    lines = [" · ".join(f"{local_day(p.submitted_at, zone):%m/%d/%y} {p.value} {p.band}".rstrip() for p in points)]
-    if len(trend.points) > len(points):
-        first = trend.points[0]
-        lines[0] = f"({len(trend.points)} in all; first {local_day(first.submitted_at, zone):%m/%d/%y} {first.value}) " + lines[0]
-    lines.append("Bands: " + ", ".join(f"{b.low}-{b.high} {b.label}" for b in trend.bands))
-    return "\n".join(lines)
-
-
-class _TabTable(DataTable):
-    """A table of the Forms tab whose keys act on the row under the cursor (shown while it has the focus)."""
-
-    @property
-    def tab(self) -> "FormsTab":
-        return self.query_ancestor(FormsTab)
-
-
-class AlertsTable(_TabTable):
-    BINDINGS = [Binding("a", "acknowledge", "Ack", id="forms.acknowledge")]
-
-    def action_acknowledge(self) -> None:
-        self.tab.action_acknowledge()
-
-
-class SentFormsTable(_TabTable):
-    BINDINGS = [
-        Binding("x", "withdraw", "Withdraw", id="forms.withdraw"),
-        Binding("m", "more", "More", id="forms.more"),
-    ]
-
-    def action_withdraw(self) -> None:
-        self.tab.action_withdraw()
-
-    def action_more(self) -> None:
-        self.tab.action_more()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        view = self.tab.view
-        if action == "more":
-            return bool(view and view.total > len(view.forms))
-        if action == "withdraw":
-            return bool(view and any(f.state in ("to_do", "in_progress") for f in view.forms))
-        return True
-
-
-class ProposalsTable(_TabTable):
-    BINDINGS = [
-        Binding("y", "decide(True)", "Accept", id="forms.accept"),
-        Binding("n", "decide(False)", "Reject", id="forms.reject"),
-    ]
-
-    def action_decide(self, accept: bool) -> None:
-        self.tab.action_decide(accept)
 
 
 class FormsTab(ChartTab):
     DEFAULT_CSS = """
+    FormsTab {
+        scrollbar-gutter: stable;  /* the scrollbar's coming does not narrow everything: no second layout */
+    }
+
     FormsTab DataTable {
         height: auto;
         max-height: 10;
+    }
+
+    FormsTab #forms {
+        scrollbar-gutter: stable;  /* a page of forms scrolls in 10 lines: its scrollbar is always there */
     }
 
     FormsTab Vertical {
@@ -135,22 +75,19 @@ class FormsTab(ChartTab):
         color: $text-muted;
     }
 
-    FormsTab .trend {
-        height: auto;
-    }
-
     FormsTab #proposal-detail, FormsTab #form-detail {
         background: $boost;
     }
 
-    FormsTab .trend Sparkline {
-        height: 1;
+    FormsTab #forms-more, FormsTab #repeats {
+        display: none;
     }
     """
     BINDINGS = [
         Binding("s", "send", "Send", id="forms.send"),
         Binding("r", "repeat", "Repeat", id="forms.repeat"),
     ]
+    FIRST_VIEW_WAIT = 0.15  # the read takes ~10 ms; past this (a slow database) "Reading" shows first
 
     view: FormsTabView | None
 
@@ -166,49 +103,8 @@ class FormsTab(ChartTab):
             self.changed_chart = changed_chart
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="alerts-section", disabled=True) as section:
-            section.display = False  # hidden and disabled (out of the focus order) until there are alerts
-            yield Static("Risk alerts: acknowledge with a note", classes="section-heading")
-            alerts = AlertsTable(id="alerts", cursor_type="row")
-            alerts.add_column("Raised", key="raised", width=DATE_WIDTH)
-            alerts.add_column("Form", key="form", width=FORM_WIDTH)
-            alerts.add_column("Flag", key="flag")
-            yield alerts
-            with Horizontal(classes="tab-actions"):
-                yield Button("Acknowledge…", id="acknowledge", variant="error", compact=True)
-        yield Static("Forms sent", classes="section-heading")
-        table = SentFormsTable(id="forms", cursor_type="row", zebra_stripes=True)
-        table.add_column("Form", key="form")
-        table.add_column("State", key="state", width=STATE_WIDTH)
-        table.add_column("Sent", key="sent", width=DATE_WIDTH)
-        table.add_column("Due", key="due", width=DATE_WIDTH)
-        table.add_column("Completed", key="completed", width=DATE_WIDTH)
-        yield table
-        yield Static("", id="form-detail")
-        yield Static("", id="forms-more", classes="muted")
-        yield Static("", id="repeats", classes="muted")
-        with Horizontal(classes="tab-actions"):
-            yield Button("Send…", id="send", variant="primary", compact=True)
-            yield Button("Withdraw", id="withdraw", compact=True)
-            yield Button("Repeat PHQ-9…", id="repeat", compact=True)
-        for key in TREND_FORMS:  # a slot each, filled when there is a trend to draw
-            with Vertical(id=f"trend-{key}-section", classes="trend") as slot:
-                slot.display = False
-                yield Static("", classes="section-heading trend-title")
-                yield Sparkline([], id=f"trend-{key}")
-                yield Static("", id=f"trend-{key}-words", classes="trend-words")
-        with Vertical(id="proposals-section", disabled=True) as section:
-            section.display = False
-            yield Static("Proposed changes to the chart (from the client's answers)", classes="section-heading")
-            proposals = ProposalsTable(id="proposals", cursor_type="row")
-            proposals.add_column("Field", key="field", width=17)
-            proposals.add_column("On the chart", key="current")
-            proposals.add_column("Proposed", key="proposed")
-            yield proposals
-            yield Static("", id="proposal-detail")
-            with Horizontal(classes="tab-actions"):
-                yield Button("Accept", id="accept", variant="success", compact=True)
-                yield Button("Reject", id="reject", variant="error", compact=True)
+        # Every section is built with the chart's first view (draw), in one screen update.
+        yield Static("Reading the chart's forms…", id="forms-reading", classes="muted")
 
     limit = TAB_PAGE  # the newest forms listed; More lists more
 
@@ -222,104 +118,66 @@ class FormsTab(ChartTab):
 
     def focus(self, scroll_visible: bool = True) -> "FormsTab":
         """The keyboard goes to the open alerts if there are any, else to the forms sent."""
-        alerts = self.query_one("#alerts-section")
-        self.query_one("#alerts" if alerts.display else "#forms", DataTable).focus(scroll_visible)
+        alerts, sent = self._built(AlertsSection), self._built(SentSection)
+        if alerts is not None and alerts.display:
+            alerts.table.focus(scroll_visible)
+        elif sent is not None:
+            sent.table.focus(scroll_visible)
+        else:
+            super().focus(scroll_visible)  # nothing read yet: the tab, until its view is drawn
         return self
 
     # --- drawing -----------------------------------------------------------------
 
-    def draw(self, view: FormsTabView) -> None:
-        had_alerts = self.query_one("#alerts-section").display
-        self._draw_alerts(view)
-        if view.alerts and not had_alerts and self.screen.focused in (self, self.query_one("#forms")):
-            self.query_one("#alerts", DataTable).focus()  # alerts come first
-        self._draw_forms(view)
-        self._draw_trends(view)
-        self._draw_proposals(view)
-        self.query_one("#forms", DataTable).refresh_bindings()  # More and Withdraw follow the view
+    def draw(self, view: FormsTabView) -> Awaitable[Any] | None:
+        """Every section the view has something for, built if it is new. What is built (and the
+        "Reading" line's removal) is returned awaitable: the screen shows it all in one update."""
+        mounting: list[Awaitable[Any]] = [reading.remove() for reading in self.query_children("#forms-reading")]
 
-    def _show(self, selector: str, shown: bool) -> None:
-        """A section shown, or hidden and disabled: nothing hidden takes the focus."""
-        section = self.query_one(selector)
-        section.display = shown
-        section.disabled = not shown
+        def section(kind: type[Widget], shown: bool, **where: Widget) -> Any:
+            # A section once built is shown, or hidden and disabled (nothing hidden takes the focus).
+            found = self._built(kind)
+            if found is None and shown:
+                found = kind()
+                mounting.append(self.mount(found, **where))
+            if found is not None:
+                found.display = shown
+                found.disabled = not shown
+            return found if shown else None
 
-    def _draw_alerts(self, view: FormsTabView) -> None:
-        self._show("#alerts-section", bool(view.alerts))
-        table = self.query_one("#alerts", DataTable)
-        table.clear()
-        for alert in view.alerts:
-            flag_width = max(12, self._width() - DATE_WIDTH - FORM_WIDTH - 2 * 3 - 7)
-            table.add_row(day(local_day(alert.created_at, self.zone)), plain(fit(alert.form_title, FORM_WIDTH)),
-                          plain(fit(alert.label, flag_width)), key=str(alert.alert_id))
+        had_alerts = self._built(AlertsSection) is not None and self._built(AlertsSection).display
+        width = self.content_region.width or 76  # 80 columns' worth before the first layout
+        sent = section(SentSection, True)
+        sent.draw(view, self.zone, width, self._recurrence() is not None)
+        if alerts := section(AlertsSection, bool(view.alerts), before=sent):
+            alerts.draw(view.alerts, self.zone, width)
+        if chart := section(TrendChart, bool(view.trends), after=sent):
+            chart.show(view.trends, self.zone)
+        if proposals := section(ProposalsSection, bool(view.proposals)):
+            proposals.draw(view.proposals, width)
+        sent.table.refresh_bindings()  # More and Withdraw follow the view
 
-    def _draw_forms(self, view: FormsTabView) -> None:
-        table = self.query_one("#forms", DataTable)
-        row = table.cursor_row
-        table.clear()
-        title_width = max(14, self._width() - FIXED)
-        for line in view.forms:
-            state = STATE_WORDS.get(line.state, line.state)
-            if line.state == "in_progress":
-                state = f"{state} {line.answered}/{line.total}"
-            table.add_row(
-                plain(fit(line.title, title_width)),
-                state,
-                day(local_day(line.assigned_at, self.zone)),
-                day(line.due_on),
-                day(local_day(line.submitted_at, self.zone)),
-                key=str(line.assignment_id),
-            )
-        if not view.forms:
-            table.add_row("No forms sent yet. S sends one.", "", "", "", "")
-        elif row:
-            table.move_cursor(row=min(row, len(view.forms) - 1))
-        more = self.query_one("#forms-more", Static)
-        older = view.total - len(view.forms)
-        more.update(f"The newest {len(view.forms)} of {view.total} forms sent · M lists {min(older, TAB_PAGE)} more"
-                    if older > 0 else "")
-        more.display = older > 0
-        repeats = self.query_one("#repeats", Static)
-        repeats.update(plain("\n".join(
-            f"{r.title} repeats every {r.every_days} days · next {day(r.next_due_on)}" for r in view.recurrences
-        )))
-        repeats.display = bool(view.recurrences)
-        self.query_one("#repeat", Button).label = "Stop repeat" if self._recurrence() else "Repeat PHQ-9…"
+        async def built() -> None:
+            await gather(*mounting)
+            # Once all is in: the chart room may have put the keyboard on the tab meanwhile.
+            focused = self.screen.focused
+            if focused is self or (view.alerts and not had_alerts and focused is sent.table):
+                self.focus()  # alerts come first; the forms sent when there are none
 
-    def _draw_trends(self, view: FormsTabView) -> None:
-        """Each questionnaire's slot (composed up front): shown with its trend, or hidden."""
-        trends = {t.form_key: t for t in view.trends}
-        for key in TREND_FORMS:
-            trend = trends.get(key)
-            slot = self.query_one(f"#trend-{key}-section", Vertical)
-            slot.display = trend is not None
-            if trend is None:
-                continue
-            slot.query_one(".trend-title", Static).update(plain(f"{trend.title}: total over time (0-{trend.maximum})"))
-            graph = slot.query_one(Sparkline)
-            graph.data = [p.value for p in trend.points]
-            graph.styles.width = min(max(4 * len(trend.points), 12), self._width())  # bucketed past the width
-            slot.query_one(".trend-words", Static).update(plain(trend_words(trend, self.zone)))
+        return built()
 
-    def _width(self) -> int:
-        """The tab's width for the columns (80 columns' worth before the first layout)."""
-        return self.content_region.width or 76
-
-    def _draw_proposals(self, view: FormsTabView) -> None:
-        self._show("#proposals-section", bool(view.proposals))
-        table = self.query_one("#proposals", DataTable)
-        table.clear()
-        for p in view.proposals:
-            half = max(12, (self._width() - 17 - 2 * 3 - 2) // 2)
-            table.add_row(p.label, plain(fit(p.current or "—", half)), plain(fit(p.proposed, half)), key=str(p.proposal_id))
+    def _built(self, kind: type[Widget]) -> Any:
+        """The section of that kind if it was built, else None."""
+        found = self.query_children(kind)
+        return found.first() if found else None
 
     # --- what is chosen -------------------------------------------------------------
 
     def _chosen(self, table_id: str, rows: tuple) -> Any:
-        table = self.query_one(f"#{table_id}", DataTable)
-        if not rows or table.cursor_row is None or not 0 <= table.cursor_row < len(rows):
-            return None
-        return rows[table.cursor_row]
+        if not rows:
+            return None  # (a section with no rows may never have been built)
+        row = self.query_one(f"#{table_id}", DataTable).cursor_row
+        return rows[row] if row is not None and 0 <= row < len(rows) else None
 
     def _recurrence(self):
         view = self.view
