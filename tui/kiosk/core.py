@@ -26,7 +26,7 @@ from textual.screen import Screen
 
 from models import clock
 from models.config import KIOSK_SESSION_POLL_SECONDS, Settings
-from models.kiosk_views import PracticeView, practice_view
+from models.practice import PracticeView, practice_view
 from tui.shared.focus_keys import FOCUS_KEYS
 from tui.shared.runtime import session_source
 from tui.shared.workers import WorkerErrors, db_worker
