@@ -315,6 +315,8 @@ async def drive_staff(meter: LagMeter) -> None:
         await pilot.press("enter")
         await _until(lambda: isinstance(app.screen, ConfirmActionScreen), "confirmation")
         await asyncio.sleep(LOOK)
+        await pilot.press("tab")  # a confirmation opens on Cancel
+        await asyncio.sleep(KEY_GAP)
         await pilot.press("enter")
         await _until(lambda: isinstance(app.screen, ChartRoomScreen)
                      and "Invited" in _text(app.screen.query_one("#owner-tag")), "the resent invitation")
