@@ -92,3 +92,33 @@ def test_the_collector_stays_off_until_the_first_frame_then_resumes():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[False] True"
+
+
+@pytest.mark.parametrize("app", ["kiosk", "staff"])
+def test_once_the_first_frame_is_out_the_next_screens_are_made_ready(app, tmp_path):
+    """tui/shared/warm_up.py: after the first frame, every stylesheet of the
+    app is read and the next screens' modules are imported (in a worker), so
+    neither happens on the event loop when a person first opens them."""
+    app_module, app_class, later, sheet = {
+        "kiosk": ("tui.kiosk.app", "KioskApp", "tui.kiosk.dashboard", "tui/kiosk/dashboard.tcss"),
+        "staff": ("tui.staff.app", "StaffApp", "tui.staff.screens.chart_room", "tui/staff/screens/chart_room.tcss"),
+    }[app]
+    code = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from models.config import Settings\n"
+        "from models.setup import open_portal\n"
+        f"open_portal(Settings(data_dir=Path({str(tmp_path)!r})))\n"
+        f"from {app_module} import {app_class}\n"
+        f"app = {app_class}()\n"
+        "async def main():\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        f"        before = {later!r} in sys.modules\n"
+        "        await pilot.pause()\n"
+        "        await app.workers.wait_for_complete()\n"
+        f"        sheets = [s for s, _ in app.stylesheet.source if s.endswith({sheet!r})]\n"
+        f"        print(before, {later!r} in sys.modules, bool(sheets))\n"
+        "asyncio.run(main())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True", "True"]
