@@ -2,8 +2,9 @@
 
 Times are stored as naive UTC; the kiosk shows them in the practice's time
 zone and reads the times clients type in that zone too. Nothing here writes.
-The kiosk imports this module before its first frame (PracticeView), so the
-heavier domain modules are imported where they are used.
+The kiosk's first frame needs only the practice (models.practice.PracticeView),
+so the kiosk imports this module with its later screens; the heavier domain
+modules are imported where they are used.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from . import clock
 from .dates import readable
 from .tables import PortalAccount
 from .text import InvalidInput
-from .timefmt import clock_time, practice_zone, to_local, zone
+from .timefmt import clock_time, practice_zone, to_local
 
 UTC = dt.timezone.utc
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d")
@@ -86,29 +87,6 @@ def dob_preview(typed: str) -> str:
         return readable(parse_dob(typed))
     except InvalidInput:
         return ""
-
-
-# --- the practice, read once per kiosk run ---------------------------------------
-
-
-@dataclass(frozen=True)
-class PracticeView:
-    """What every kiosk screen shows of the practice (the banner, the help line, the zone)."""
-
-    name: str
-    phone: str
-    time_zone: str
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return zone(self.time_zone)
-
-
-def practice_view() -> PracticeView:
-    from .practice import get_practice
-
-    practice = get_practice()
-    return PracticeView(practice.name, practice.phone or "", zone(practice.time_zone).key)
 
 
 # --- what a client sees of a chart (built by models.records' client functions) ----

@@ -113,11 +113,14 @@ def test_run_app_installs_it(monkeypatch):
     from tui import startup
     from tui.textual_patches import terminal_input
 
-    monkeypatch.setattr(startup, "collector_paused", contextlib.nullcontext)  # no gc.freeze in pytest
+    monkeypatch.setattr(startup, "collector_paused", lambda **_: contextlib.nullcontext())  # no gc.freeze in pytest
     monkeypatch.setattr(terminal_input, "install", lambda: None)
     seen = []
 
     class Started:
+        def call_after_refresh(self, callback) -> None:
+            pass
+
         def run(self) -> None:
             seen.append(getattr(Stylesheet._parse_rules, "portal_css_cache", False))
 

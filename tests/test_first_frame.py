@@ -11,57 +11,18 @@ and read that one write alone on a blank 80x24 screen.
 """
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import select
-import struct
-import subprocess
-import sys
-import termios
-import time
 from pathlib import Path
 
 import pyte
 import pytest
 
 from models.practice import update_practice
-
-PROBE = Path(__file__).with_name("first_frame_probe.py")
+from tests.first_frame_probe import first_write
 
 
 def first_frame(app: str, title: str, portal, tmp_path: Path) -> list[str]:
-    out = tmp_path / "frame.txt"
-    env = {
-        **os.environ,
-        "PORTAL_CONFIG": str(tmp_path / "none.toml"),
-        "PORTAL_DATA_DIR": str(portal.data_dir),
-        "TERM": "xterm-256color",
-    }
-    main, child = pty.openpty()
-    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, str(PROBE), app, title, str(out)],
-        stdin=child, stdout=child, stderr=child, env=env, start_new_session=True, close_fds=True,
-    )
-    os.close(child)
-    try:
-        deadline = time.monotonic() + 30
-        while proc.poll() is None and time.monotonic() < deadline:
-            if select.select([main], [], [], 0.1)[0]:
-                try:
-                    os.read(main, 65536)  # keep the terminal drained
-                except OSError:
-                    break
-        proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(main)
-    assert out.exists(), f"{title!r} was never written"
     screen = pyte.Screen(80, 24)
-    pyte.Stream(screen).feed(out.read_text(encoding="utf-8"))
+    pyte.Stream(screen).feed(first_write(app, title, portal.data_dir, tmp_path))
     return [line.rstrip() for line in screen.display]
 
 

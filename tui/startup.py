@@ -2,14 +2,20 @@
 
 Before an app's first frame, Python's collector mostly walks objects that
 will live as long as the process: modules, classes and functions being
-imported, and the app's first widgets. A full collection that landed before
-the kiosk's first frame took ~50 ms, and the young-generation ones during the
-imports add up to ~20 ms more.
+imported, and the app's first screen and widgets. A full collection that
+landed before the kiosk's first frame took ~50 ms, and the young-generation
+ones during the imports add up to ~20 ms more.
 
 `collector_paused()` turns the collector off while the app's modules import
 and the app is built, then freezes what exists (`gc.freeze()`: later
-collections skip it) and turns it back on before the app runs. The
-garbage those imports leave is small and stays until the process ends.
+collections skip it) and, unless told to keep it off, turns it back on.
+`run_app` keeps it off until the app's first frame is out (the first
+screen's compose, styles, layout and render make ~100k objects, most of
+them the screen itself: 0.025 G instructions of collections, 3 % of a
+minimal Textual app's start, and the counts moved by up to 0.04 G with
+where the thresholds fell; BENCHMARKS.md, "Start-up and event-loop lag"),
+then turns it on. The garbage those steps leave is small and stays until
+the process ends.
 """
 from __future__ import annotations
 
@@ -22,21 +28,27 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(keep_off: bool = False) -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         gc.freeze()
-        if was_enabled:
+        if was_enabled and not keep_off:
             gc.enable()
 
 
 def run_app(build: Callable[[], "App"]) -> None:
-    """Build an app (its imports inside `build`) with the collector paused, then run it."""
-    with collector_paused():
+    """Build an app (its imports inside `build`) with the collector paused,
+    then run it; the collector resumes once the first frame is out."""
+    collecting = gc.isenabled()
+    with collector_paused(keep_off=True):
         app = build()
+    if collecting:
+        # Queued before the app runs; Textual calls it after the first screen
+        # has been refreshed, i.e. once the first frame is written.
+        app.call_after_refresh(gc.enable)
     from tui.textual_patches import css_cache, render_rows, terminal_input
 
     css_cache.install()  # each stylesheet parsed once per process, not once per screen

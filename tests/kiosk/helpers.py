@@ -5,6 +5,7 @@ import json
 
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from models.chart_owner import activate_access
 from models.audit import Actor
@@ -87,7 +88,10 @@ async def settle(pilot: Pilot) -> None:
     app = pilot.app
     for _ in range(20):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # a newer session poll replaced a slow one (an exclusive group): wait on
+            pass
         await pilot.pause()
         if all(worker.is_finished for worker in app.workers):
             break

@@ -49,12 +49,12 @@ def test_sign_in_shows_busy_then_opens_the_client_list(portal, clock, monkeypatc
             await _sign_in(app, pilot, "nobody", "whatever it is")
             # Busy at once, before the worker answers.
             login = app.screen
-            assert login.has_class("busy")
+            assert login.busy and login.query("#busy")  # the spinner shows
             assert login.query_one("#sign-in", Button).disabled
             assert str(login.query_one("#sign-in", Button).label) == "Checking…"
             gate.set()
             await settle(app, pilot)
-            assert not login.has_class("busy")
+            assert not login.busy and not login.query("#busy")
             assert _message(app) == STAFF_LOGIN_FAILED
             assert app.screen.query_one("#password", Input).value == ""
             assert app.screen.query_one("#username", Input).value == "nobody"

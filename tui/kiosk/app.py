@@ -8,8 +8,9 @@ old one whole, so nothing a client saw stays behind.
 This module assembles the app: the rules live in core.py, the screens in
 their own modules, and screens reach each other by name through
 `KioskApp.go` / `KioskApp.open`. Only the Welcome screen is imported up
-front; the others (and models.auth, argon2) load when first shown, so the
-first frame does not wait for them.
+front; the others (and models.auth, argon2) are imported in a thread once
+the Welcome is on screen (LATER_MODULES), so neither the first frame nor a
+client's first steps wait for them.
 """
 from __future__ import annotations
 
@@ -111,6 +112,16 @@ def _form_completed(**kw: Any) -> Screen[Any]:
 
 class KioskApp(WholeFirstFrame, KioskBase):
     CSS_PATH = "app.tcss"
+    # A visit's way in and its dashboard (with models.auth and argon2, the
+    # records and the forms views), imported once the Welcome is on screen.
+    LATER_MODULES = (
+        "tui.kiosk.login",
+        "tui.kiosk.dashboard",
+        "tui.kiosk.choose_chart",
+        "tui.kiosk.document",
+        "tui.kiosk.register",
+        "tui.kiosk.forgot_password",
+    )
     SCREEN_TYPES = {
         "welcome": WelcomeScreen,
         "login": _login,

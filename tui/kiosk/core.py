@@ -26,9 +26,10 @@ from textual.screen import Screen
 
 from models import clock
 from models.config import KIOSK_SESSION_POLL_SECONDS, Settings
-from models.kiosk_views import PracticeView, practice_view
+from models.practice import PracticeView, practice_view
 from tui.shared.focus_keys import FOCUS_KEYS
 from tui.shared.runtime import session_source
+from tui.shared.warm_up import after_first_frame
 from tui.shared.workers import WorkerErrors, db_worker
 
 if TYPE_CHECKING:
@@ -82,6 +83,9 @@ class KioskBase(WorkerErrors, App, inherit_bindings=False):
     ]
     # name -> screen class; the assembled app fills this in (see the module docstring).
     SCREEN_TYPES: dict[str, Callable[..., Screen[Any]]] = {}
+    # What a visit's next screens import, imported once the first frame is out
+    # (tui/shared/warm_up.py); the assembled app names them.
+    LATER_MODULES: tuple[str, ...] = ()
 
     class SessionChecked(Message):
         """A poll's answer: `status` is None when the database could not say."""
@@ -158,7 +162,7 @@ class KioskBase(WorkerErrors, App, inherit_bindings=False):
     # --- start and visits -------------------------------------------------------
 
     async def on_mount(self) -> None:
-        self.call_after_refresh(self._preload_styles)
+        after_first_frame(self, Path(__file__).parent, self.LATER_MODULES)  # forms/ stylesheets too
         if self.start_code:
             await self.push_screen(self.make_screen("register", code=self.start_code))
         self.set_interval(self._tick_seconds, self.tick_idle, name="kiosk-idle")
@@ -167,20 +171,6 @@ class KioskBase(WorkerErrors, App, inherit_bindings=False):
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(signum, self.call_later, self.hang_up)
-
-    def _preload_styles(self) -> None:
-        """Once the first frame is out, parse every screen's stylesheet, so a
-        client's first dashboard does not wait for it (Textual reads a
-        screen's CSS_PATH into the app's stylesheet when the screen first
-        shows; the same files read now are then skipped)."""
-        changed = False
-        for path in sorted(Path(__file__).parent.rglob("*.tcss")):  # forms/ too
-            if not self.stylesheet.has_source(str(path), ""):
-                self.stylesheet.read(path)
-                changed = True
-        if changed:
-            self.stylesheet.reparse()
-            self.stylesheet.update(self)
 
     @db_worker("kiosk-end-session", exclusive=False)
     def end_session_worker(self, session_id: int, reason: str) -> bool:

@@ -8,6 +8,7 @@ fails is shown in one place (WorkerErrors).
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -18,13 +19,22 @@ from textual.message import Message
 from models.config import STAFF_SESSION_POLL_SECONDS
 from tui.shared.focus_keys import FOCUS_KEYS
 from tui.shared.runtime import session_source
+from tui.shared.warm_up import after_first_frame
 from tui.shared.workers import WorkerErrors, db_worker
 
 from .screens.login import StaffLoginScreen
 
 # The sign-in screen is all that shows at start; the rest (the client list
-# with its tables, the domain's login and audit code) is imported when first
-# used, so the first frame does not wait for it.
+# with its tables, the domain's login and audit code) is imported in a thread
+# once the sign-in is on screen (tui/shared/warm_up.py), so neither the first
+# frame nor the first sign-in waits for it.
+LATER_MODULES = (
+    "models.auth",
+    "tui.staff.screens.clients",
+    "tui.staff.screens.chart_room",
+    "tui.staff.screens.modals",
+)
+
 if TYPE_CHECKING:
     from models.audit import Actor
     from models.auth import LoginResult
@@ -96,6 +106,7 @@ class StaffApp(WorkerErrors, App):
         return StaffLoginScreen()
 
     def on_mount(self) -> None:
+        after_first_frame(self, Path(__file__).parent, LATER_MODULES)
         self.set_interval(self.SESSION_POLL_SECONDS, self.check_session, name="session-poll")
         if self._start_session is not None:
             self.read_staff(self._start_session)

@@ -36,8 +36,6 @@ import stat
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from models.records import MAX_DOCUMENT
-
 NOT_IN_FOLDER = "There is no such file in the import folder. Type the name of a text file that is in it."
 IMPORT_OFF = (
     "Loading files is off. To share text files from this computer, set import_folder in portal.toml "
@@ -114,8 +112,15 @@ class FileImport:
     def export_enabled(self) -> bool:
         return bool(self.export_folder.strip())
 
-    def read(self, typed_path: str, limit: int = MAX_DOCUMENT) -> tuple[str, str]:
-        """(title, text) of a UTF-8 text file in the folder; raises FileProblem."""
+    def read(self, typed_path: str, limit: int | None = None) -> tuple[str, str]:
+        """(title, text) of a UTF-8 text file in the folder, at most `limit` bytes
+        (a document's limit by default); raises FileProblem."""
+        if limit is None:
+            # Here, not at the top: `portal staff` builds a FileImport before its
+            # first frame, and models.records brings most of the domain with it.
+            from models.records import MAX_DOCUMENT
+
+            limit = MAX_DOCUMENT
         raw = (typed_path or "").strip()
         if self.enabled and not raw:
             raise FileProblem("Type the name of a text file in the import folder first.")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class StaffLoginScreen(ForwardsWorkerErrors, PortalScreen):
     CSS_PATH = "login.tcss"
     AUTO_FOCUS = "#username"
+    _busy = False
 
     BINDINGS = [
         Binding("ctrl+s", "sign_in", "Sign in", id="login.sign_in"),
@@ -57,7 +58,7 @@ class StaffLoginScreen(ForwardsWorkerErrors, PortalScreen):
 
     @property
     def busy(self) -> bool:
-        return self.has_class("busy")
+        return self._busy
 
     def reset(self, message: str = "") -> None:
         """Clear the form for the next person; `message` says why they are here."""
@@ -68,9 +69,10 @@ class StaffLoginScreen(ForwardsWorkerErrors, PortalScreen):
         self.query_one("#username", Input).focus()
 
     def set_busy(self, busy: bool) -> None:
-        self.set_class(busy, "busy")
-        # The spinner exists only while a sign-in is checked: it animates
-        # itself, and the first frame need not build it.
+        # No class on the screen for it: a screen's class restyles every
+        # widget on it. The spinner exists only while a sign-in is checked:
+        # it animates itself, and the first frame need not build it.
+        self._busy = busy
         spinner = self.query("#busy")
         if busy and not spinner:
             from textual.widgets import LoadingIndicator

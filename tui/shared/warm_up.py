@@ -1,0 +1,60 @@
+"""What an app makes ready once its first frame is out, off the moments a person waits.
+
+A screen shown for the first time costs the event loop twice over. Its
+modules are imported there and then (the staff client list brings the forms
+views, the chart room every tab: 30-40 ms each on the loop; the kiosk's
+dashboard the records and forms). And Textual reads its stylesheet into the
+app's, then restyles every widget of every screen on the stack (the staff
+app's owner menu over a chart room: ~25 ms). `after_first_frame` does both
+ahead, while the person reads the first screen: it reads every stylesheet of
+the app's package at once (one restyle, of the first screen only), then
+imports the modules the next screens need in a thread worker (the loop goes
+on; the import shares the interpreter with it in slices). Through the doors
+the zygote has imported them all already, and the import finds them there.
+
+Figures: BENCHMARKS.md, "Start-up and event-loop lag".
+"""
+from __future__ import annotations
+
+import importlib
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+def read_stylesheets(app: App, folder: Path) -> None:
+    """Read every .tcss under `folder` into the app's stylesheet, once; a
+    screen whose CSS_PATH is among them then shows without a reparse."""
+    changed = False
+    for path in sorted(folder.rglob("*.tcss")):
+        if not app.stylesheet.has_source(str(path), ""):
+            app.stylesheet.read(path)
+            changed = True
+    if changed:
+        app.stylesheet.reparse()
+        app.stylesheet.update(app)
+
+
+def import_modules(names: Sequence[str]) -> None:
+    """Import `names` (in a worker thread). One that fails is left for the
+    screen that needs it, whose own import then says what is wrong."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - see the docstring
+            continue
+
+
+def after_first_frame(app: App, folder: Path, modules: Sequence[str]) -> None:
+    """From the app's on_mount: once the first frame is out, read the
+    stylesheets under `folder`, then import `modules` in a thread worker."""
+
+    def warm_up() -> None:
+        read_stylesheets(app, folder)
+        app.run_worker(partial(import_modules, tuple(modules)), name="warm-up", group="warm-up",
+                       thread=True, exit_on_error=False)
+
+    app.call_after_refresh(warm_up)
