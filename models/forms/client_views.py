@@ -221,7 +221,10 @@ def completed_form(viewer: ClientViewer, response_id: int) -> CompletedForm:
         sig = view.signature
         who = CAPACITY_LABELS.get(sig.capacity, sig.capacity)
         signature = f"Signed by {sig.name}, {who}, {format_when(sig.at, zone)}: “I agree”"
+    # A questionnaire's intro is often its item group's stem word for word: say it once.
+    stems = {part.heading.strip() for part in parts if part.answers}
+    intro = "" if definition.intro.strip() in stems else definition.intro
     return CompletedForm(
-        view.response_id, view.title, definition.intro, f"Completed {format_when(view.submitted_at, zone)}",
+        view.response_id, view.title, intro, f"Completed {format_when(view.submitted_at, zone)}",
         tuple(parts), definition.signature.text if definition.signature else "", signature,
     )

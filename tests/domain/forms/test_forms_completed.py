@@ -60,6 +60,7 @@ def test_a_flagged_phq9_shows_the_answers_and_no_score_band_or_flag(portal):
     view = completed_form(viewer, response)
     [group, difficulty, crisis] = view.parts
     assert group.heading.startswith("Over the last 2 weeks")
+    assert view.intro == ""  # the PHQ-9's intro is its stem: said once, not twice
     assert [a.number for a in group.answers] == list(range(1, 10))
     assert group.answers[8].label.startswith("Thoughts that you would be better off dead")
     assert group.answers[8].shown == "2 · More than half the days"
