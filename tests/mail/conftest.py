@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import mailbox
+import re
 import socket
 from email import policy
 from email.parser import BytesParser
@@ -46,10 +47,23 @@ def enqueue_invitation(to_addr="maria@example.com", to_name="Maria Lopez", *, in
 
 
 def read_maildir(path: Path) -> list:
-    """Every message filed in the Maildir, parsed with the modern email API."""
+    """Every message filed in the Maildir, in the order it arrived, parsed with the modern email API."""
     box = mailbox.Maildir(path, create=False)
     parser = BytesParser(policy=policy.default)
-    return [parser.parsebytes(box.get_bytes(key)) for key in sorted(box.keys())]
+    return [parser.parsebytes(box.get_bytes(key)) for key in sorted(box.keys(), key=_arrival)]
+
+
+def _arrival(key: str) -> tuple[int, int, int]:
+    """Order Maildir keys by arrival: "SECONDS.M<micro>P<pid>Q<count>.host".
+
+    Sorting the keys as text is wrong: the microseconds are not zero-padded, so
+    "M98765" sorts after "M123456" within one second. The server runs in the test's
+    process, so (seconds, microseconds, the per-process counter Q) is arrival order.
+    """
+    match = re.match(r"(\d+)\.M(\d+)P\d+Q(\d+)\.", key)
+    assert match, f"not a Maildir key: {key}"
+    seconds, micro, count = (int(g) for g in match.groups())
+    return seconds, micro, count
 
 
 @pytest.fixture
