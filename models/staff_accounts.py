@@ -105,15 +105,30 @@ def staff_list(by: Actor) -> list[StaffLine]:
 
 
 def change_role(by: Actor, staff_id: int, role: str) -> StaffLine:
+    """A new role, in effect at once: the domain asks the role on every call, and
+    the user's open sessions end (the screens they have open were built for the
+    old role; they sign in again to screens built for the new one)."""
     if role not in ROLES:
         raise InvalidInput("role", f"Role is one of: {', '.join(ROLES)}.")
     require(by, "staff_admin", action="staff.role")
     with database.atomic():
         target = _target(staff_id)
+        if target.role == role:
+            return _line(target)
         _keep_an_admin(by, target, demoting=role != "admin")
         StaffUser.update(role=role).where(StaffUser.id == target.id).execute()
-        record(by, "staff.role", detail=f"{target.username} {target.role} -> {role}")
+        ended = _end_sessions(target.id, "role_changed")
+        record(by, "staff.role", detail=f"{target.username} {target.role} -> {role}; {ended} open session(s) ended")
     return _line(_target(staff_id))
+
+
+def _end_sessions(staff_id: int, reason: str) -> int:
+    """End a staff user's open sessions (each app sees it at its next session poll)."""
+    return (
+        LoginSession.update(ended_at=clock.now(), end_reason=reason)
+        .where((LoginSession.staff == staff_id) & LoginSession.ended_at.is_null())
+        .execute()
+    )
 
 
 def deactivate(by: Actor, staff_id: int) -> int:
@@ -126,11 +141,7 @@ def deactivate(by: Actor, staff_id: int) -> int:
             return 0
         _keep_an_admin(by, target)
         StaffUser.update(active=False, deactivated_at=now).where(StaffUser.id == target.id).execute()
-        ended = (
-            LoginSession.update(ended_at=now, end_reason="deactivated")
-            .where((LoginSession.staff == target.id) & LoginSession.ended_at.is_null())
-            .execute()
-        )
+        ended = _end_sessions(target.id, "deactivated")
         record(by, "staff.deactivate", detail=f"{target.username}; {ended} open session(s) ended")
     return ended
 

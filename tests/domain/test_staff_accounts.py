@@ -77,6 +77,19 @@ def test_deactivating_ends_open_sessions_and_sign_in(portal):
     assert staff_login("dana", PASSWORD).ok
 
 
+def test_a_role_change_ends_open_sessions_at_once(portal):
+    ada, dana = people()
+    session = staff_login("dana", PASSWORD, "workstation")
+    change_role(ADMIN, dana, "front_desk")   # the same role: nothing changes, nothing ends
+    assert session_status(session.session_id).alive
+    assert change_role(ADMIN, dana, "clinician").role == "clinician"
+    assert session_status(session.session_id) == auth.SessionStatus(False, "role_changed")
+    event = AuditEvent.select().where(AuditEvent.action == "staff.role").order_by(AuditEvent.id.desc()).get()
+    assert event.detail == "dana front_desk -> clinician; 1 open session(s) ended"
+    again = staff_login("dana", PASSWORD, "workstation")
+    assert again.ok and session_status(again.session_id).alive
+
+
 def test_a_reset_gives_a_one_time_password_that_must_be_changed(portal, clock):
     ada, dana = people()
     temporary = reset_password(ADMIN, dana)

@@ -6,7 +6,7 @@ from textual.widgets import Input, Static
 
 from models.audit import SYSTEM
 from models.auth import staff_login
-from models.staff_accounts import deactivate, reset_password
+from models.staff_accounts import change_role, deactivate, reset_password
 from tui.staff.app import StaffApp
 from tui.staff.screens.clients import ClientListScreen
 from tui.staff.screens.login import StaffLoginScreen
@@ -80,5 +80,23 @@ def test_a_deactivated_staff_members_session_ends_at_the_next_poll(portal, clock
             await settle(app, pilot)
             assert isinstance(app.screen, StaffLoginScreen)
             assert "deactivated" in str(app.screen.query_one("#login-message", Static).render())
+
+    drive(scenario)
+
+
+def test_a_role_change_signs_the_staff_member_out_at_the_next_poll(portal, clock):
+    staff = make_staff()
+    login = staff_login(USERNAME, "a long staff passphrase here", "workstation")
+
+    async def scenario():
+        app = StaffApp(session=login)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, ClientListScreen)
+            change_role(SYSTEM, staff.id, "clinician")
+            app.check_session()          # what the poll timer does every few seconds
+            await settle(app, pilot)
+            assert isinstance(app.screen, StaffLoginScreen)
+            assert "changed your role" in str(app.screen.query_one("#login-message", Static).render())
 
     drive(scenario)

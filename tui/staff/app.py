@@ -169,6 +169,7 @@ class StaffApp(WorkerErrors, App):
         reason = {
             "lockout": "Your account was locked, so you were signed out.",
             "deactivated": "Your account was deactivated, so you were signed out.",
+            "role_changed": "An administrator changed your role. Sign in again to continue.",
             "logout": "You were signed out.",
         }.get(event.reason, "Your session ended. Please sign in again.")
         self.return_to_login(reason)

@@ -123,6 +123,8 @@ class ChooseRoleScreen(ModalScreen[str | None]):
         with Vertical(id="dialog", classes="dialog"):
             yield Static(plain(f"Role of {self.line.full_name}"), id="dialog-title")
             yield Select([(name, key) for key, name in ROLES.items()], value=self.line.role, allow_blank=False, id="role")
+            yield Static("A new role takes effect at once: they are signed out and sign in again.",
+                         classes="dialog-hint")
             with Horizontal(classes="dialog-actions"):
                 yield Button("Change role", id="confirm", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -232,7 +234,7 @@ class StaffUsersScreen(ForwardsWorkerErrors, PortalScreen):
             return
         role = await self.app.push_screen_wait(ChooseRoleScreen(line))
         if role and role != line.role:
-            self.change(lambda: change_role(actor, line.staff_id, role), f"{line.full_name} is now {ROLES[role]}.")
+            self.change(lambda: change_role(actor, line.staff_id, role), f"{line.full_name} is now {ROLES[role]} and was signed out of any open session.")
 
     @work(group="flow", exclusive=True)  # a dialog flow: waits on the person
     async def action_deactivate(self) -> None:
