@@ -13,6 +13,8 @@ built as `portal staff` builds it (tui.startup.collector_paused: the
 collector off while it is built, then everything that exists frozen), so
 the collector does not walk the objects this process made to build the
 practice; the collections that still land inside the timed F8s are counted.
+It runs with the framework patches `portal staff` runs with
+(tui.textual_patches.install_all).
 """
 from __future__ import annotations
 
@@ -279,6 +281,9 @@ async def _forms_tab_timings(login, chart_id: int, samples: int = 8) -> tuple[_T
     from tui.startup import collector_paused
     from tui.staff.app import StaffApp
     from tui.staff.screens.chart_room import ChartRoomScreen
+    from tui.textual_patches import install_all
+
+    install_all()  # as tui.startup.run_app does for `portal staff`
 
     def drawn(tab_type: str):
         return lambda: isinstance(app.screen, ChartRoomScreen) and any(

@@ -390,11 +390,10 @@ def drive(which: str, out: Path) -> None:
     """One drive in this process (the portal opened from PORTAL_* as the
     product does); writes the ticks and stalls to `out` as JSON."""
     from tui.shared.runtime import open_app_storage
-    from tui.textual_patches import css_cache, terminal_input
+    from tui.textual_patches import install_all
 
     open_app_storage()
-    css_cache.install()  # as tui.startup.run_app does for `portal staff` / `portal kiosk`
-    terminal_input.install()
+    install_all()  # as tui.startup.run_app does for `portal staff` / `portal kiosk`
     meter = LagMeter()
     watch = StallWatch(meter)
     watch.install()

@@ -49,9 +49,7 @@ def run_app(build: Callable[[], "App"]) -> None:
         # Queued before the app runs; Textual calls it after the first screen
         # has been refreshed, i.e. once the first frame is written.
         app.call_after_refresh(gc.enable)
-    from tui.textual_patches import css_cache, render_rows, terminal_input
+    from tui.textual_patches import install_all
 
-    css_cache.install()  # each stylesheet parsed once per process, not once per screen
-    terminal_input.install()  # pastes whole and in order, stray bytes harmless, no polling at rest
-    render_rows.install()  # a key's partial update renders its rows, not whole widgets
+    install_all()
     app.run()

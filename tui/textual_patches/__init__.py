@@ -10,8 +10,20 @@ Textualize/textual): drop the patch once Textual does it itself.
     terminal_input  bracketed pastes whole, non-UTF-8 bytes as U+FFFD, an input thread
                     that sleeps until there is input (XTermParser, the Linux driver)
     render_rows     a partial update renders its rows, not whole widgets (Compositor._get_renders)
+    detached_styles a widget not yet mounted is not restyled on each class change (DOMNode._parent)
 
-`tui.startup.run_app` installs css_cache, terminal_input and render_rows;
-the other two are classes the apps use. tests/test_textual_patches.py fails on a private
+`tui.startup.run_app` installs css_cache, terminal_input, render_rows and
+detached_styles (`install_all`); the other two are classes the apps use. tests/test_textual_patches.py fails on a private
 Textual name used anywhere else in tui/.
 """
+
+
+def install_all() -> None:
+    """The patches every app runs with (tui.startup.run_app; benches that build an app
+    themselves call it too, so they time what `portal staff` / `portal kiosk` run)."""
+    from . import css_cache, detached_styles, render_rows, terminal_input
+
+    css_cache.install()  # each stylesheet parsed once per process, not once per screen
+    terminal_input.install()  # pastes whole and in order, stray bytes harmless, no polling at rest
+    render_rows.install()  # a key's partial update renders its rows, not whole widgets
+    detached_styles.install()  # a widget is styled once, when mounted, not on each class set before

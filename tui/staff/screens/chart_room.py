@@ -112,9 +112,11 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
             return self.app.may("portal_access")  # type: ignore[attr-defined]
         return True
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.read_header(self.chart_id)
         self.open_tab(self.initial_tab)
+        # The keyboard in the first tab, as F2-F8 put it in theirs: its keys are live at once.
+        (await self.ready_tab(self.initial_tab)).take_focus()
 
     def open_tab(self, tab_id: str):
         """A tab's widget is built the first time the tab is shown."""
@@ -185,9 +187,9 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
         self.open_tab(tab)  # built before the switch: a tab that holds the screen's updates does from here
         self.query_one("#chart-tabs", TabbedContent).active = tab
         widget = await self.ready_tab(tab)
-        # The tab's first field, focused now (not after the keys already queued).
-        first = next((w for w in widget.query("*") if w.focusable), widget)
-        self.set_focus(first)
+        # The tab's first field, focused now (not after the keys already queued), or,
+        # for a tab whose first view is on its way, in the frame that shows it.
+        widget.take_focus()
 
     async def ready_tab(self, tab_id: str):
         """The tab's widget, built and mounted."""

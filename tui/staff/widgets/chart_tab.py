@@ -12,9 +12,11 @@ zone comes with each view (read in the worker too), so drawing a time
 never queries.
 
 A tab whose first view builds most of what it shows sets `FIRST_VIEW_WAIT`:
-the screen is not repainted until that view is drawn, or for that long at
-most, so F8 shows the whole tab at once rather than the bare tab, the moved
-focus and then the content, three layouts of the screen where one does.
+from the key that opens it, the screen is not repainted until that view is
+drawn, or for that long at most, and the keyboard moves into the tab in that
+same frame (`take_focus`), so F8 shows the whole tab at once rather than the
+bare tab, the moved focus and then the content, three layouts of the screen
+where one does.
 Meanwhile the garbage collector waits too, until that frame is on screen:
 building and painting a tab allocates enough for dozens of collections
 (and often a full one, 50-100 ms on a loaded workstation); they run just
@@ -22,7 +24,6 @@ after the frame instead of inside it (BENCHMARKS.md, issue 17's figures).
 """
 from __future__ import annotations
 
-import asyncio
 import gc
 from typing import Any, Awaitable
 from zoneinfo import ZoneInfo
@@ -118,51 +119,66 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
         self.view: Any = None
         self.zone: ZoneInfo | None = None  # the practice's, read with the first view
         self._request = 0
-        self._first_view = asyncio.Event()
-        # The collector waits from the key that opened the tab (it is built in that key's
-        # handler) until the tab is on screen (_hold_updates), COLLECTOR_WAIT at most.
-        self._collector_held = bool(self.FIRST_VIEW_WAIT) and self._release_collector_within(COLLECTOR_WAIT)
-        if self._collector_held:
-            _CollectorPause.hold()
+        self._first_view_drawn = False
+        self._batch: Any = None  # the app's batch_update, held until the first view is drawn
+        self._focus_when_drawn = False
+        self._collector_held = False
+        if self.FIRST_VIEW_WAIT:
+            self._hold_screen(self.FIRST_VIEW_WAIT)
 
-    def _release_collector_within(self, seconds: float) -> bool:
-        """The collector released in `seconds` at the latest, by the app (it outlives the tab,
-        which may close before it mounts); False without an app to ask."""
+    def _hold_screen(self, seconds: float) -> None:
+        """From the key that opened the tab (it is built in that key's handler): no repaint
+        of the screen until the first view is drawn (a slow read: `seconds` at most, then
+        the tab shows its "Reading" line), and no garbage collection until the frame that
+        shows the view is painted (COLLECTOR_WAIT at most). Held from the key, not from
+        the tab's mount: the tab switch's own frame (the bare tab, 7-30 ms of layout and
+        paint) is not drawn, and the loop is free while the worker reads the view
+        (BENCHMARKS.md, issue 17). The app's timers release both: the app outlives the
+        tab, which may close before it mounts."""
         try:
             app = self.app
         except RuntimeError:  # built outside a running app (NoActiveAppError)
-            return False
-        app.set_timer(seconds, self._release_collector, name="collector-back")
-        return True
+            return
+        self._batch = app.batch_update()
+        self._batch.__enter__()
+        self._collector_held = True
+        _CollectorPause.hold()
+        app.set_timer(seconds, self._release_screen, name="first-view-wait")
+        app.set_timer(COLLECTOR_WAIT, self._release_collector, name="collector-back")
+
+    def _release_screen(self) -> None:
+        """Once: the first view drawn, or the time up (the keyboard comes to the tab as asked)."""
+        if self._batch is None:
+            return
+        if self._focus_when_drawn:
+            self._focus_when_drawn = False
+            self._focus_first()
+        batch, self._batch = self._batch, None
+        batch.__exit__(None, None, None)
+        if self._first_view_drawn:
+            self.app.call_after_refresh(self._release_collector)
 
     def _release_collector(self) -> None:
         if self._collector_held:  # once: the frame painted, or the time up
             self._collector_held = False
             _CollectorPause.release()
 
+    def take_focus(self) -> None:
+        """The keyboard to the tab (its first field): at once if it is on screen, else in
+        the frame that first shows it (one change of focus, one restyle)."""
+        if self._batch is not None:
+            self._focus_when_drawn = True
+        else:
+            self._focus_first()
+
+    def _focus_first(self) -> None:
+        if self.is_attached:
+            self.screen.set_focus(next((w for w in self.query("*") if w.focusable), self))
+
     def on_mount(self) -> None:
-        if self.FIRST_VIEW_WAIT:
-            self.run_worker(self._hold_updates(self.FIRST_VIEW_WAIT), group="chart-tab-first-view", exit_on_error=False)
         self.reload()
         if self.POLL_SECONDS:
             self.set_interval(self.POLL_SECONDS, self.poll, name="chart-tab-poll")
-
-    async def _hold_updates(self, seconds: float) -> None:
-        """No repaint of the screen until the first view is drawn (a slow read: `seconds` at most:
-        then the tab shows its "Reading" line), and no garbage collection until the frame that
-        shows the view is painted (COLLECTOR_WAIT at most)."""
-        try:
-            with self.app.batch_update():
-                await self._first_view_within(seconds)
-            await self._first_view_within(COLLECTOR_WAIT)
-        finally:
-            self.app.call_after_refresh(self._release_collector)
-
-    async def _first_view_within(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._first_view.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
 
     def poll(self) -> None:
         """Read again what a client may have changed, if the tab is in view."""
@@ -235,4 +251,9 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             mounting = self.draw(event.view)
             if mounting is not None:
                 await mounting
-        self._first_view.set()
+        if not self._first_view_drawn:
+            self._first_view_drawn = True
+            if self._batch is not None:
+                self._release_screen()
+            else:  # shown before its view (a slow read): the collector back after this frame
+                self.app.call_after_refresh(self._release_collector)
