@@ -162,7 +162,10 @@ def run_account(args: argparse.Namespace) -> int:
         who = staff_accounts.staff_by_username(args.username)
         if args.action == "role":
             line = staff_accounts.change_role(SYSTEM, who.staff_id, args.role)
-            print(f"{line.full_name} is now {line.role_name}.")
+            if who.role == args.role:
+                print(f"{line.full_name} is already {line.role_name}: nothing changed.")
+            else:
+                print(f"{line.full_name} is now {line.role_name}; any session they had open was ended (they sign in again).")
         elif args.action == "email":
             line = staff_accounts.set_email(SYSTEM, who.staff_id, "" if args.clear else args.address)
             print(f"{line.full_name}'s email is {line.email}." if line.email else f"{line.full_name} has no email on file now.")
