@@ -18,7 +18,7 @@ from .clock import FrozenClock
 from .practice import update_practice
 from .records import add_ledger_entry, decide_request, request_appointment, share_document, ClientViewer
 from .registration import register
-from .tables import OutboxMessage
+from .tables import AuditEvent, OutboxMessage
 
 STAFF_PASSWORD = "blue lantern orchard"
 CLIENT_PASSWORD = "quiet river morning walk"
@@ -92,6 +92,28 @@ def _settle_history() -> None:
         msg.sent_at = msg.created_at
         msg.context = scrub_context(msg.kind, msg.context)
         msg.save()
+
+
+def _audit_in_time_order() -> None:
+    """The story is seeded with the clock moved back and forth, so its events were
+    appended out of time order, and the audit trail screen lists them by id: an
+    event of 400 days ago above one of yesterday. The freshly seeded demo's trail
+    is written again once, in time order, its chain computed anew and anchored
+    (a demo database that no one has read yet; never a practice's own trail)."""
+    from . import audit_anchor
+    from .audit import GENESIS, _digest
+    from .db import database
+
+    with database.atomic():
+        events = list(AuditEvent.select().order_by(AuditEvent.at, AuditEvent.id))
+        AuditEvent.delete().execute()
+        prev = GENESIS
+        for number, event in enumerate(events, 1):
+            event.id, event.prev_hash = number, prev
+            event.hash = prev = _digest(prev, event)
+        for start in range(0, len(events), 500):
+            AuditEvent.insert_many([e.__data__ for e in events[start:start + 500]]).execute()
+    audit_anchor.reset()
 
 
 def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str = "127.0.0.1", portal_port: int = 2222) -> SeedReport:
@@ -200,6 +222,7 @@ def seed_demo(*, practice_name: str = "Maple Grove Counseling", portal_host: str
         report.charts += 1
 
     _settle_history()
+    _audit_in_time_order()
     from .tables import Client
 
     states = chart_owner.owner_states([c.id for c in Client.select(Client.id)])
