@@ -36,7 +36,7 @@ def test_the_kiosk_welcome_arrives_whole(portal, tmp_path):
     assert "Log in" in buttons, text
     assert "I have an invitation code" in buttons and "Forgot password" in buttons
     assert "To log in, type your email." in text, text  # letters typed here go to the login's email
-    assert lines[-1].split() == "f2 I have a code f3 Forgot password".split(), text  # key hints
+    assert lines[-1].split() == "F2 I have a code F3 Forgot password".split(), text  # key hints
 
 
 def test_the_staff_sign_in_arrives_whole(portal, tmp_path):
@@ -44,7 +44,7 @@ def test_the_staff_sign_in_arrives_whole(portal, tmp_path):
     text = "\n".join(lines)
     for part in ("Client Portal · Staff", "Username", "Password", "Sign in"):
         assert part in text, text
-    assert "^s Sign in" in lines[-1], text
+    assert "^S Sign in" in lines[-1], text
 
 
 def test_the_mailbox_arrives_whole(portal, tmp_path):

@@ -68,3 +68,18 @@ async def focus_moves():
         await pilot.pause()
         assert CountingHints.composed == 3
         assert shown(app) == ["Save"]
+
+
+def test_function_and_control_keys_are_written_as_the_keyboard_prints_them():
+    from textual.app import App
+    from textual.binding import Binding
+
+    from tui.shared.key_hints import KeysAsPrinted
+
+    class Keys(KeysAsPrinted, App):
+        pass
+
+    app = Keys()
+    shown = {key: app.get_key_display(Binding(key, "x", "y")) for key in ("f3", "f12", "ctrl+q", "e", "escape")}
+    assert shown == {"f3": "F3", "f12": "F12", "ctrl+q": "^Q", "e": "e", "escape": "esc"}
+    assert app.get_key_display(Binding("f1", "x", "y", key_display="Help")) == "Help"  # a chosen display stays

@@ -18,6 +18,7 @@ from typing import Any
 
 from textual.screen import Screen
 
+from tui.shared.key_hints import KeysAsPrinted
 from tui.textual_patches.first_frame import WholeFirstFrame
 
 from .core import ENDED_MESSAGE, IDLE_MESSAGE, LOGGED_OUT, KioskBase, KioskSession
@@ -110,7 +111,7 @@ def _form_completed(**kw: Any) -> Screen[Any]:
     return CompletedFormScreen(**kw)
 
 
-class KioskApp(WholeFirstFrame, KioskBase):
+class KioskApp(KeysAsPrinted, WholeFirstFrame, KioskBase):
     CSS_PATH = "app.tcss"
     # A visit's way in and its dashboard (with models.auth and argon2, the
     # records and the forms views), imported once the Welcome is on screen.

@@ -31,7 +31,7 @@ from textual.widgets import DataTable, Header, Static
 from models.config import MAILBOX_POLL_SECONDS
 from models.timefmt import short_datetime
 from tui.shared.fitting_table import Column, FittingTable
-from tui.shared.key_hints import KeyHints
+from tui.shared.key_hints import KeyHints, KeysAsPrinted
 from tui.shared.screen_base import PortalScreen
 from tui.textual_patches.first_frame import WholeFirstFrame
 
@@ -304,7 +304,7 @@ class MailboxScreen(PortalScreen):
                 return
 
 
-class MailboxApp(WholeFirstFrame, App):
+class MailboxApp(KeysAsPrinted, WholeFirstFrame, App):
     """`portal mailbox`: read the demo's mail in a terminal."""
 
     CSS_PATH = "mailbox.tcss"

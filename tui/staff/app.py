@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.message import Message
 
 from models.config import STAFF_SESSION_POLL_SECONDS
+from tui.shared.key_hints import KeysAsPrinted
 from tui.shared.focus_keys import FOCUS_KEYS
 from tui.shared.runtime import session_source
 from tui.shared.warm_up import after_first_frame
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from .files import FileImport
 
 
-class StaffApp(WorkerErrors, App):
+class StaffApp(KeysAsPrinted, WorkerErrors, App):
     TITLE = "Client Portal · Staff"
     # The sign-in screen is the default screen, whose own CSS_PATH Textual does
     # not read, so the app loads it.
