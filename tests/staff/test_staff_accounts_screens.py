@@ -1,7 +1,8 @@
 """A temporary password is changed before anything opens; a deactivated
-staff member's open session ends within a poll."""
+staff member's open session, or one whose role changed, ends within a poll."""
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 
 from models.audit import SYSTEM
@@ -66,7 +67,15 @@ def test_escape_from_the_new_password_signs_out(portal, clock):
     drive(scenario)
 
 
-def test_a_deactivated_staff_members_session_ends_at_the_next_poll(portal, clock):
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda staff_id: deactivate(SYSTEM, staff_id), "deactivated"),
+        (lambda staff_id: change_role(SYSTEM, staff_id, "clinician"), "changed your role"),
+    ],
+    ids=["deactivated", "role changed"],
+)
+def test_an_open_session_ends_at_the_next_poll_when_the_account_changes(portal, clock, change, words):
     staff = make_staff()
     login = staff_login(USERNAME, "a long staff passphrase here", "workstation")
 
@@ -75,28 +84,10 @@ def test_a_deactivated_staff_members_session_ends_at_the_next_poll(portal, clock
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             assert isinstance(app.screen, ClientListScreen)
-            deactivate(SYSTEM, staff.id)
+            change(staff.id)
             app.check_session()          # what the poll timer does every few seconds
             await settle(app, pilot)
             assert isinstance(app.screen, StaffLoginScreen)
-            assert "deactivated" in str(app.screen.query_one("#login-message", Static).render())
-
-    drive(scenario)
-
-
-def test_a_role_change_signs_the_staff_member_out_at_the_next_poll(portal, clock):
-    staff = make_staff()
-    login = staff_login(USERNAME, "a long staff passphrase here", "workstation")
-
-    async def scenario():
-        app = StaffApp(session=login)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            assert isinstance(app.screen, ClientListScreen)
-            change_role(SYSTEM, staff.id, "clinician")
-            app.check_session()          # what the poll timer does every few seconds
-            await settle(app, pilot)
-            assert isinstance(app.screen, StaffLoginScreen)
-            assert "changed your role" in str(app.screen.query_one("#login-message", Static).render())
+            assert words in str(app.screen.query_one("#login-message", Static).render())
 
     drive(scenario)
