@@ -1,17 +1,23 @@
 """The practice this installation serves (one row), and the view of it the
 kiosk shows on every screen (its first frame included, so this module stays
-light: the kiosk imports it before anything else of the domain)."""
+light: the kiosk imports it before anything else of the domain, and it
+imports the tables only when a row is written)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .tables import Practice
 from .text import single_line
 from .timefmt import zone
 
+if TYPE_CHECKING:
+    from .tables import Practice
+
 
 def get_practice() -> Practice:
+    from .tables import Practice
+
     practice = Practice.select().order_by(Practice.id).first()
     if practice is None:
         practice = Practice.create(name="Our Practice")
@@ -40,5 +46,16 @@ class PracticeView:
 
 
 def practice_view() -> PracticeView:
-    practice = get_practice()
-    return PracticeView(practice.name, practice.phone or "", zone(practice.time_zone).key)
+    """Read with one query through the database layer rather than the
+    Practice table class: the kiosk reads it before its first frame, and
+    models.tables (every table's class) is 0.03 G instructions there, 4 %
+    of a minimal Textual app's start (BENCHMARKS.md, "Start-up: the last
+    0.08 x"). A practice without its row gets one, as get_practice does."""
+    from .db import database
+
+    row = database.execute_sql("SELECT name, phone, time_zone FROM practice ORDER BY id LIMIT 1").fetchone()
+    if row is None:
+        practice = get_practice()
+        row = (practice.name, practice.phone, practice.time_zone)
+    name, phone, time_zone = row
+    return PracticeView(name, phone or "", zone(time_zone).key)

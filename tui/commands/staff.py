@@ -80,12 +80,17 @@ def run_app(args: argparse.Namespace) -> int:
     from tui.startup import run_app
 
     def build():
-        from tui.shared.runtime import open_app_storage
+        from models.config import load_settings
+        from tui.shared.runtime import open_after_first_frame
 
-        settings = open_app_storage()
+        settings = load_settings()
         from tui.staff.app import StaffApp
 
-        return StaffApp(file_import=file_import_for(args, settings, os.environ))
+        app = StaffApp(file_import=file_import_for(args, settings, os.environ))
+        # The sign-in screen reads nothing stored: the database is opened
+        # just after it is on screen, and a sign-in waits for that.
+        open_after_first_frame(app, settings)
+        return app
 
     run_app(build)
     return 0

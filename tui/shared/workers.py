@@ -26,7 +26,6 @@ from textual import work
 from textual.worker import Worker, WorkerState
 
 from models.errors import DomainError
-from models.threads import own_connection
 
 SOMETHING_WRONG = "Something went wrong on our side. Please try again, or ask the front desk for help."
 
@@ -39,6 +38,10 @@ def db_worker(group: str, *, exclusive: bool = True) -> Callable[[F], F]:
     def decorate(method: F) -> F:
         @wraps(method)
         def body(*args: Any, **kwargs: Any) -> Any:
+            # Imported here, in the worker: models.threads brings the database
+            # layer (peewee), which the staff app's first frame does without.
+            from models.threads import own_connection
+
             with own_connection():
                 return method(*args, **kwargs)
 
