@@ -4,6 +4,7 @@ light: the kiosk imports it before anything else of the domain, and it
 imports the tables only when a row is written)."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -12,7 +13,10 @@ from .text import single_line
 from .timefmt import zone
 
 if TYPE_CHECKING:
+    from .config import Settings
     from .tables import Practice
+
+_READ_VIEW = "SELECT name, phone, time_zone FROM practice ORDER BY id LIMIT 1"
 
 
 def get_practice() -> Practice:
@@ -53,9 +57,42 @@ def practice_view() -> PracticeView:
     0.08 x"). A practice without its row gets one, as get_practice does."""
     from .db import database
 
-    row = database.execute_sql("SELECT name, phone, time_zone FROM practice ORDER BY id LIMIT 1").fetchone()
+    row = database.execute_sql(_READ_VIEW).fetchone()
     if row is None:
         practice = get_practice()
         row = (practice.name, practice.phone, practice.time_zone)
+    return _view(row)
+
+
+def _view(row: tuple) -> PracticeView:
     name, phone, time_zone = row
     return PracticeView(name, phone or "", zone(time_zone).key)
+
+
+def practice_view_before_open(settings: Settings) -> PracticeView | None:
+    """practice_view() for a portal not opened yet, read straight from its
+    SQLite file with the standard library; None when that cannot be done
+    (PostgreSQL, no file yet, no practice table or row): then open the portal
+    and call practice_view(), which makes what is missing.
+
+    For the kiosk, whose first frame shows the practice's name and which
+    opens the portal just after that frame: the database layer's import
+    (peewee) and the open are 0.05 G instructions, 6 % of a minimal Textual
+    app's start (BENCHMARKS.md, "Start-up: the last 0.08 x"). The file is
+    only read; a file that is missing is not made (open_portal makes it,
+    private)."""
+    url = settings.db_url
+    path = url.split(":///", 1)[1] if url.startswith("sqlite:///") else ""
+    if not path or path == ":memory:" or not os.path.isfile(path):
+        return None
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(path, timeout=10)
+        try:
+            row = connection.execute(_READ_VIEW).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else _view(row)
