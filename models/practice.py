@@ -80,19 +80,24 @@ def practice_view_before_open(settings: Settings) -> PracticeView | None:
     (peewee) and the open are 0.05 G instructions, 6 % of a minimal Textual
     app's start (BENCHMARKS.md, "Start-up: the last 0.08 x"). The file is
     only read; a file that is missing is not made (open_portal makes it,
-    private)."""
-    url = settings.db_url
-    path = url.split(":///", 1)[1] if url.startswith("sqlite:///") else ""
-    if not path or path == ":memory:" or not os.path.isfile(path):
+    private). The connection stays open for the app's life (setup.keep_open)."""
+    from .setup import keep_open, sqlite_file
+
+    path = sqlite_file(settings.db_url)
+    if not path or not os.path.isfile(path):
         return None
     import sqlite3
 
     try:
-        connection = sqlite3.connect(path, timeout=10)
-        try:
-            row = connection.execute(_READ_VIEW).fetchone()
-        finally:
-            connection.close()
+        connection = sqlite3.connect(path, timeout=10, check_same_thread=False)
     except sqlite3.Error:
         return None
-    return None if row is None else _view(row)
+    try:
+        row = connection.execute(_READ_VIEW).fetchone()
+    except sqlite3.Error:
+        row = None
+    if row is None:
+        connection.close()
+        return None
+    keep_open(connection)
+    return _view(row)

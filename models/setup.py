@@ -47,6 +47,46 @@ def wait_until_open() -> None:
     _not_opening.wait()
 
 
+def open_portal_in_worker(settings: Settings) -> Settings:
+    """open_portal, from a worker thread (after `opening_elsewhere`), keeping
+    one connection open for the process's life (`keep_open`) in place of
+    the worker's own, closed here rather than left to its thread's end."""
+    settings = open_portal(settings)
+    from . import db
+
+    db.database.close()
+    path = sqlite_file(settings.db_url)
+    if path:
+        import sqlite3
+
+        keep_open(sqlite3.connect(path, check_same_thread=False))
+    return settings
+
+
+def sqlite_file(url: str) -> str:
+    """The file of a sqlite:/// URL; "" for anything else (PostgreSQL, memory)."""
+    path = url.split(":///", 1)[1] if url.startswith("sqlite:///") else ""
+    return "" if path == ":memory:" else path
+
+
+_kept = None  # sqlite3.Connection, see keep_open
+
+
+def keep_open(connection) -> None:
+    """Keep one connection to the SQLite file open while the process lives
+    (a second one offered is closed). Workers open and close a connection
+    per call; when the last connection to a WAL database closes, SQLite
+    checkpoints it and removes the WAL, and the next call rebuilds its
+    index. An app that opens the portal on its main thread keeps that
+    thread's connection all along; one that opens it after its first frame
+    keeps this one (tests/ssh/test_zygote.py looks for it in the kiosk)."""
+    global _kept
+    if _kept is None:
+        _kept = connection
+    elif connection is not _kept:
+        connection.close()
+
+
 def current_settings() -> Settings | None:
     """The settings the portal was opened with, or None before open_portal."""
     return _settings

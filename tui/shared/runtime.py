@@ -35,7 +35,7 @@ def open_after_first_frame(app: App, settings: Settings) -> None:
     setup.opening_elsewhere()
 
     def start() -> None:
-        app.run_worker(partial(setup.open_portal, settings), name="open-storage", group="open-storage",
+        app.run_worker(partial(setup.open_portal_in_worker, settings), name="open-storage", group="open-storage",
                        thread=True, exit_on_error=True)
 
     app.call_after_refresh(start)
