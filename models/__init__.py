@@ -17,10 +17,11 @@ class _PeeweeWithoutPsycopg:
     it, 1.38x without; BENCHMARKS.md). psycopg is installed in every dev and
     test venv (the PostgreSQL tests need it) and on any machine that ever
     talks to PostgreSQL. tests/test_startup_imports.py fails without it.
-    It is a finder rather than an import of peewee here so that importing
-    `models.config` does not import peewee: the staff app's first frame
-    needs no database (0.05 G, 6 % of the minimal app; BENCHMARKS.md,
-    "Start-up: the last 0.08 x").
+    It is a finder rather than an import of peewee here, so that importing
+    `models.config` does not import peewee: the apps open the database after
+    their first frame, which then needs no database layer at all (with the
+    open after it: staff -0.054 G, kiosk -0.047 G, 5-6 % of the minimal
+    app; BENCHMARKS.md, "Start-up: the last 0.08 x").
     Upstream: peewee could import its drivers when a database of that kind
     is first created, as playhouse.db_url already does for its extensions.
     """

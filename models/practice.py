@@ -52,7 +52,7 @@ class PracticeView:
 def practice_view() -> PracticeView:
     """Read with one query through the database layer rather than the
     Practice table class: the kiosk reads it before its first frame, and
-    models.tables (every table's class) is 0.03 G instructions there, 4 %
+    models.tables (every table's class) is 0.033 G instructions there, 4 %
     of a minimal Textual app's start (BENCHMARKS.md, "Start-up: the last
     0.08 x"). A practice without its row gets one, as get_practice does."""
     from .db import database
@@ -77,7 +77,7 @@ def practice_view_before_open(settings: Settings) -> PracticeView | None:
 
     For the kiosk, whose first frame shows the practice's name and which
     opens the portal just after that frame: the database layer's import
-    (peewee) and the open are 0.05 G instructions, 6 % of a minimal Textual
+    (peewee) and the open are 0.047 G instructions, 5 % of a minimal Textual
     app's start (BENCHMARKS.md, "Start-up: the last 0.08 x"). The file is
     only read; a file that is missing is not made (open_portal makes it,
     private). The connection stays open for the app's life (setup.keep_open)."""

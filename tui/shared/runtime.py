@@ -27,9 +27,11 @@ def open_app_storage(settings: Settings | None = None) -> Settings:
 def open_after_first_frame(app: App, settings: Settings) -> None:
     """Open the portal's storage (database, migrations, key) in a thread once
     the app's first frame is out, for an app whose first screen reads
-    nothing stored (the staff sign-in): the database layer's import and the
-    open are 0.07 G instructions, 8 % of a minimal Textual app's start
-    (BENCHMARKS.md, "Start-up: the last 0.08 x"). Every worker's connection
+    nothing stored (the staff sign-in; the kiosk's Welcome reads its
+    practice from the file, models.practice.practice_view_before_open): the
+    database layer's import and the open are 0.047-0.054 G instructions,
+    5-6 % of a minimal Textual app's start (BENCHMARKS.md, "Start-up: the
+    last 0.08 x"). Every worker's connection
     waits for it (models.setup.opening_elsewhere). If it fails the app ends
     and says why, as it did when the open came first."""
     setup.opening_elsewhere()
