@@ -52,14 +52,14 @@ def open_portal_in_worker(settings: Settings) -> Settings:
     one connection open for the process's life (`keep_open`) in place of
     the worker's own, closed here rather than left to its thread's end."""
     settings = open_portal(settings)
-    from . import db
-
-    db.database.close()
     path = sqlite_file(settings.db_url)
-    if path:
+    if path and _kept is None:
         import sqlite3
 
         keep_open(sqlite3.connect(path, check_same_thread=False))
+    from . import db
+
+    db.database.close()  # this thread's own; the kept one stays
     return settings
 
 
