@@ -8,7 +8,6 @@ Textual is imported only when the app runs, so these start fast.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from typing import TYPE_CHECKING, Mapping
@@ -103,6 +102,8 @@ def _ask(prompt: str, given: str | None) -> str:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    import getpass  # here: the app's start does without it (0.0014 G)
+
     from models.auth import add_staff_user
     from models.text import InvalidInput
     from tui.shared.runtime import open_app_storage
