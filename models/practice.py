@@ -93,9 +93,10 @@ def practice_view_before_open(settings: Settings) -> PracticeView | None:
     except sqlite3.Error:
         return None
     try:
-        row = connection.execute(_READ_VIEW).fetchone()
+        row = connection.execute(_READ_VIEW).fetchall()  # all: no read left open
     except sqlite3.Error:
         row = None
+    row = row[0] if row else None
     if row is None:
         connection.close()
         return None

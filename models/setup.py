@@ -79,9 +79,12 @@ def keep_open(connection) -> None:
     checkpoints it and removes the WAL, and the next call rebuilds its
     index. An app that opens the portal on its main thread keeps that
     thread's connection all along; one that opens it after its first frame
-    keeps this one (tests/ssh/test_zygote.py looks for it in the kiosk)."""
+    keeps this one (tests/ssh/test_zygote.py looks for it in the kiosk).
+    It reads once: a connection that never read has not opened the WAL,
+    and does not count."""
     global _kept
     if _kept is None:
+        connection.execute("PRAGMA schema_version").fetchall()
         _kept = connection
     elif connection is not _kept:
         connection.close()
