@@ -19,8 +19,9 @@ Tests wait with `await app.workers.wait_for_complete()`, never by sleeping.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from textual import work
 from textual.worker import Worker, WorkerState
@@ -32,16 +33,23 @@ SOMETHING_WRONG = "Something went wrong on our side. Please try again, or ask th
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+@contextmanager
+def own_connection() -> Iterator[None]:
+    """models.threads.own_connection, imported at the first call, in a worker:
+    it brings the database layer (peewee), which the apps' first frames do
+    without (they open the portal after it: tui.shared.runtime)."""
+    from models.threads import own_connection as connection
+
+    with connection():
+        yield
+
+
 def db_worker(group: str, *, exclusive: bool = True) -> Callable[[F], F]:
     """Make a method a thread worker that runs on its thread's own database connection."""
 
     def decorate(method: F) -> F:
         @wraps(method)
         def body(*args: Any, **kwargs: Any) -> Any:
-            # Imported here, in the worker: models.threads brings the database
-            # layer (peewee), which the staff app's first frame does without.
-            from models.threads import own_connection
-
             with own_connection():
                 return method(*args, **kwargs)
 
