@@ -9,7 +9,7 @@ class _PeeweeWithoutPsycopg:
     is installed, but only a PostgreSQL practice needs it. peewee's own
     import runs with psycopg hidden, and `db.connect` hands it to peewee for
     a postgresql:// URL (`db._enable_psycopg`). Nothing else is hidden, and
-    the finder steps aside once peewee is found.
+    the finder steps aside once peewee loads.
 
     The one patch of peewee we keep, because it pays: psycopg's import is
     0.39 G instructions, 45% of a minimal Textual app's whole start, paid by
@@ -29,8 +29,8 @@ class _PeeweeWithoutPsycopg:
     def find_spec(self, name, path=None, target=None):
         if name != "peewee":
             return None
-        sys.meta_path.remove(self)
         if "psycopg" in sys.modules:  # already loaded: peewee may as well use it
+            sys.meta_path.remove(self)
             return None
         from importlib.machinery import PathFinder
 
@@ -40,6 +40,8 @@ class _PeeweeWithoutPsycopg:
         exec_module = spec.loader.exec_module
 
         def exec_without_psycopg(module) -> None:
+            if self in sys.meta_path:
+                sys.meta_path.remove(self)  # peewee is loading: nothing more to find
             sys.modules["psycopg"] = None  # type: ignore[assignment]  # `import psycopg` now fails fast
             try:
                 exec_module(module)
