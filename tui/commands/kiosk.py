@@ -64,12 +64,24 @@ def run(args: argparse.Namespace) -> int:
         code = read_code_fd(args.code_fd)
 
     def build():
-        from tui.shared.runtime import open_app_storage
+        from models.config import load_settings
+        from models.practice import practice_view_before_open
+        from tui.shared.runtime import open_after_first_frame, open_app_storage
 
-        settings = open_app_storage()
+        settings = load_settings()
+        # The Welcome screen needs only the practice's name and phone: read
+        # from the file as it is, the portal is opened just after that frame
+        # (a visit's first step waits for it). A new or PostgreSQL practice
+        # is opened first, as before.
+        practice = practice_view_before_open(settings)
+        if practice is None:
+            open_app_storage(settings)
         from tui.kiosk.app import KioskApp  # Textual is imported only here
 
-        return KioskApp(code=code, settings=settings, handle_hangup=True)
+        app = KioskApp(code=code, settings=settings, handle_hangup=True, practice=practice)
+        if practice is not None:
+            open_after_first_frame(app, settings)
+        return app
 
     run_app(build)
     return 0

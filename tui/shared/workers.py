@@ -19,18 +19,29 @@ Tests wait with `await app.workers.wait_for_complete()`, never by sleeping.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from textual import work
 from textual.worker import Worker, WorkerState
 
 from models.errors import DomainError
-from models.threads import own_connection
 
 SOMETHING_WRONG = "Something went wrong on our side. Please try again, or ask the front desk for help."
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@contextmanager
+def own_connection() -> Iterator[None]:
+    """models.threads.own_connection, imported at the first call, in a worker:
+    it brings the database layer (peewee), which the apps' first frames do
+    without (they open the portal after it: tui.shared.runtime)."""
+    from models.threads import own_connection as connection
+
+    with connection():
+        yield
 
 
 def db_worker(group: str, *, exclusive: bool = True) -> Callable[[F], F]:
