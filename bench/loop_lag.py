@@ -364,13 +364,17 @@ async def drive_kiosk(meter: LagMeter) -> None:
             await pilot.press("enter")
         await _until(lambda: _on(app, "DashboardScreen")
                      and app.screen.query_one("#documents-table").row_count > 0, "documents list")
+        # A client with forms waiting lands on Forms once their list is in: a
+        # key pressed before that was undone by the landing (the drive then
+        # waited 30 s for a pane the landing had left).
+        await _until(lambda: app.screen.landed, "the dashboard landed", app=app)
         await asyncio.sleep(LOOK)
 
         meter.phase = "switch panes"
         tabs = app.screen.query_one("#tabs", TabbedContent)
         for key, pane in (("f4", "appointments"), ("f5", "balance"), ("f6", "account"), ("f3", "documents")):
             await pilot.press(key)
-            await _until(lambda: tabs.active == pane and app.screen.query_one(f"#{pane}-pane").is_mounted, f"the {pane} pane")
+            await _until(lambda: tabs.active == pane and app.screen.query_one(f"#{pane}-pane").is_mounted, f"the {pane} pane", app=app)
             await asyncio.sleep(LOOK)
 
         meter.phase = "open document"
@@ -390,11 +394,12 @@ def drive(which: str, out: Path) -> None:
     """One drive in this process (the portal opened from PORTAL_* as the
     product does); writes the ticks and stalls to `out` as JSON."""
     from tui.shared.runtime import open_app_storage
-    from tui.textual_patches import css_cache, terminal_input
+    from tui.textual_patches import css_cache, render_rows, terminal_input
 
     open_app_storage()
     css_cache.install()  # as tui.startup.run_app does for `portal staff` / `portal kiosk`
     terminal_input.install()
+    render_rows.install()
     meter = LagMeter()
     watch = StallWatch(meter)
     watch.install()
