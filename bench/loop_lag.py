@@ -394,12 +394,13 @@ def drive(which: str, out: Path) -> None:
     """One drive in this process (the portal opened from PORTAL_* as the
     product does); writes the ticks and stalls to `out` as JSON."""
     from tui.shared.runtime import open_app_storage
-    from tui.textual_patches import css_cache, render_rows, terminal_input
+    from tui.textual_patches import css_cache, render_rows, same_size_resize, terminal_input
 
     open_app_storage()
     css_cache.install()  # as tui.startup.run_app does for `portal staff` / `portal kiosk`
     terminal_input.install()
     render_rows.install()
+    same_size_resize.install()  # not yet in run_app (tui/startup.py): it is to join the others there
     meter = LagMeter()
     watch = StallWatch(meter)
     watch.install()

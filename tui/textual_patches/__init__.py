@@ -10,8 +10,11 @@ Textualize/textual): drop the patch once Textual does it itself.
     terminal_input  bracketed pastes whole, non-UTF-8 bytes as U+FFFD, an input thread
                     that sleeps until there is input (XTermParser, the Linux driver)
     render_rows     a partial update renders its rows, not whole widgets (Compositor._get_renders)
+    same_size_resize  a shown screen is laid out once, not again for its own Resize,
+                    nor the screen below a dialog (Screen._screen_resized)
 
-`tui.startup.run_app` installs css_cache, terminal_input and render_rows;
+`tui.startup.run_app` installs css_cache, terminal_input and render_rows
+(same_size_resize is to join them: bench/loop_lag.py's drive installs it);
 the other two are classes the apps use. tests/test_textual_patches.py fails on a private
 Textual name used anywhere else in tui/.
 """
