@@ -63,16 +63,28 @@ class Practice(App[None]):
     CSS = ".box { border: round $accent; height: 3; }"
 
 
-def screen_over_below(dialog_type: type[Screen]) -> list[list[tuple[str, Style | None]]]:
-    """What the app shows, cell run by cell run, with `dialog_type` over Below."""
+Shown = list[list[tuple[str, Style | None]]]
 
-    async def go() -> list[list[tuple[str, Style | None]]]:
+
+def screen_over_below(dialog_type: type[Screen], change_below: bool = False) -> Shown:
+    """What the app shows, cell run by cell run, with `dialog_type` over
+    Below; `change_below`: after the screen below changed under the dialog."""
+
+    async def go() -> Shown:
         app = Practice()
         async with app.run_test(size=(80, 24)) as pilot:
-            await app.push_screen(Below())
+            below = Below()
+            await app.push_screen(below)
             await pilot.pause()
             await app.push_screen(dialog_type())
             await pilot.pause()
+            app.screen.refresh()  # drawn again for its own sake (as on resume): the same below
+            await pilot.pause()
+            if change_below:
+                below.query(".box").first().update("Changed under the dialog")
+                below.query_one(DataTable).add_row("Person new", "Sent")
+                await pilot.pause()
+                await pilot.pause()
             return [[(seg.text, seg.style) for seg in strip] for strip in app.screen._compositor.render_strips()]
 
     return asyncio.run(asyncio.wait_for(go(), 30))
@@ -82,6 +94,12 @@ def test_the_dialog_and_the_dimmed_screen_below_are_textuals_own():
     ours, textuals = screen_over_below(OurDialog), screen_over_below(TextualsDialog)
     assert ours == textuals
     assert any(style is not None and style.bgcolor is not None for line in ours for _, style in line)
+
+
+def test_what_changes_below_the_dialog_shows_through_it():
+    ours, textuals = screen_over_below(OurDialog, True), screen_over_below(TextualsDialog, True)
+    assert ours == textuals
+    assert "Changed under the dialog" in "".join(text for line in ours for text, _ in line)
 
 
 def test_each_style_blends_as_textual_blends_it():
