@@ -117,8 +117,8 @@ def _where(frame: Any) -> str:
             innermost = path
         rel = _relative(path)
         name = f"{rel} {f.f_code.co_qualname.replace('.<locals>', '')}"
-        if rel.startswith("tui/") and tui is None:
-            tui = name
+        if rel.startswith("tui/") and not rel.startswith("tui/textual_patches/") and tui is None:
+            tui = name  # (a patch's frame is Textual's work: named by its step below)
         elif rel.startswith("models/") and tui is None:
             models = name  # walking outwards: the last one seen is the outermost
         f = f.f_back
