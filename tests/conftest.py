@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -40,6 +41,16 @@ def cheap_hashing():
     previous = passwords.use_hasher(argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST))
     yield
     passwords.use_hasher(previous)
+
+
+@pytest.fixture(autouse=True)
+def full_collections_back():
+    """An app's idle collector (tui/shared/collector.py) turns Python's full
+    collections off for the process; the next test's process is the same one."""
+    yield
+    collector = sys.modules.get("tui.shared.collector")  # not imported here: domain tests load no UI
+    if collector is not None:
+        collector.give_back()
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.shared.dimmed_modal import DimmedModal
 from tui.shared.runtime import plain
 
 
-class KioskConfirmScreen(ModalScreen[bool]):
+class KioskConfirmScreen(DimmedModal[bool]):
     DEFAULT_CSS = """
     KioskConfirmScreen {
         align: center middle;

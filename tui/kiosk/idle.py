@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.shared.dimmed_modal import DimmedModal
 
-class IdleWarningScreen(ModalScreen[None]):
+
+class IdleWarningScreen(DimmedModal[None]):
     """Shown over any screen when the kiosk has been idle; any key or click keeps the visit going.
 
     A click says so with `KeepGoing`, which bubbles to the app (keys are

@@ -7,11 +7,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.staff_views import ClinicianChoice
+from tui.shared.dimmed_modal import DimmedModal
 from tui.shared.runtime import plain
 
 from ..widgets.overview import clinician_words
@@ -19,7 +19,7 @@ from ..widgets.overview import clinician_words
 NONE = "none"  # the option for "no clinician"
 
 
-class ChooseClinicianScreen(ModalScreen[ClinicianChoice | str | None]):
+class ChooseClinicianScreen(DimmedModal[ClinicianChoice | str | None]):
     """A picker of the active clinicians (administrators after them) and "No
     clinician"; dismisses with the choice, NONE, or None when cancelled."""
 

@@ -7,10 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from models.staff_views import StaffView
+from tui.shared.dimmed_modal import DimmedModal
+
 
 def _may(permission: str) -> Callable[[StaffView | None], bool]:
     return lambda staff: staff is None or staff.may(permission)
@@ -77,7 +78,7 @@ def guide(staff: StaffView | None) -> str:
     return "".join(text for applies, text in GUIDE if applies(staff))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DimmedModal[None]):
     CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Close help", id="help.close")]
 

@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -29,6 +28,7 @@ from models.kiosk_views import parse_preferred
 from models.records import MODES, decide_request
 from models.staff_views import ChartView, ContactView, RequestRow
 from models.text import InvalidInput, clean_email
+from tui.shared.dimmed_modal import DimmedModal
 from tui.shared.plain_input import PlainInput
 from tui.shared.runtime import plain
 from tui.shared.workers import ForwardsWorkerErrors, db_worker
@@ -37,7 +37,7 @@ from ..formatting import relationship, when
 from ..widgets.common import FieldErrorsMixin, set_error
 
 
-class OwnerActionsMenu(ModalScreen[Action | None]):
+class OwnerActionsMenu(DimmedModal[Action | None]):
     """The ⋮ menu: exactly the actions the chart's state allows."""
 
     CSS_PATH = "modals.tcss"
@@ -67,7 +67,7 @@ class OwnerActionsMenu(ModalScreen[Action | None]):
             self.dismiss(None)
 
 
-class ConfirmActionScreen(ModalScreen[bool]):
+class ConfirmActionScreen(DimmedModal[bool]):
     """Says what will happen; the confirm button names the action.
 
     One rule for every confirmation: it opens on Cancel, and says so, so an
@@ -117,7 +117,7 @@ class ConfirmActionScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ChooseOwnerScreen(ModalScreen[tuple[int | None, str] | None]):
+class ChooseOwnerScreen(DimmedModal[tuple[int | None, str] | None]):
     """Pick who gets the chart's portal access, and the email their invitation goes to."""
 
     CSS_PATH = "modals.tcss"
@@ -207,7 +207,7 @@ class Answered(Message):
         self.error = error
 
 
-class SavesInWorker(ForwardsWorkerErrors, ModalScreen):
+class SavesInWorker(ForwardsWorkerErrors, DimmedModal):
     """A modal form whose `write(actor, values)` runs `save` in a worker thread.
 
     `save` (the domain call) must not touch widgets; a validation error comes

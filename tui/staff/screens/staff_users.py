@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Header, Label, Select, Static
 
 from models import clock
@@ -28,6 +27,7 @@ from models.staff_accounts import (
 )
 from models.timefmt import practice_zone
 from models.two_factor import reset_enrollment
+from tui.shared.dimmed_modal import DimmedModal
 from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.key_hints import KeyHints
 from tui.shared.runtime import plain
@@ -111,7 +111,7 @@ class StaffEmailScreen(FormModal):
         return set_email(actor, self.line.staff_id, values["email"])
 
 
-class ChooseRoleScreen(ModalScreen[str | None]):
+class ChooseRoleScreen(DimmedModal[str | None]):
     CSS_PATH = "modals.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choose_role.cancel")]
 

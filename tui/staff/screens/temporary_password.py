@@ -10,13 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.shared.dimmed_modal import DimmedModal
 from tui.shared.runtime import plain
 
 
-class TemporaryPasswordScreen(ModalScreen[None]):
+class TemporaryPasswordScreen(DimmedModal[None]):
     CSS_PATH = "modals.tcss"
     DEFAULT_CSS = """
     TemporaryPasswordScreen { align: center middle; }
