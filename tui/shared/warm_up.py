@@ -10,13 +10,15 @@ ahead, while the person reads the first screen: it reads every stylesheet of
 the app's package at once (one restyle, of the first screen only), then
 imports the modules the next screens need in a thread worker (the loop goes
 on; the import shares the interpreter with it in slices). Through the doors
-the zygote has imported them all already, and the import finds them there.
+the zygote has imported them all already, and no worker starts (its thread
+cost each session 0.3 MiB of its own memory).
 
 Figures: BENCHMARKS.md, "Start-up and event-loop lag".
 """
 from __future__ import annotations
 
 import importlib
+import sys
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -54,6 +56,8 @@ def after_first_frame(app: App, folder: Path, modules: Sequence[str]) -> None:
 
     def warm_up() -> None:
         read_stylesheets(app, folder)
+        if all(name in sys.modules for name in modules):
+            return  # forked from the zygote: nothing to import, so no thread
         app.run_worker(partial(import_modules, tuple(modules)), name="warm-up", group="warm-up",
                        thread=True, exit_on_error=False)
 
