@@ -53,3 +53,23 @@ def test_a_module_not_yet_imported_is_imported_in_a_worker(tmp_path, monkeypatch
     assert app.workers_started == ["warm-up"]
     assert "later_screen_for_warm_up" in sys.modules
     sys.modules.pop("later_screen_for_warm_up")
+
+
+def test_the_zygotes_typing_warm_up_leaves_one_thread_and_is_preloaded():
+    """The doors' zygote runs type_in_a_form() before forking, and forks
+    only while it has one thread (else every app would inherit locks that
+    another thread held)."""
+    import subprocess
+
+    from tui.ssh.zygote import DEFAULT_PRELOAD
+
+    assert "tui.shared.warm_up:type_in_a_form" in DEFAULT_PRELOAD
+    code = (
+        "import os, sys\n"
+        "from tui.shared.warm_up import type_in_a_form\n"
+        "typed = type_in_a_form()\n"
+        "print(typed, len(os.listdir('/proc/self/task')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
+    typed, threads = out.split()
+    assert int(typed) > 20 and threads == "1"
