@@ -10,7 +10,8 @@ ahead, while the person reads the first screen: it reads every stylesheet of
 the app's package at once (one restyle, of the first screen only), then
 imports the modules the next screens need in a thread worker (the loop goes
 on; the import shares the interpreter with it in slices). Through the doors
-the zygote has imported them all already, and the import finds them there.
+the zygote has imported them all already, and no worker starts (its thread
+cost each session 0.3 MiB of its own memory).
 
 Figures: BENCHMARKS.md, "Start-up and event-loop lag".
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import sys
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -71,7 +73,49 @@ def after_first_frame(app: App, folder: Path, modules: Sequence[str]) -> None:
     def warm_up() -> None:
         collector.install(app)  # full collections in the person's pauses, not mid-screen
         read_stylesheets(app, folder)
+        if all(name in sys.modules for name in modules):
+            return  # forked from the zygote: nothing to import, so no thread
         app.run_worker(partial(import_modules, tuple(modules)), name="warm-up", group="warm-up",
                        thread=True, exit_on_error=False)
 
     app.call_after_refresh(warm_up)
+
+
+def type_in_a_form() -> int:
+    """For the doors' zygote (its DEFAULT_PRELOAD calls it before the first
+    fork): run a small form headless and type into it; returns the keys
+    typed. What a screen and a keystroke run is then specialised by the
+    interpreter, and what Textual builds lazily per class exists, in the
+    zygote's heap, shared by every app it forks: each session writes fewer
+    of the zygote's pages (0.3-0.5 MiB less unique memory per SSH session,
+    BENCHMARKS.md "Memory and CPU per session through the SSH door"). No
+    database, no app of ours: only the widgets every form uses. It leaves no
+    thread behind (the zygote forks only while it has one)."""
+    import asyncio
+
+    from textual.app import App, ComposeResult
+    from textual.containers import Vertical
+    from textual.widgets import Button, Static
+
+    from tui.shared.plain_input import PlainInput
+
+    keys = [*"abcdefghij" * 2, "backspace", "backspace", "tab", "x"]
+
+    class Form(App):
+        def compose(self) -> ComposeResult:
+            yield Static("Practice")
+            with Vertical():
+                yield Static("Log in")
+                yield PlainInput(placeholder="name@example.com")
+                yield PlainInput(password=True)
+                yield Button("Log in")
+            yield Static("Esc Back")
+
+    async def run() -> None:
+        async with Form().run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("tab", *keys)
+            await pilot.pause()
+
+    asyncio.run(run())
+    return len(keys) + 1
