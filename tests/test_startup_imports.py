@@ -82,21 +82,23 @@ def test_a_postgresql_url_still_gets_its_driver():
 def test_the_collector_stays_off_until_the_first_frame_then_resumes():
     """tui.startup.run_app: no collection while the first screen is built and
     drawn, and the collector back on after it (a kiosk runs for days)."""
-    code = (
+    code = (  # Textual imported inside build(), as `portal kiosk` does (not yet when run_app starts)
         "import gc\n"
-        "from textual.app import App\n"
-        "from textual.widgets import Static\n"
         "from tui.startup import run_app\n"
         "seen = []\n"
-        "class Probe(App):\n"
-        "    def compose(self):\n"
-        "        yield Static('hello')\n"
-        "    def on_mount(self):\n"
-        "        seen.append(gc.isenabled())\n"
-        "        self.set_timer(0.3, self.exit)\n"
-        "    def run(self):\n"
-        "        return super().run(headless=True)\n"
-        "run_app(Probe)\n"
+        "def build():\n"
+        "    from textual.app import App\n"
+        "    from textual.widgets import Static\n"
+        "    class Probe(App):\n"
+        "        def compose(self):\n"
+        "            yield Static('hello')\n"
+        "        def on_mount(self):\n"
+        "            seen.append(gc.isenabled())\n"
+        "            self.set_timer(0.3, self.exit)\n"
+        "        def run(self):\n"
+        "            return super().run(headless=True)\n"
+        "    return Probe()\n"
+        "run_app(build)\n"
         "print(seen, gc.isenabled())\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -131,3 +133,43 @@ def test_once_the_first_frame_is_out_the_next_screens_are_made_ready(app, tmp_pa
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True", "True"]
+
+
+class _StubApp:
+    """What run_app needs of an app: when it runs, whether the collector is on."""
+
+    def __init__(self) -> None:
+        self.after_refresh: list = []
+        self.collecting_at_run: bool | None = None
+
+    def call_after_refresh(self, callback) -> None:
+        self.after_refresh.append(callback)
+
+    def run(self) -> None:
+        import gc
+
+        self.collecting_at_run = gc.isenabled()
+
+
+def test_a_fresh_app_collects_after_its_first_frame_a_forked_one_from_the_start(monkeypatch):
+    import gc
+    import sys
+
+    import tui.textual_patches
+    from tui.startup import run_app
+
+    monkeypatch.setattr(tui.textual_patches, "install_all", lambda: None)
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        forked = _StubApp()
+        run_app(lambda: forked)  # Textual is imported in this process, as in a zygote's child
+        assert forked.collecting_at_run is True and forked.after_refresh == []
+
+        gc.enable()
+        monkeypatch.delitem(sys.modules, "textual.app")  # as a fresh `portal kiosk` before build()
+        fresh = _StubApp()
+        run_app(lambda: fresh)
+        assert fresh.collecting_at_run is False and fresh.after_refresh == [gc.enable]
+    finally:
+        (gc.enable if was else gc.disable)()

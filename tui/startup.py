@@ -20,6 +20,7 @@ the process ends.
 from __future__ import annotations
 
 import gc
+import sys
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -41,11 +42,19 @@ def collector_paused(keep_off: bool = False) -> Iterator[None]:
 
 def run_app(build: Callable[[], "App"]) -> None:
     """Build an app (its imports inside `build`) with the collector paused,
-    then run it; the collector resumes once the first frame is out."""
+    then run it; the collector resumes once the first frame is out.
+
+    Except in an app the doors' zygote forked (Textual is imported already):
+    there the imports are done and counted nowhere, and a collector kept off
+    through the first screen leaves that screen's garbage in pages of the
+    session's own: 1.5 MiB of its unique memory (22.7 -> 21.1 MiB per SSH
+    session, BENCHMARKS.md, "Memory and CPU per session"). It collects from
+    the start."""
     collecting = gc.isenabled()
-    with collector_paused(keep_off=True):
+    forked = "textual.app" in sys.modules  # a fresh `portal kiosk` imports Textual in build()
+    with collector_paused(keep_off=not forked):
         app = build()
-    if collecting:
+    if collecting and not forked:
         # Queued before the app runs; Textual calls it after the first screen
         # has been refreshed, i.e. once the first frame is written.
         app.call_after_refresh(gc.enable)
