@@ -50,3 +50,26 @@ def test_tab_keys_work_from_the_document_body(portal, clock):
                 await pilot.pause()
 
     drive(scenario)
+
+
+def test_an_opened_chart_has_the_keyboard_in_its_first_tab_and_a_second_enter_presses_nothing(portal, clock):
+    from tui.staff.screens.chart_room import ChartRoomScreen
+    from tui.staff.screens.modals import EditChartScreen
+
+    login = signed_in()
+    client = make_chart()
+
+    async def scenario():
+        app = StaffApp(session=login, open_chart=client.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            overview = app.screen.query_one("#overview-tab")
+            assert app.focused is overview  # the tab's keys (e, a, c) are live without a Tab first
+            await pilot.press("enter")      # the Enter that opened the chart, pressed once more
+            await settle(app, pilot)
+            assert isinstance(app.screen, ChartRoomScreen)
+            await pilot.press("e")
+            await settle(app, pilot)
+            assert isinstance(app.screen, EditChartScreen)
+
+    drive(scenario)

@@ -115,8 +115,9 @@ class ChartRoomScreen(ForwardsWorkerErrors, PortalScreen):
     async def on_mount(self) -> None:
         self.read_header(self.chart_id)
         self.open_tab(self.initial_tab)
-        # The keyboard in the first tab, as F2-F8 put it in theirs: its keys are live at once.
-        (await self.ready_tab(self.initial_tab)).take_focus()
+        # The keyboard in the first tab, so its keys are live at once; on the tab itself, not
+        # its first button: the Enter that opened the chart, pressed twice, presses nothing.
+        (await self.ready_tab(self.initial_tab)).focus()
 
     def open_tab(self, tab_id: str):
         """A tab's widget is built the first time the tab is shown."""
