@@ -5,10 +5,9 @@ Every action calls the domain in a worker too, then draws the fresh view;
 destructive ones (withdraw a form, stop a repeat) ask first. Enter on a
 completed form opens it read-only (ResponseScreen).
 
-The tab's sections are built while its first view is read (hidden until
-it is drawn): the forms sent, and for who may see clinical results the
-alerts and the trends (one TrendChart); the proposed changes are built the
-first time the chart has some. A section with nothing to show is hidden
+The tab is built for the chart it shows: the forms sent are always there,
+while the alerts, the trends (one TrendChart) and the proposed changes are
+built the first time the chart has some, then hidden when it has none
 (out of the focus order). A chart with a long history was 290 ms from F8 to
 ready with every section built up front; see BENCHMARKS.md.
 """
@@ -104,18 +103,8 @@ class FormsTab(ChartTab):
             self.changed_chart = changed_chart
 
     def compose(self) -> ComposeResult:
+        # Every section is built with the chart's first view (draw), in one screen update.
         yield Static("Reading the chart's forms…", id="forms-reading", classes="muted")
-        # The sections the first view most likely shows are built now, hidden, while the
-        # worker reads it: the screen is held (FIRST_VIEW_WAIT) and the loop otherwise
-        # idle, so their mount (~35 ms) overlaps the read instead of following it. The
-        # alerts and trends only for who may see them (models/roles.py); the proposed
-        # changes, rare, when a view has some (draw).
-        clinical = self.app.may("clinical")  # type: ignore[attr-defined]
-        sections = [AlertsSection(), SentSection(), TrendChart()] if clinical else [SentSection()]
-        for built in sections:
-            built.display = False
-            built.disabled = True
-            yield built
 
     limit = TAB_PAGE  # the newest forms listed; More lists more
 
