@@ -82,7 +82,6 @@ import weakref
 from typing import Callable, Generator
 
 from textual import events
-from textual._loop import loop_last
 from textual._parser import ParseEOF, ParseError, Peek1, Read1, TokenCallback
 from textual._time import get_time
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
@@ -206,7 +205,8 @@ def run_input_thread(self) -> None:
     read = os.read
 
     def process(ready, final: bool = False) -> None:
-        for last, (key, _mask) in loop_last(ready):
+        for index, (key, _mask) in enumerate(ready):
+            last = index == len(ready) - 1
             if key.fd == wake:
                 try:
                     read(wake, 64)

@@ -119,7 +119,6 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
         self.view: Any = None
         self.zone: ZoneInfo | None = None  # the practice's, read with the first view
         self._request = 0
-        self._first_view_drawn = False
         self._batch: Any = None  # the app's batch_update, held until the first view is drawn
         self._focus_when_drawn = False
         self._collector_held = False
@@ -155,7 +154,7 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             self._focus_first()
         batch, self._batch = self._batch, None
         batch.__exit__(None, None, None)
-        if self._first_view_drawn:
+        if self.view is not None:  # the frame that shows it is next (else the draw, or the timer)
             self.app.call_after_refresh(self._release_collector)
 
     def _release_collector(self) -> None:
@@ -245,14 +244,14 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             return  # an older read that finished late
         if event.view == self.view and event.zone == self.zone:
             return  # nothing new (a poll): the table keeps its cursor and scroll
+        first = self.view is None
         self.view = event.view
         self.zone = event.zone
         with self.app.batch_update():
             mounting = self.draw(event.view)
             if mounting is not None:
                 await mounting
-        if not self._first_view_drawn:
-            self._first_view_drawn = True
+        if first:
             if self._batch is not None:
                 self._release_screen()
             else:  # shown before its view (a slow read): the collector back after this frame
