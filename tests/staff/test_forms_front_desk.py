@@ -4,13 +4,14 @@ chart's clinician does (models/roles.py refuses, the screens only hide)."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from models.auth import add_staff_user, staff_login
 from models.roles import assign_clinician
 from models.errors import NotAllowed
 from models.forms.staff_views import staff_response
 from models.tables import AuditEvent, FormResponse
+from tui.shared.line_table import LineTable
 from tui.staff.app import StaffApp
 from tui.staff.screens.response import ResponseScreen
 from tui.staff.screens.work_queue import WorkQueueScreen
@@ -42,7 +43,7 @@ def test_front_desk_sees_a_completed_phq9_but_not_its_answers_score_or_alert(por
     answered(viewer, "phq9", phq9([1] * 8 + [2]))     # item 9 above 0: a risk alert
 
     async def checks(app, pilot, tab):
-        forms = tab.query_one("#forms", DataTable)
+        forms = tab.query_one("#forms", LineTable)
         assert [str(forms.get_row_at(0)[1])] == ["Completed"]   # that it was completed, and when
         assert not tab.query("#alerts-section") and not tab.query(TrendChart)  # never built for the front desk
         forms.focus()
@@ -77,7 +78,7 @@ def test_the_charts_clinician_sees_the_score_and_the_alert(portal, clock):
 
     async def checks(app, pilot, tab):
         assert tab.query_one("#alerts-section").display
-        forms = tab.query_one("#forms", DataTable)
+        forms = tab.query_one("#forms", LineTable)
         forms.focus()
         await pilot.press("enter")
         await settle(app, pilot)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, Input, Static
 
 from models.forms.assignments import send_forms
 from models.forms.responses import Signature
 from models.forms.staff_views import work_queue_count
 from models.tables import Client, FormAlert, FormAssignment, FormRecurrence
+from tui.shared.line_table import LineTable
 from tui.staff.app import StaffApp
 from tui.staff.screens.form_dialogs import AcknowledgeAlertScreen, RepeatFormScreen, SendFormsScreen
 from tui.staff.screens.modals import ConfirmActionScreen
@@ -39,7 +40,7 @@ async def _forms_tab(app, pilot) -> FormsTab:
     return app.screen.query_one("#forms-tab", FormsTab)
 
 
-def _cells(table: DataTable, column: int) -> list[str]:
+def _cells(table: LineTable, column: int) -> list[str]:
     return [str(table.get_row_at(n)[column]) for n in range(table.row_count)]
 
 
@@ -54,7 +55,7 @@ def test_a_flagged_phq9_shows_score_band_flag_and_signature(portal, clock):
         app = StaffApp(session=login, open_chart=client.id)
         async with app.run_test(size=SMALL) as pilot:
             tab = await _forms_tab(app, pilot)
-            forms = tab.query_one("#forms", DataTable)
+            forms = tab.query_one("#forms", LineTable)
             assert _cells(forms, 1) == ["Completed", "Completed"]  # newest first: the consent, then the PHQ-9
             forms.focus()
             forms.move_cursor(row=1)
@@ -154,7 +155,7 @@ def test_proposed_changes_change_the_chart_only_when_accepted(portal, clock):
         app = StaffApp(session=login, open_chart=client.id)
         async with app.run_test(size=SMALL) as pilot:
             tab = await _forms_tab(app, pilot)
-            table = tab.query_one("#proposals", DataTable)
+            table = tab.query_one("#proposals", LineTable)
             assert _cells(table, 0) == ["Last name", "Email", "Phone", "Emergency contact"]
             assert [str(c) for c in table.get_row_at(0)] == ["Last name", "Rivera", "Rivera-Lopez"]
             table.focus()
@@ -203,7 +204,7 @@ def test_send_a_package_with_a_due_date_and_refuse_a_bad_one(portal, clock):
             await pilot.press("ctrl+s")
             await settle(app, pilot)
             assert app.screen is not dialog
-            forms = tab.query_one("#forms", DataTable)
+            forms = tab.query_one("#forms", LineTable)
             assert _cells(forms, 1) == ["To do"] * 5
             assert _cells(forms, 3) == ["12/01/2026"] * 5
 
@@ -221,7 +222,7 @@ def test_a_long_history_is_listed_a_page_at_a_time(portal, clock):
         app = StaffApp(session=login, open_chart=client.id)
         async with app.run_test(size=SMALL) as pilot:
             tab = await _forms_tab(app, pilot)
-            forms = tab.query_one("#forms", DataTable)
+            forms = tab.query_one("#forms", LineTable)
             assert forms.row_count == 50
             assert _text(tab, "#forms-more") == "The newest 50 of 55 forms sent · M lists 5 more"
             assert app.screen.focused is forms
@@ -253,7 +254,7 @@ def test_repeat_a_phq9_then_stop_it_and_withdraw_a_form_after_asking(portal, clo
             await settle(app, pilot)
             assert app.screen is not dialog
             assert "repeats every 14 days · next 12/04/2026" in _text(tab, "#repeats")
-            assert _cells(tab.query_one("#forms", DataTable), 1) == ["To do"]
+            assert _cells(tab.query_one("#forms", LineTable), 1) == ["To do"]
 
             await pilot.press("r")  # now: stop repeating, after asking
             await settle(app, pilot)
@@ -263,7 +264,7 @@ def test_repeat_a_phq9_then_stop_it_and_withdraw_a_form_after_asking(portal, clo
             assert not tab.query_one("#repeats").display
             assert FormRecurrence.get().stopped_at is not None
 
-            tab.query_one("#forms", DataTable).focus()
+            tab.query_one("#forms", LineTable).focus()
             await pilot.press("x")
             await settle(app, pilot)
             assert isinstance(app.screen, ConfirmActionScreen)
@@ -274,7 +275,7 @@ def test_repeat_a_phq9_then_stop_it_and_withdraw_a_form_after_asking(portal, clo
             await settle(app, pilot)
             app.screen.query_one("#confirm", Button).press()
             await settle(app, pilot)
-            assert _cells(tab.query_one("#forms", DataTable), 1) == ["Withdrawn"]
+            assert _cells(tab.query_one("#forms", LineTable), 1) == ["Withdrawn"]
 
     drive(scenario)
     assert FormAssignment.get().status == "cancelled"

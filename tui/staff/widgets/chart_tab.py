@@ -133,7 +133,8 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
         the tab's mount: the tab switch's own frame (the bare tab, 7-30 ms of layout and
         paint) is not drawn, and the loop is free while the worker reads the view
         (BENCHMARKS.md, issue 17). The app's timers release both: the app outlives the
-        tab, which may close before it mounts."""
+        tab, which may close before it mounts. The first read starts here too, so the
+        worker reads while the tab is built and mounted."""
         try:
             app = self.app
         except RuntimeError:  # built outside a running app (NoActiveAppError)
@@ -144,6 +145,7 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
         _CollectorPause.hold()
         app.set_timer(seconds, self._release_screen, name="first-view-wait")
         app.set_timer(COLLECTOR_WAIT, self._release_collector, name="collector-back")
+        self.reload()  # the read starts with the key too, while the tab mounts (its answer waits in the queue)
 
     def _release_screen(self) -> None:
         """Once: the first view drawn, or the time up (the keyboard comes to the tab as asked)."""
@@ -175,7 +177,8 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
             self.screen.set_focus(next((w for w in self.query("*") if w.focusable), self))
 
     def on_mount(self) -> None:
-        self.reload()
+        if not self._request:  # (a tab that holds the screen asked from the key)
+            self.reload()
         if self.POLL_SECONDS:
             self.set_interval(self.POLL_SECONDS, self.poll, name="chart-tab-poll")
 

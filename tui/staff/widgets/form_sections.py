@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 
 from models.forms.alerts import AlertLine
 from models.forms.chart_changes import ProposalLine
 from models.forms.staff_views import TAB_PAGE, FormsTabView
+from tui.shared.line_table import LineTable
 from tui.shared.runtime import plain
 
 from ..formatting import day, fit
@@ -35,7 +36,7 @@ FIELD_WIDTH = 17         # a proposed change's field name
 FIXED = STATE_WIDTH + 3 * DATE_WIDTH + 2 * 5 + 4   # the forms table's other columns, cell padding, scrollbar
 
 
-class _TabTable(DataTable):
+class _TabTable(LineTable):
     """A table of the Forms tab; its keys call the tab's actions."""
 
     def tab_action(self, name: str, *arguments: Any) -> None:
@@ -85,7 +86,7 @@ class AlertsSection(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="alerts-section")
-        self.table = AlertsTable(id="alerts", cursor_type="row")
+        self.table = AlertsTable(id="alerts")
         self.table.add_column("Raised", key="raised", width=DATE_WIDTH)
         self.table.add_column("Form", key="form", width=FORM_WIDTH)
         self.table.add_column("Flag", key="flag")
@@ -109,7 +110,7 @@ class SentSection(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="sent-section")
-        self.table = SentFormsTable(id="forms", cursor_type="row", zebra_stripes=True)
+        self.table = SentFormsTable(id="forms", zebra_stripes=True)
         self.table.add_column("Form", key="form")
         self.table.add_column("State", key="state", width=STATE_WIDTH)
         self.table.add_column("Sent", key="sent", width=DATE_WIDTH)
@@ -167,7 +168,7 @@ class ProposalsSection(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="proposals-section")
-        self.table = ProposalsTable(id="proposals", cursor_type="row")
+        self.table = ProposalsTable(id="proposals")
         self.table.add_column("Field", key="field", width=FIELD_WIDTH)
         self.table.add_column("On the chart", key="current")
         self.table.add_column("Proposed", key="proposed")

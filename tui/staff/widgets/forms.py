@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from models.audit import Actor
@@ -30,6 +30,7 @@ from models.forms.assignments import cancel_assignment, stop_recurrence
 from models.forms.chart_changes import accept_change, reject_change
 from models.forms.staff_views import RECURRING_FORM, TAB_PAGE, FormsTabView, forms_tab
 from models.text import InvalidInput
+from tui.shared.line_table import LineTable
 from tui.shared.runtime import plain
 from tui.shared.workers import db_worker
 
@@ -47,7 +48,7 @@ class FormsTab(ChartTab):
         scrollbar-gutter: stable;  /* the scrollbar's coming does not narrow everything: no second layout */
     }
 
-    FormsTab DataTable {
+    FormsTab LineTable {
         height: auto;
         max-height: 10;
     }
@@ -176,7 +177,7 @@ class FormsTab(ChartTab):
     def _chosen(self, table_id: str, rows: tuple) -> Any:
         if not rows:
             return None  # (a section with no rows may never have been built)
-        row = self.query_one(f"#{table_id}", DataTable).cursor_row
+        row = self.query_one(f"#{table_id}", LineTable).cursor_row
         return rows[row] if row is not None and 0 <= row < len(rows) else None
 
     def _recurrence(self):
@@ -215,13 +216,13 @@ class FormsTab(ChartTab):
         event.stop()
         self.action_decide(False)
 
-    @on(DataTable.RowSelected, "#forms")
-    def _form_chosen(self, event: DataTable.RowSelected) -> None:
+    @on(LineTable.RowSelected, "#forms")
+    def _form_chosen(self, event: LineTable.RowSelected) -> None:
         event.stop()
         self.action_open()
 
-    @on(DataTable.RowHighlighted, "#forms")
-    def _form_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(LineTable.RowHighlighted, "#forms")
+    def _form_highlighted(self, event: LineTable.RowHighlighted) -> None:
         """The highlighted form whole, and what Enter does with it."""
         event.stop()
         line = self._chosen("forms", self.view.forms if self.view else ())
@@ -238,16 +239,16 @@ class FormsTab(ChartTab):
                 words = f"{line.title} · {state}"
         self.query_one("#form-detail", Static).update(plain(words))
 
-    @on(DataTable.RowHighlighted, "#proposals")
-    def _proposal_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(LineTable.RowHighlighted, "#proposals")
+    def _proposal_highlighted(self, event: LineTable.RowHighlighted) -> None:
         """The highlighted change whole (the table cuts long values to fit)."""
         event.stop()
         p = self._chosen("proposals", self.view.proposals if self.view else ())
         words = f"{p.label}: {p.current or '—'} → {p.proposed}" if p is not None else ""
         self.query_one("#proposal-detail", Static).update(plain(words))
 
-    @on(DataTable.RowSelected, "#alerts")
-    def _alert_chosen(self, event: DataTable.RowSelected) -> None:
+    @on(LineTable.RowSelected, "#alerts")
+    def _alert_chosen(self, event: LineTable.RowSelected) -> None:
         event.stop()
         self.action_acknowledge()
 
