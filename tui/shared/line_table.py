@@ -186,7 +186,7 @@ class LineTable(ScrollView, can_focus=True):
         if self._rows:
             self.post_message(self.RowSelected(self, self.cursor_row, self._keys[self.cursor_row]))
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         """A click moves the cursor to the row; a click on the row under the cursor chooses it."""
         y = event.get_content_offset(self)
         if y is None or y.y < 1:
