@@ -124,3 +124,13 @@ def test_filled_afresh_the_cursor_stays_within_the_rows() -> None:
             assert table.cursor_row == 2
 
     _run(go)
+
+
+def test_columns_without_a_width_share_what_the_fixed_ones_leave() -> None:
+    table = LineTable()
+    table.add_column("Field", width=10)
+    table.add_column("On the chart")
+    table.add_column("Proposed")
+    widths = table._widths(60)
+    assert widths[0] == 10 and abs(widths[1] - widths[2]) <= 1
+    assert sum(widths) + 2 * 3 == 60  # every cell padded by one either side

@@ -218,10 +218,19 @@ class LineTable(ScrollView, can_focus=True):
             self.post_message(self.RowHighlighted(self, self.cursor_row, self._keys[self.cursor_row]))
 
     def _widths(self, width: int) -> list[int]:
+        """Each column's width in `width` cells: the fixed ones theirs, the others an even share of the rest."""
+        flexible = sum(c.width is None for c in self.columns)
         fixed = sum(c.width for c in self.columns if c.width is not None)
-        padding = 2 * PADDING * len(self.columns)
-        free = max(1, width - fixed - padding)
-        return [c.width if c.width is not None else free for c in self.columns]
+        free = max(flexible, width - fixed - 2 * PADDING * len(self.columns))
+        share, extra = divmod(free, flexible) if flexible else (0, 0)
+        widths, n = [], 0
+        for column in self.columns:
+            if column.width is None:
+                widths.append(share + (n < extra))
+                n += 1
+            else:
+                widths.append(column.width)
+        return widths
 
     def _strip(self, row: int, width: int) -> Strip:
         """The row's cells laid out in `width` cells (row -1: the header), unstyled."""

@@ -25,7 +25,7 @@ from models.forms.staff_views import TAB_PAGE, FormsTabView
 from tui.shared.line_table import LineTable
 from tui.shared.runtime import plain
 
-from ..formatting import day, fit
+from ..formatting import day
 from .form_trends import local_day
 
 STATE_WORDS = {"to_do": "To do", "in_progress": "Started", "completed": "Completed", "cancelled": "Withdrawn"}
@@ -33,7 +33,6 @@ DATE_WIDTH = 10          # MM/DD/YYYY
 STATE_WIDTH = 13         # "Started 10/10"
 FORM_WIDTH = 16          # a form's title in the alerts table (the dialog shows it whole)
 FIELD_WIDTH = 17         # a proposed change's field name
-FIXED = STATE_WIDTH + 3 * DATE_WIDTH + 2 * 5 + 4   # the forms table's other columns, cell padding, scrollbar
 
 
 class _TabTable(LineTable):
@@ -97,12 +96,11 @@ class AlertsSection(Vertical):
         with Horizontal(classes="tab-actions"):
             yield Button("Acknowledge…", id="acknowledge", variant="error", compact=True)
 
-    def draw(self, alerts: tuple[AlertLine, ...], zone: ZoneInfo | None, width: int) -> None:
-        flag_width = max(12, width - DATE_WIDTH - FORM_WIDTH - 2 * 3 - 7)
+    def draw(self, alerts: tuple[AlertLine, ...], zone: ZoneInfo | None) -> None:
         self.table.clear()
         for alert in alerts:
-            self.table.add_row(day(local_day(alert.created_at, zone)), plain(fit(alert.form_title, FORM_WIDTH)),
-                               plain(fit(alert.label, flag_width)), key=str(alert.alert_id))
+            self.table.add_row(day(local_day(alert.created_at, zone)), plain(alert.form_title), plain(alert.label),
+                               key=str(alert.alert_id))
 
 
 class SentSection(Vertical):
@@ -131,17 +129,16 @@ class SentSection(Vertical):
             yield Button("Withdraw", id="withdraw", compact=True)
             yield self.repeat
 
-    def draw(self, view: FormsTabView, zone: ZoneInfo | None, width: int, repeating: bool) -> None:
+    def draw(self, view: FormsTabView, zone: ZoneInfo | None, repeating: bool) -> None:
         table = self.table
         row = table.cursor_row
         table.clear()
-        title_width = max(14, width - FIXED)
         for line in view.forms:
             state = STATE_WORDS.get(line.state, line.state)
             if line.state == "in_progress":
                 state = f"{state} {line.answered}/{line.total}"
             table.add_row(
-                plain(fit(line.title, title_width)),
+                plain(line.title),
                 state,
                 day(local_day(line.assigned_at, zone)),
                 day(line.due_on),
@@ -181,9 +178,7 @@ class ProposalsSection(Vertical):
             yield Button("Accept", id="accept", variant="success", compact=True)
             yield Button("Reject", id="reject", variant="error", compact=True)
 
-    def draw(self, proposals: tuple[ProposalLine, ...], width: int) -> None:
-        half = max(12, (width - FIELD_WIDTH - 2 * 3 - 2) // 2)
+    def draw(self, proposals: tuple[ProposalLine, ...]) -> None:
         self.table.clear()
         for p in proposals:
-            self.table.add_row(p.label, plain(fit(p.current or "—", half)), plain(fit(p.proposed, half)),
-                               key=str(p.proposal_id))
+            self.table.add_row(plain(p.label), plain(p.current or "—"), plain(p.proposed), key=str(p.proposal_id))

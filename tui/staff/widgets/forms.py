@@ -147,15 +147,14 @@ class FormsTab(ChartTab):
             return found if shown else None
 
         had_alerts = self._built(AlertsSection) is not None and self._built(AlertsSection).display
-        width = self.content_region.width or 76  # 80 columns' worth before the first layout
         sent = section(SentSection, True)
-        sent.draw(view, self.zone, width, self._recurrence() is not None)
+        sent.draw(view, self.zone, self._recurrence() is not None)
         if alerts := section(AlertsSection, bool(view.alerts), before=sent):
-            alerts.draw(view.alerts, self.zone, width)
+            alerts.draw(view.alerts, self.zone)
         if chart := section(TrendChart, bool(view.trends), after=sent):
             chart.show(view.trends, self.zone)
         if proposals := section(ProposalsSection, bool(view.proposals)):
-            proposals.draw(view.proposals, width)
+            proposals.draw(view.proposals)
         sent.table.refresh_bindings()  # More and Withdraw follow the view
 
         async def built() -> None:
