@@ -73,6 +73,9 @@ class _Timer:
     def p95(self) -> str:
         return f"{_p95(self.wall):.1f} ms (CPU {_p95(self.cpu):.1f})"
 
+    def each(self) -> str:
+        return " ".join(f"{w:.0f}" for w in self.wall) + " ms (CPU " + " ".join(f"{c:.0f}" for c in self.cpu) + ")"
+
 
 def _bulk(model, rows) -> None:
     for start in range(0, len(rows), BATCH):
@@ -185,6 +188,7 @@ def _run(data_dir: Path) -> Table:
     tab_t, shown_t, room_t, overview_t, collected = asyncio.run(_forms_tab_timings(login, big_chart))
     table.add(f"Forms tab ready after F8, {BIG_CHART_RESPONSES} responses, on screen (median; max of {len(shown_t.wall)})",
               shown_t.median_max(), "<= 150 ms", max(shown_t.wall) <= 150)
+    table.add("... each F8 in turn (the first: the first time this app draws such a tab)", shown_t.each())
     table.add("... its view in hand (where this figure stopped before 2026-12-07)", tab_t.median_max())
     table.add("chart room opened on its Forms tab (the work queue's Enter), on screen", room_t.median_max())
     table.add("reference: the same chart room on its Overview tab, on screen", overview_t.median_max())
