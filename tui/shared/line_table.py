@@ -17,8 +17,6 @@ a cell longer than its column is cut with an ellipsis.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
-
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -122,17 +120,12 @@ class LineTable(ScrollView, can_focus=True):
         self._keys.append(key)
         self._changed()
 
-    def add_rows(self, rows: Iterable[tuple[Cell, ...]], keys: Iterable[str | None]) -> None:
-        for cells, key in zip(rows, keys):
-            self._rows.append(cells)
-            self._keys.append(key)
-        self._changed()
-
     def clear(self) -> None:
         """Every row gone (the columns stay); the cursor back to the first row."""
         self._rows.clear()
         self._keys.clear()
         self.set_reactive(LineTable.cursor_row, 0)
+        self.scroll_to(y=0, animate=False)
         self._changed()
 
     @property
