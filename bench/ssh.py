@@ -85,6 +85,7 @@ class Typist:
         self.row = row
         self.rng = rng
         self.typed = ""
+        self.sent: list[float] = []  # perf_counter of each timed key's send
 
     def _field(self) -> str:
         # The field's row only: `screen.display` builds every row (~0.7 ms a
@@ -102,11 +103,15 @@ class Typist:
         self.typed += self.rng.choice(string.ascii_lowercase)
         want = self.typed
         sent = time.perf_counter()
+        self.sent.append(sent)
         client.type(want[-1])
         shown = await client.until(lambda: want in self._field(), 10, f"{want!r} in the field")
         return shown - sent
 
-    async def keys(self, n: int, gap: tuple[float, float]) -> list[float]:
+    async def keys(self, n: int, gap: tuple[float, float], start: float = 0.0) -> list[float]:
+        """n keys, `gap` seconds apart; the first after `start` seconds."""
+        if start:
+            await asyncio.sleep(start)
         rtts = []
         for _ in range(n):
             rtts.append(await self.key())

@@ -78,3 +78,31 @@ def test_typing_works_out_the_cursor_style_once_and_a_restyle_again(monkeypatch)
             assert field.rich_style.bgcolor.triplet.green > 100
 
     asyncio.run(asyncio.wait_for(go(), 30))
+
+
+def test_the_first_key_typed_into_a_field_does_not_restyle_it(monkeypatch):
+    # Input.validate() marks a field "-valid" on its first edit: a restyle
+    # and a repaint of the whole field, on the first key of every form.
+    restyled: list[PlainInput] = []
+    textuals = Widget.notify_style_update
+
+    def counted(self):
+        if isinstance(self, PlainInput):
+            restyled.append(self)
+        return textuals(self)
+
+    monkeypatch.setattr(Widget, "notify_style_update", counted)
+
+    async def go() -> None:
+        app = Form()
+        async with app.run_test(size=(40, 5)) as pilot:
+            field = app.query_one(PlainInput)
+            field.focus()
+            await pilot.pause()
+            restyled.clear()
+            await pilot.press("a", "b")
+            await pilot.pause()
+            assert field.value == "ab"
+            assert restyled == []
+
+    asyncio.run(asyncio.wait_for(go(), 30))

@@ -238,6 +238,21 @@ def test_exec_forwarding_and_sftp_are_refused(settings):
     run(body())
 
 
+def test_a_client_preferring_chacha20_gets_aes_gcm(settings):
+    # OpenSSH and asyncssh clients name chacha20-poly1305 first; asyncssh's
+    # is ten times AES-GCM's CPU a packet, and a key is packets both ways.
+    async def body():
+        async with await door_for(settings) as door:
+            ciphers = ("chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr")
+            async with await connect(door.port, "kiosk", encryption_algs=ciphers) as conn:
+                assert conn.get_extra_info("send_cipher") == "aes256-gcm@openssh.com"
+                assert conn.get_extra_info("recv_cipher") == "aes256-gcm@openssh.com"
+            async with await connect(door.port, "kiosk", encryption_algs=("aes128-ctr",)) as conn:
+                assert conn.get_extra_info("send_cipher") == "aes128-ctr"  # an older client still gets in
+
+    run(body())
+
+
 def test_session_without_pty_gets_an_explanation(settings):
     async def body():
         async with await door_for(settings) as door:

@@ -66,6 +66,17 @@ from .pty_bridge import (
 
 log = logging.getLogger("portal.ssh")
 
+# asyncssh's default ciphers less chacha20-poly1305, which the client's list
+# names first (SSH takes the client's first that the server offers). asyncssh
+# builds it from three cipher contexts and a Poly1305 per packet: 36 us a
+# packet here against 3.6 us for AES-GCM (one call into OpenSSL, AES-NI),
+# and each key typed is two or three packets each way. Both are AEAD ciphers
+# OpenSSH offers by default; OpenSSH clients then take aes256-gcm.
+ENCRYPTION_ALGS = tuple(
+    name.decode() for name in asyncssh.encryption.get_default_encryption_algs()
+    if name != b"chacha20-poly1305@openssh.com"
+)
+
 SERVER_VERSION = "ClientPortalKiosk"
 
 # Put the client's terminal back the way an app may have left it when the
@@ -170,6 +181,7 @@ class SshDoor:
             keepalive_interval=self.limits.keepalive_interval,
             keepalive_count_max=4,
             reuse_address=True,
+            encryption_algs=ENCRYPTION_ALGS,
         )
         self.host = host
         self.port = self._acceptor.get_port()
