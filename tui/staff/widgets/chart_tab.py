@@ -158,6 +158,11 @@ class ChartTab(ForwardsWorkerErrors, VerticalScroll):
         batch.__exit__(None, None, None)
         if self.view is not None:  # the frame that shows it is next (else the draw, or the timer)
             self.app.call_after_refresh(self._release_collector)
+        elif self.is_attached:
+            self.still_reading()
+
+    def still_reading(self) -> None:
+        """The first view is late (FIRST_VIEW_WAIT is up): show the tab meanwhile."""
 
     def _release_collector(self) -> None:
         if self._collector_held:  # once: the frame painted, or the time up

@@ -104,8 +104,17 @@ class FormsTab(ChartTab):
             self.changed_chart = changed_chart
 
     def compose(self) -> ComposeResult:
-        # Every section is built with the chart's first view (draw), in one screen update.
-        yield Static("Reading the chart's forms…", id="forms-reading", classes="muted")
+        # Every section is built with the chart's first view (draw), in one screen update;
+        # until then the screen is held (ChartTab._hold_screen), or else says it is reading.
+        if self._batch is None:
+            yield self._reading()
+
+    def still_reading(self) -> None:
+        self.mount(self._reading())
+
+    @staticmethod
+    def _reading() -> Static:
+        return Static("Reading the chart's forms…", id="forms-reading", classes="muted")
 
     limit = TAB_PAGE  # the newest forms listed; More lists more
 
