@@ -20,8 +20,10 @@ cell, for Texts with spans, styles, wide characters, empty and exactly
 full cells, every padding, cursor and hover state, with Textual's own;
 the DataTable SVG snapshots stay the same.
 
-What it buys: the first paint of a 25 x 4 table (the staff client list's
-page) 30-37 -> see BENCHMARKS.md, "Loop lag: one callback under 25 ms".
+What it buys: the first layout and paint of a screen holding a 25 x 4
+table (the staff client list's page), min of 10 pushes, CPU: 16.6-19.0 ->
+13.4-15.1 ms; Python calls for three such paints 258 k -> 199 k
+(BENCHMARKS.md, "Loop lag: cells, strips and imports off the first layouts").
 
 Upstream issue text (Textualize/textual):
     "DataTable._render_cell renders every cell through
