@@ -128,3 +128,26 @@ def test_first_paint_asks_rich_for_no_cell(monkeypatch) -> None:
 
     asyncio.run(run())
     assert calls == []
+
+
+def test_installed_before_textuals_data_table_is_imported_it_does_not_import_it() -> None:
+    """The apps' first screens have no table: the patch waits for Textual's
+    module rather than adding it to every start-up."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "from tui.textual_patches import table_cells\n"
+        "table_cells.install()\n"
+        "assert table_cells.MODULE not in sys.modules\n"
+        "from textual.widgets import DataTable\n"
+        "assert DataTable._render_cell is table_cells._render_cell\n"
+        "table_cells.uninstall()\n"
+        "assert DataTable._render_cell is not table_cells._render_cell\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(root), "PATH": ""})
+    assert done.returncode == 0, done.stderr

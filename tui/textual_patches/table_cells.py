@@ -38,14 +38,20 @@ Upstream issue text (Textualize/textual):
 """
 from __future__ import annotations
 
+import importlib.util
+import sys
 from itertools import islice
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.widgets import DataTable
 
-_textual_render_cell = DataTable._render_cell
+# Textual's DataTable module. Neither app shows a table in its first screen,
+# so it is patched when first imported (by the warm-up thread, usually), not
+# imported for the patch: that would add it to every start-up.
+MODULE = "textual.widgets._data_table"
+_textual_render_cell: Any = None
 _NEWLINE = Text("\n")
 
 
@@ -77,7 +83,7 @@ def cell_line(console, cell: Text, width: int, padding: int, pre_style: Style, p
     return list(Segment.apply_style(line, style=pre_style, post_style=post_style))
 
 
-def _render_cell(self: DataTable, row_index: int, column_index: int, base_style: Style, width: int,
+def _render_cell(self: Any, row_index: int, column_index: int, base_style: Style, width: int,
                  cursor: bool = False, hover: bool = False):
     # Textual's cache first, under Textual's own key (as its method builds it).
     is_header_cell = row_index == -1
@@ -113,9 +119,44 @@ def _render_cell(self: DataTable, row_index: int, column_index: int, base_style:
     return lines
 
 
+def _patch(data_table: type) -> None:
+    global _textual_render_cell
+    if data_table.__dict__["_render_cell"] is not _render_cell:
+        _textual_render_cell = data_table.__dict__["_render_cell"]
+        data_table._render_cell = _render_cell  # type: ignore[attr-defined]
+
+
+class _WhenImported:
+    """A meta-path finder that patches DataTable once Textual's module for it has run."""
+
+    @classmethod
+    def find_spec(cls, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != MODULE:
+            return None
+        sys.meta_path.remove(cls)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            run(module)
+            _patch(module.DataTable)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
 def install() -> None:
-    DataTable._render_cell = _render_cell  # type: ignore[method-assign]
+    if MODULE in sys.modules:
+        _patch(sys.modules[MODULE].DataTable)
+    elif _WhenImported not in sys.meta_path:
+        sys.meta_path.insert(0, _WhenImported)
 
 
 def uninstall() -> None:
-    DataTable._render_cell = _textual_render_cell  # type: ignore[method-assign]
+    if _WhenImported in sys.meta_path:
+        sys.meta_path.remove(_WhenImported)
+    module = sys.modules.get(MODULE)
+    if module is not None and _textual_render_cell is not None:
+        module.DataTable._render_cell = _textual_render_cell
