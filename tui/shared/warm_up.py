@@ -24,6 +24,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from rich.cells import cell_len
+
 from tui.shared import collector
 
 if TYPE_CHECKING:
@@ -43,6 +45,13 @@ def read_stylesheets(app: App, folder: Path) -> None:
         app.stylesheet.update(app)
 
 
+# Imported by Textual and Rich inside a screen's first layout and paint, on
+# the loop (the loop_lag drives caught them there): the scroll bars of the
+# first scrolling widget, and Rich's emoji table, which its markup loads for
+# the first cell or line with a ":" in it ("10:00 AM").
+FIRST_LAYOUT_MODULES = ("textual.scrollbar", "rich._emoji_codes")
+
+
 def import_modules(names: Sequence[str]) -> None:
     """Import `names` (in a worker thread). One that fails is left for the
     screen that needs it, whose own import then says what is wrong.
@@ -55,11 +64,14 @@ def import_modules(names: Sequence[str]) -> None:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for name in names:
+        for name in (*names, *FIRST_LAYOUT_MODULES):
             try:
                 importlib.import_module(name)
             except Exception:  # noqa: BLE001 - see the docstring
                 continue
+        # Rich's table of character widths, loaded on the first character
+        # outside ASCII it measures ("…" in a cut-short cell, "·" in a line).
+        cell_len("…")
     finally:
         gc.freeze()
         if was_enabled:

@@ -16,9 +16,11 @@ Textualize/textual): drop the patch once Textual does it itself.
     dispatch_cache  a message's handlers looked up once per class (MessagePump._get_dispatch_methods)
     focus_repaint   a focus change repaints what it restyles, not the whole screen
                     (Screen.focused's Reactive._repaint)
+    table_cells     a one-line DataTable cell drawn without Rich's generic pipeline (DataTable._render_cell)
+    strip_caches    a Strip's seven caches made on first use, not with every line drawn (Strip.__init__)
 
 `tui.startup.run_app` installs css_cache, terminal_input, render_rows,
-detached_styles, same_size_resize, dispatch_cache and focus_repaint (`install_all`; the
+detached_styles, same_size_resize, dispatch_cache, focus_repaint, table_cells and strip_caches (`install_all`; the
 doors' zygote installs dispatch_cache before it forks too, DEFAULT_PRELOAD);
 the other two are classes the apps use. tests/test_textual_patches.py fails on a private
 Textual name used anywhere else in tui/.
@@ -29,7 +31,7 @@ def install_all() -> None:
     """The patches every app runs with (tui.startup.run_app; benches that build an app
     themselves call it too, so they time what `portal staff` / `portal kiosk` run)."""
     from . import (css_cache, detached_styles, dispatch_cache, focus_repaint, render_rows, same_size_resize,
-                   terminal_input)
+                   strip_caches, table_cells, terminal_input)
 
     css_cache.install()  # each stylesheet parsed once per process, not once per screen
     terminal_input.install()  # pastes whole and in order, stray bytes harmless, no polling at rest
@@ -38,3 +40,5 @@ def install_all() -> None:
     same_size_resize.install()  # a shown screen laid out once, the screen below a dialog not again
     dispatch_cache.install()  # a message's handlers found once per class, not by walking the MRO each time
     focus_repaint.install()  # a focus change repaints what it restyles, not the whole screen
+    strip_caches.install()  # a line's caches made when used: fewer objects made, and for full collections to walk
+    table_cells.install()  # a table's one-line cells drawn straight from their Text, not through Rich's pipeline
