@@ -46,5 +46,6 @@ def open_after_first_frame(app: App, settings: Settings) -> None:
 def plain(value: object, style: str = "") -> Text:
     """Stored strings as inert text: no Rich markup, no terminal escapes."""
     text = "" if value is None else str(value)
-    cleaned = "".join("\ufffd" if has_control(ch) and ch not in "\n\t" else ch for ch in text)
-    return Text(cleaned, style=style)
+    if has_control(text):  # (the whole string at once first: most hold nothing to replace)
+        text = "".join("\ufffd" if has_control(ch) and ch not in "\n\t" else ch for ch in text)
+    return Text(text, style=style)
