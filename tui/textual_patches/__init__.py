@@ -16,11 +16,13 @@ Textualize/textual): drop the patch once Textual does it itself.
     dispatch_cache  a message's handlers looked up once per class (MessagePump._get_dispatch_methods)
     focus_repaint   a focus change repaints what it restyles, not the whole screen
                     (Screen.focused's Reactive._repaint)
+    focus_restyle   a widget focused or blurred is restyled alone unless a rule styles its
+                    inside by its focus (Widget.watch_has_focus)
     table_cells     a one-line DataTable cell drawn without Rich's generic pipeline (DataTable._render_cell)
     strip_caches    a Strip's seven caches made on first use, not with every line drawn (Strip.__init__)
 
 `tui.startup.run_app` installs css_cache, terminal_input, render_rows,
-detached_styles, same_size_resize, dispatch_cache, focus_repaint, table_cells and strip_caches (`install_all`; the
+detached_styles, same_size_resize, dispatch_cache, focus_repaint, focus_restyle, table_cells and strip_caches (`install_all`; the
 doors' zygote installs dispatch_cache before it forks too, DEFAULT_PRELOAD);
 the other two are classes the apps use. tests/test_textual_patches.py fails on a private
 Textual name used anywhere else in tui/.
@@ -30,8 +32,8 @@ Textual name used anywhere else in tui/.
 def install_all() -> None:
     """The patches every app runs with (tui.startup.run_app; benches that build an app
     themselves call it too, so they time what `portal staff` / `portal kiosk` run)."""
-    from . import (css_cache, detached_styles, dispatch_cache, focus_repaint, render_rows, same_size_resize,
-                   strip_caches, table_cells, terminal_input)
+    from . import (css_cache, detached_styles, dispatch_cache, focus_repaint, focus_restyle, render_rows,
+                   same_size_resize, strip_caches, table_cells, terminal_input)
 
     css_cache.install()  # each stylesheet parsed once per process, not once per screen
     terminal_input.install()  # pastes whole and in order, stray bytes harmless, no polling at rest
@@ -40,5 +42,6 @@ def install_all() -> None:
     same_size_resize.install()  # a shown screen laid out once, the screen below a dialog not again
     dispatch_cache.install()  # a message's handlers found once per class, not by walking the MRO each time
     focus_repaint.install()  # a focus change repaints what it restyles, not the whole screen
+    focus_restyle.install()  # a container blurred is restyled alone, not with everything inside it
     strip_caches.install()  # a line's caches made when used: fewer objects made, and for full collections to walk
     table_cells.install()  # a table's one-line cells drawn straight from their Text, not through Rich's pipeline
