@@ -36,16 +36,21 @@ class Screenful(App):
             yield table
 
 
+def _caches() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if type(o) is FIFOCache)
+
+
 def draw() -> tuple[list[list[tuple]], int]:
-    """The screen's lines (segments), and how many FIFOCaches were alive after drawing it."""
+    """The screen's lines (segments), and how many more FIFOCaches were alive after drawing
+    it than before (the test process may hold others' from earlier tests)."""
     async def run() -> tuple[list[list[tuple]], int]:
+        before = _caches()
         app = Screenful()
         async with app.run_test(size=(60, 30)) as pilot:
             await pilot.pause()
             lines = [[(s.text, s.style) for s in strip] for strip in app.screen._compositor.render_strips()]
-            gc.collect()
-            caches = sum(1 for o in gc.get_objects() if type(o) is FIFOCache)
-            return lines, caches
+            return lines, _caches() - before
 
     return asyncio.run(run())
 

@@ -2,11 +2,13 @@
 log-out and resumed; a revoked owner stopped mid-form; keys typed in a burst."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from textual.widgets import DataTable
 
 from models.chart_owner import revoke_access
+from models.forms.assignments import send_forms
 from models.forms.responses import chart_drafts
 from models.tables import FormResponse
 from tui.kiosk.app import IDLE_MESSAGE
@@ -56,6 +58,7 @@ async def test_a_questionnaire_draft_survives_an_idle_log_out_and_resumes(portal
         await log_in(pilot, email)
         table = app.screen.query_one("#forms-table", DataTable)
         assert [str(c) for c in table.get_row_at(0)][1] == "Started: 3 of 10 answered"
+        await pilot.pause()
         await open_form_row(pilot, "PHQ-9")
         assert isinstance(app.screen, QuestionScreen)
         assert text(app, "#question-number") == "Question 4 of 9"
@@ -127,3 +130,21 @@ async def test_a_dropped_connection_keeps_the_field_being_typed(portal):
         await settle(pilot)
         await app.hang_up()                              # what SIGHUP from the SSH door runs
     assert draft_answers(assignment) == {"first_name": "Jamie", "last_name": "Riv"}
+
+
+async def test_a_form_in_progress_and_a_due_date_fit_80_columns(portal, clock):
+    """Every column on screen: the title gives way to the status and the date."""
+    client, email, _ = chart_with_forms("phq9")
+    send_forms(STAFF, client.id, ["gad7"], due_on=clock.now().date() + dt.timedelta(days=30))
+    app = kiosk(portal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, email)
+        await open_form_row(pilot, "PHQ-9")
+        await pilot.press("2")
+        await pilot.press("escape")  # save and leave
+        await settle(pilot)
+        table = app.screen.query_one("#forms-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
+        assert any(r[1] == "Started: 1 of 10 answered" for r in rows) and any(r[2].startswith("Due ") for r in rows)
+        await pilot.pause()
+        assert table.virtual_size.width <= table.scrollable_content_region.width

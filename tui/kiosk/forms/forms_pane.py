@@ -16,6 +16,10 @@ from tui.shared.runtime import plain
 from ..base import Note
 
 STATES = {"to_do": "To do", "in_progress": "Started", "completed": "Done"}
+COLUMNS = ("Form", "Status", "When")
+MAX_TITLE = 34      # a form's title in the list (the form's own screen shows it whole)
+MIN_TITLE = 16
+OTHER_CELLS = 3 * 2 + 2  # each cell's padding, and the scrollbar
 
 
 def _short(value: str, width: int) -> str:
@@ -86,20 +90,29 @@ class FormsPane(VerticalScroll):
         yield Static("Choose a form and press Enter (or click) to fill it in, or to read one you completed. "
                      "Answers are saved as you go.", classes="hint")
         table = FormsTable(id="forms-table")
-        table.add_columns("Form", "Status", "When")
+        table.add_columns(*COLUMNS)
         yield table
         yield Note("notice", id="forms-note")
 
     def show(self, forms: FormsList) -> None:
         table = self.query_one("#forms-table", DataTable)
-        table.clear()
+        table.clear(columns=True)  # a column keeps the widest cell it ever had
+        table.add_columns(*COLUMNS)
         self.rows = {}
+        lines = []
         for row in (*forms.to_do, *forms.in_progress, *forms.completed):
             status = STATES.get(row.state, row.state)
             if row.progress:
                 status = f"{status}: {row.progress}"
+            lines.append((row, status))
+        # The title takes what the status and date leave (at 80 columns a form in progress
+        # and a completion date would otherwise push the date off the screen).
+        room = (table.size.width or self.app.size.width - 2) - OTHER_CELLS
+        widest = max((len(status) for _, status in lines), default=0) + max((len(row.when) for row, _ in lines), default=0)
+        title_width = max(MIN_TITLE, min(MAX_TITLE, room - widest))
+        for row, status in lines:
             when = Text(row.when, style="bold" if row.overdue else "")
-            table.add_row(plain(_short(row.title, 34)), status, when, key=str(row.assignment_id))
+            table.add_row(plain(_short(row.title, title_width)), status, when, key=str(row.assignment_id))
             self.rows[str(row.assignment_id)] = row
         n = forms.waiting
         count = f"You have {n} form{'s' if n != 1 else ''} to complete." if n else "You have no forms to complete."
