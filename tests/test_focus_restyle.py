@@ -46,6 +46,24 @@ def _styles(app: App) -> list[tuple]:
             for node in app.screen.walk_children(with_self=True)]
 
 
+async def _applied_when_focused(app: App, pilot, widget: Widget) -> list:
+    """The nodes styles were applied to while the focus moved to `widget`."""
+    applied: list = []
+    textual_apply = Stylesheet.apply
+
+    def apply(self, node, *args, **kwargs):
+        applied.append(node)
+        return textual_apply(self, node, *args, **kwargs)
+
+    Stylesheet.apply = apply  # type: ignore[method-assign]
+    try:
+        widget.focus()
+        await pilot.pause()
+    finally:
+        Stylesheet.apply = textual_apply  # type: ignore[method-assign]
+    return applied
+
+
 def _run(test) -> None:
     kept = Widget.watch_has_focus
     focus_restyle.install()
@@ -78,30 +96,12 @@ def test_a_blurred_container_no_rule_depends_on_is_restyled_alone() -> None:
             plain = app.query_one("#plain")
             plain.focus()
             await pilot.pause()
-            applied: list = []
-            textual_apply = Stylesheet.apply
-
-            def apply(self, node, *args, **kwargs):
-                applied.append(node)
-                return textual_apply(self, node, *args, **kwargs)
-
-            Stylesheet.apply = apply  # type: ignore[method-assign]
-            try:
-                app.query_one(Input).focus()
-                await pilot.pause()
-            finally:
-                Stylesheet.apply = textual_apply  # type: ignore[method-assign]
+            applied = await _applied_when_focused(app, pilot, app.query_one(Input))
             assert plain in applied
             assert not [n for n in applied if isinstance(n, Static) and n.parent is plain]  # its twelve lines are left alone
             app.query_one(Panel).focus()
             await pilot.pause()
-            applied.clear()
-            Stylesheet.apply = apply  # type: ignore[method-assign]
-            try:
-                app.query_one(Input).focus()
-                await pilot.pause()
-            finally:
-                Stylesheet.apply = textual_apply  # type: ignore[method-assign]
+            applied = await _applied_when_focused(app, pilot, app.query_one(Input))
             assert app.query_one(Panel).query_one(Label) in applied  # a rule styles it by the Panel's focus
 
     _run(go)
