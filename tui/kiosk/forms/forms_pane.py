@@ -11,15 +11,17 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from models.forms.client_views import FormRow, FormsList
+from tui.shared.fitting_table import Column, FittingTable
 from tui.shared.runtime import plain
 
 from ..base import Note
 
 STATES = {"to_do": "To do", "in_progress": "Started", "completed": "Done"}
-COLUMNS = ("Form", "Status", "When")
-MAX_TITLE = 34      # a form's title in the list (the form's own screen shows it whole)
-MIN_TITLE = 16
-OTHER_CELLS = 3 * 2 + 2  # each cell's padding, and the scrollbar
+# The title gives way to the status and the date (the form's own screen shows it whole):
+# at 80 columns a form in progress and a completion date would push the date off the screen.
+COLUMNS = (Column("Form", "form", min_width=16), Column("Status", "status", whole=True),
+           Column("When", "when", whole=True))
+MAX_TITLE = 34
 
 
 def _short(value: str, width: int) -> str:
@@ -27,12 +29,12 @@ def _short(value: str, width: int) -> str:
     return value if len(value) <= width else value[: width - 1] + "…"
 
 
-class FormsTable(DataTable):
+class FormsTable(FittingTable):
     """Digits typed right after Enter, before the form's screen is up (a burst
     from a quick typist), are kept here and handed to that screen."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(*COLUMNS, cursor_type="row", zebra_stripes=True, **kwargs)
         self.typed_ahead: list[str] | None = None
         self._focus_when_shown = False
 
@@ -89,31 +91,20 @@ class FormsPane(VerticalScroll):
         yield Static("", id="forms-count")
         yield Static("Choose a form and press Enter (or click) to fill it in, or to read one you completed. "
                      "Answers are saved as you go.", classes="hint")
-        table = FormsTable(id="forms-table")
-        table.add_columns(*COLUMNS)
-        yield table
+        yield FormsTable(id="forms-table")
         yield Note("notice", id="forms-note")
 
     def show(self, forms: FormsList) -> None:
-        table = self.query_one("#forms-table", DataTable)
-        table.clear(columns=True)  # a column keeps the widest cell it ever had
-        table.add_columns(*COLUMNS)
         self.rows = {}
         lines = []
         for row in (*forms.to_do, *forms.in_progress, *forms.completed):
             status = STATES.get(row.state, row.state)
             if row.progress:
                 status = f"{status}: {row.progress}"
-            lines.append((row, status))
-        # The title takes what the status and date leave (at 80 columns a form in progress
-        # and a completion date would otherwise push the date off the screen).
-        room = (table.size.width or self.app.size.width - 2) - OTHER_CELLS
-        widest = max((len(status) for _, status in lines), default=0) + max((len(row.when) for row, _ in lines), default=0)
-        title_width = max(MIN_TITLE, min(MAX_TITLE, room - widest))
-        for row, status in lines:
             when = Text(row.when, style="bold" if row.overdue else "")
-            table.add_row(plain(_short(row.title, title_width)), status, when, key=str(row.assignment_id))
+            lines.append(((plain(_short(row.title, MAX_TITLE)), status, when), str(row.assignment_id)))
             self.rows[str(row.assignment_id)] = row
+        self.query_one("#forms-table", FormsTable).set_rows(lines)
         n = forms.waiting
         count = f"You have {n} form{'s' if n != 1 else ''} to complete." if n else "You have no forms to complete."
         self.query_one("#forms-count", Static).update(count)
@@ -124,7 +115,7 @@ class FormsPane(VerticalScroll):
 
     def blank(self) -> None:
         self.rows = {}
-        self.query_one("#forms-table", DataTable).clear()
+        self.query_one("#forms-table", FormsTable).set_rows([])
         self.query_one("#forms-count", Static).update("")
         self.say("")
 
