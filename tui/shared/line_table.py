@@ -26,6 +26,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .fitting_table import fit
+
 Cell = str | Text
 PADDING = 1  # blank cells either side of each cell's text, as DataTable's cell_padding
 
@@ -104,8 +106,7 @@ class LineTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.zebra_stripes = zebra_stripes
         self.columns: list[Column] = []
-        self._rows: list[tuple[Cell, ...]] = []
-        self._keys: list[str | None] = []
+        self._rows: list[tuple[tuple[Cell, ...], str | None]] = []  # (cells, key) each
         self._strips: dict[tuple[int, int], Strip] = {}  # (row, width) -> its cells laid out; -1 the header
         self._announce = False
 
@@ -116,14 +117,12 @@ class LineTable(ScrollView, can_focus=True):
         self._changed()
 
     def add_row(self, *cells: Cell, key: str | None = None) -> None:
-        self._rows.append(cells)
-        self._keys.append(key)
+        self._rows.append((cells, key))
         self._changed()
 
     def clear(self) -> None:
         """Every row gone (the columns stay); the cursor back to the first row."""
         self._rows.clear()
-        self._keys.clear()
         self.set_reactive(LineTable.cursor_row, 0)
         self.scroll_to(y=0, animate=False)
         self._changed()
@@ -133,9 +132,9 @@ class LineTable(ScrollView, can_focus=True):
         return len(self._rows)
 
     def get_row_at(self, row_index: int) -> list[Cell]:
-        return list(self._rows[row_index])
+        return list(self._rows[row_index][0])
 
-    def move_cursor(self, *, row: int, animate: bool = False) -> None:
+    def move_cursor(self, *, row: int) -> None:
         self.cursor_row = row
 
     # --- the cursor ---------------------------------------------------------------
@@ -146,8 +145,12 @@ class LineTable(ScrollView, can_focus=True):
     def watch_cursor_row(self, old: int, row: int) -> None:
         self.refresh()
         self._scroll_to_cursor()
+        self._say(self.RowHighlighted)
+
+    def _say(self, message: type[RowHighlighted]) -> None:
+        """The row under the cursor highlighted, or chosen (none: no rows)."""
         if self._rows:
-            self.post_message(self.RowHighlighted(self, row, self._keys[row]))
+            self.post_message(message(self, self.cursor_row, self._rows[self.cursor_row][1]))
 
     def _scroll_to_cursor(self) -> None:
         seen = max(1, self.scrollable_content_region.height - 1)  # rows under the header
@@ -176,15 +179,14 @@ class LineTable(ScrollView, can_focus=True):
         self.cursor_row = len(self._rows) - 1
 
     def action_select_cursor(self) -> None:
-        if self._rows:
-            self.post_message(self.RowSelected(self, self.cursor_row, self._keys[self.cursor_row]))
+        self._say(self.RowSelected)
 
     def on_click(self, event: events.Click) -> None:
         """A click moves the cursor to the row; a click on the row under the cursor chooses it."""
-        y = event.get_content_offset(self)
-        if y is None or y.y < 1:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
             return  # the header, or the scrollbar
-        row = y.y - 1 + round(self.scroll_y)
+        row = offset.y - 1 + round(self.scroll_y)
         if row >= len(self._rows):
             return
         event.stop()
@@ -206,9 +208,8 @@ class LineTable(ScrollView, can_focus=True):
 
     def _settled(self) -> None:
         self._announce = False
-        if self._rows:
-            self.set_reactive(LineTable.cursor_row, self.validate_cursor_row(self.cursor_row))
-            self.post_message(self.RowHighlighted(self, self.cursor_row, self._keys[self.cursor_row]))
+        self.set_reactive(LineTable.cursor_row, self.validate_cursor_row(self.cursor_row))
+        self._say(self.RowHighlighted)
 
     def _widths(self, width: int) -> list[int]:
         """Each column's width in `width` cells: the fixed ones theirs, the others an even share of the rest."""
@@ -229,14 +230,13 @@ class LineTable(ScrollView, can_focus=True):
         """The row's cells laid out in `width` cells (row -1: the header), unstyled."""
         found = self._strips.get((row, width))
         if found is None:
-            cells = [c.label for c in self.columns] if row < 0 else self._rows[row]
+            cells = [c.label for c in self.columns] if row < 0 else self._rows[row][0]
             line = Text(no_wrap=True, overflow="ellipsis", end="")
             for cell, cell_width in zip(cells, self._widths(width)):
-                text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
-                text.truncate(cell_width, overflow="ellipsis", pad=True)
+                text = fit(cell if isinstance(cell, Text) else str(cell), cell_width)
                 line.append(" " * PADDING)
                 line.append_text(text)
-                line.append(" " * PADDING)
+                line.append(" " * (cell_width - text.cell_len + PADDING))
             segments = list(line.render(self.app.console))
             found = self._strips[row, width] = Strip(segments).adjust_cell_length(width)
         return found

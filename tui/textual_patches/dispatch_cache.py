@@ -1,7 +1,9 @@
 """Each message's handlers looked up once per class, not on every dispatch.
 
 What it patches: `textual.message_pump.MessagePump._get_dispatch_methods`
-(private). For every message a node handles, Textual walks the node's
+(private); it raises Textual's own `OnNoWidget` (from the private
+`textual._on`, no public name) where Textual's loop does, so an `@on`
+selector on a message attribute that is not a widget fails as it would. For every message a node handles, Textual walks the node's
 whole MRO (a PlainInput's is 17 classes), and for each class builds the
 handler's name and reads the class dict twice and the `@on` handlers
 once: a key typed into the kiosk's login form dispatches ~35 messages
