@@ -224,28 +224,49 @@ async def _until(done, timeout: float = 10.0) -> None:
 class _Screens:
     """When the chart room's screen was first laid out and painted with what
     `expect` waits for (its public screen_layout_refresh_signal, called as each
-    refresh ends; a tab's draw that builds widgets holds the screen's updates
+    layout ends; a tab's draw that builds widgets holds the screen's updates
     until they are in, so the first refresh after its view arrives shows it all).
-    The moment is taken in the signal: whatever runs after the paint (a
-    garbage collection put off until then) is not in the figure."""
+    Textual paints in the layout's own call, before the signal; with
+    tui/textual_patches/sliced_paint.py the paint comes over the next loop
+    callbacks, so the moment is then the frame's write (App._display).
+    The moment is taken there: whatever runs after the paint (a garbage
+    collection put off until then) is not in the figure."""
 
     def __init__(self) -> None:
         self._waiting_for = lambda: False
         self.shown = False
         self.shown_at = (0.0, 0.0)
+        self._painting: object | None = None  # the screen whose frame is awaited
 
     def watch(self, screen, app) -> None:
         """From before the screen is pushed (the app, running, subscribes)."""
         screen.screen_layout_refresh_signal.subscribe(app, self._refreshed, immediate=True)
+        if "_display" not in vars(app):  # the frame's write, once per app
+            textual_display = app._display
+
+            def display(on_screen, renderable) -> None:
+                textual_display(on_screen, renderable)
+                if self._painting is on_screen and renderable is not None:
+                    self._painting = None
+                    self._shown()
+            app._display = display
 
     def expect(self, condition, then=lambda: None) -> None:
         """Wait for `condition` on screen; call `then` the moment it is."""
         self._waiting_for, self._then, self.shown = condition, then, False
 
-    def _refreshed(self, _screen) -> None:
-        if not self.shown and self._waiting_for():
-            self.shown, self.shown_at = True, (time.perf_counter(), time.process_time())
-            self._then()
+    def _refreshed(self, screen) -> None:
+        from tui.textual_patches.sliced_paint import painting
+
+        if not self.shown and self._painting is None and self._waiting_for():
+            if painting(screen):
+                self._painting = screen  # laid out; on screen once its frame is written
+            else:
+                self._shown()
+
+    def _shown(self) -> None:
+        self.shown, self.shown_at = True, (time.perf_counter(), time.process_time())
+        self._then()
 
     async def until_shown(self, timer: _Timer) -> None:
         await _until(lambda: self.shown)

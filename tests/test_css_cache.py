@@ -111,10 +111,16 @@ def test_run_app_installs_it(monkeypatch):
     import contextlib
 
     from tui import startup
-    from tui.textual_patches import terminal_input
+    from tui.textual_patches import (detached_styles, dispatch_cache, focus_repaint, focus_restyle, render_rows,
+                                     same_size_resize, sliced_paint, strip_caches, table_cells, terminal_input)
 
     monkeypatch.setattr(startup, "collector_paused", lambda **_: contextlib.nullcontext())  # no gc.freeze in pytest
     monkeypatch.setattr(terminal_input, "install", lambda: None)
+    # The other patches stay off too: installed here they would stay for every
+    # later test in this process, which runs the apps as Textual draws them.
+    for patch in (detached_styles, dispatch_cache, focus_repaint, focus_restyle, render_rows,
+                  same_size_resize, sliced_paint, strip_caches, table_cells):
+        monkeypatch.setattr(patch, "install", lambda: None)
     seen = []
 
     class Started:

@@ -20,9 +20,11 @@ Textualize/textual): drop the patch once Textual does it itself.
                     inside by its focus (Widget.watch_has_focus)
     table_cells     a one-line DataTable cell drawn without Rich's generic pipeline (DataTable._render_cell)
     strip_caches    a Strip's seven caches made on first use, not with every line drawn (Strip.__init__)
+    sliced_paint    a new layout painted a few widgets per loop callback, not all in the layout's
+                    (Screen._refresh_layout / Screen._compositor_refresh)
 
 `tui.startup.run_app` installs css_cache, terminal_input, render_rows,
-detached_styles, same_size_resize, dispatch_cache, focus_repaint, focus_restyle, table_cells and strip_caches (`install_all`; the
+detached_styles, same_size_resize, dispatch_cache, focus_repaint, focus_restyle, table_cells, strip_caches and sliced_paint (`install_all`; the
 doors' zygote installs dispatch_cache before it forks too, DEFAULT_PRELOAD);
 the other two are classes the apps use. tests/test_textual_patches.py fails on a private
 Textual name used anywhere else in tui/.
@@ -33,7 +35,7 @@ def install_all() -> None:
     """The patches every app runs with (tui.startup.run_app; benches that build an app
     themselves call it too, so they time what `portal staff` / `portal kiosk` run)."""
     from . import (css_cache, detached_styles, dispatch_cache, focus_repaint, focus_restyle, render_rows,
-                   same_size_resize, strip_caches, table_cells, terminal_input)
+                   same_size_resize, sliced_paint, strip_caches, table_cells, terminal_input)
 
     css_cache.install()  # each stylesheet parsed once per process, not once per screen
     terminal_input.install()  # pastes whole and in order, stray bytes harmless, no polling at rest
@@ -45,3 +47,4 @@ def install_all() -> None:
     focus_restyle.install()  # a container blurred is restyled alone, not with everything inside it
     strip_caches.install()  # a line's caches made when used: fewer objects made, and for full collections to walk
     table_cells.install()  # a table's one-line cells drawn straight from their Text, not through Rich's pipeline
+    sliced_paint.install()  # a new layout's paint split over loop callbacks, so no key waits for a whole screen
