@@ -10,26 +10,15 @@ from __future__ import annotations
 import asyncio
 import io
 
-import pyte
 from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button, DataTable, Input, ListItem, ListView, Static
 
+from tests.pyte_terminal import Terminal
 from tui.textual_patches import focus_repaint
 
 SIZE = (60, 30)
-
-
-class Terminal:
-    def __init__(self) -> None:
-        self.screen = pyte.Screen(*SIZE)
-        self.stream = pyte.Stream(self.screen)
-
-    def cells(self) -> list[tuple]:
-        buffer = self.screen.buffer
-        return [(x, y, c.data, c.fg, c.bg, c.bold, c.reverse, c.underscore)
-                for y in range(SIZE[1]) for x in range(SIZE[0]) for c in (buffer[y][x],)]
 
 
 class FocusApp(App):
@@ -58,7 +47,7 @@ def _drive() -> tuple[int, int]:
 
     async def go() -> tuple[int, int]:
         app = FocusApp()
-        shown = Terminal()
+        shown = Terminal(SIZE)
         console = Console(file=io.StringIO(), color_system="truecolor", force_terminal=True, width=SIZE[0])
         counting = {"full": 0, "on": False}
         textual_display = App._display
@@ -82,7 +71,7 @@ def _drive() -> tuple[int, int]:
                     await pilot.press("tab")
                     await pilot.pause()
                     moves += 1
-                    whole = Terminal()
+                    whole = Terminal(SIZE)
                     whole.stream.feed(app.screen._compositor.render_update(full=True).render_segments(console))
                     assert shown.cells() == whole.cells(), f"after move {moves} to {app.focused!r}"
                 counting["on"] = False

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import io
 
-import pyte
 import pytest
 from rich.console import Console
 from textual.app import App, ComposeResult
@@ -23,20 +22,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
+from tests.pyte_terminal import Terminal
 from tui.textual_patches import sliced_paint
 
 SIZE = (70, 24)
-
-
-class Terminal:
-    def __init__(self) -> None:
-        self.screen = pyte.Screen(*SIZE)
-        self.stream = pyte.Stream(self.screen)
-
-    def cells(self) -> list[tuple]:
-        buffer = self.screen.buffer
-        return [(x, y, c.data, c.fg, c.bg, c.bold, c.reverse, c.underscore)
-                for y in range(SIZE[1]) for x in range(SIZE[0]) for c in (buffer[y][x],)]
 
 
 class Room(Screen):
@@ -102,7 +91,7 @@ def _drive(monkeypatch, counts: dict[str, int] | None = None) -> dict[str, int]:
         finally:
             in_layout["on"] = False
 
-    shown = Terminal()
+    shown = Terminal(SIZE)
     console = Console(file=io.StringIO(), color_system="truecolor", force_terminal=True, width=SIZE[0])
 
     def display(self, screen, renderable) -> None:
@@ -121,7 +110,7 @@ def _drive(monkeypatch, counts: dict[str, int] | None = None) -> dict[str, int]:
         monkeypatch.setattr(Screen, "_refresh_layout", refresh_layout)
 
     def same_as_a_full_repaint(app: App, step: str) -> None:
-        whole = Terminal()
+        whole = Terminal(SIZE)
         whole.stream.feed(app.screen._compositor.render_update(full=True).render_segments(console))
         assert shown.cells() == whole.cells(), step
 
