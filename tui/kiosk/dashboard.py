@@ -151,8 +151,7 @@ class DashboardScreen(KioskScreen):
             button.can_focus = False
         self.show_who()
         self.load_charts()  # the first tab loads itself when TabbedContent activates it
-        self.load("forms")  # the count on the tab, and Forms first if some are waiting
-        self.query_one("#documents-table").focus()
+        self.load("forms")  # the count on the tab, and where the client lands (land())
 
     def on_screen_resume(self) -> None:
         if self.form_opened:
@@ -235,6 +234,8 @@ class DashboardScreen(KioskScreen):
             return
         if event.data is None:
             self.not_available(event.pane)
+            if event.pane == "forms":
+                self.land(waiting=0)
         elif event.pane == "documents":
             self.query_one(DocumentsPane).show(event.data)
         elif event.pane == "appointments":
@@ -252,11 +253,22 @@ class DashboardScreen(KioskScreen):
         self.query_one(FormsPane).show(forms)
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.get_tab("forms").label = f"Forms ({forms.waiting})" if forms.waiting else "Forms"
-        if not self.landed:
-            self.landed = True
-            if forms.waiting:
-                self.query_one(FormsTable).focus_when_shown()
-                tabs.active = "forms"
+        self.land(forms.waiting)
+
+    def land(self, waiting: int) -> None:
+        """The first focus, once the forms list says where: Forms if some are
+        waiting, else the documents list. Not earlier: a focus given at mount
+        reaches TabbedContent as a message (the pane holding the focused widget
+        becomes active), which under load came after this and put the client
+        back on Documents."""
+        if self.landed:
+            return
+        self.landed = True
+        if waiting:
+            self.query_one(FormsTable).focus_when_shown()
+            self.query_one("#tabs", TabbedContent).active = "forms"
+        else:
+            self.query_one("#documents-table").focus()
 
     def on_forms_pane_open(self, event: FormsPane.Open) -> None:
         event.stop()
