@@ -21,12 +21,6 @@ STATES = {"to_do": "To do", "in_progress": "Started", "completed": "Done"}
 # at 80 columns a form in progress and a completion date would push the date off the screen.
 COLUMNS = (Column("Form", "form", min_width=16), Column("Status", "status", whole=True),
            Column("When", "when", whole=True))
-MAX_TITLE = 34
-
-
-def _short(value: str, width: int) -> str:
-    value = " ".join((value or "").split())
-    return value if len(value) <= width else value[: width - 1] + "…"
 
 
 class FormsTable(FittingTable):
@@ -102,7 +96,7 @@ class FormsPane(VerticalScroll):
             if row.progress:
                 status = f"{status}: {row.progress}"
             when = Text(row.when, style="bold" if row.overdue else "")
-            lines.append(((plain(_short(row.title, MAX_TITLE)), status, when), str(row.assignment_id)))
+            lines.append(((plain(" ".join((row.title or "").split())), status, when), str(row.assignment_id)))
             self.rows[str(row.assignment_id)] = row
         self.query_one("#forms-table", FormsTable).set_rows(lines)
         n = forms.waiting
