@@ -50,6 +50,15 @@ _textual_watch_has_focus = Widget.watch_has_focus
 _seen: tuple[list, frozenset[str] | None] | None = None  # (the rules read, the types found)
 
 
+def _focus_parts(stylesheet: Stylesheet):
+    """Each selector part before the last that names :focus or :blur."""
+    for rule in stylesheet.rules:
+        for selector_set in rule.selector_set:
+            for selector in selector_set.selectors[:-1]:
+                if FOCUS_STATES & selector.pseudo_classes:
+                    yield selector
+
+
 def types_styling_descendants(stylesheet: Stylesheet) -> frozenset[str] | None:
     """The type names with `:focus`/`:blur` on a selector part before the last, or ANY."""
     global _seen
@@ -57,19 +66,11 @@ def types_styling_descendants(stylesheet: Stylesheet) -> frozenset[str] | None:
     if _seen is not None and _seen[0] is rules:
         return _seen[1]
     names: set[str] = set()
-    found: frozenset[str] | None = frozenset()
-    for rule in rules:
-        for selector_set in rule.selector_set:
-            for selector in selector_set.selectors[:-1]:
-                if FOCUS_STATES & selector.pseudo_classes:
-                    if selector.type is not SelectorType.TYPE:
-                        found = ANY
-                        break
-                    names.add(selector.name)
-            if found is ANY:
-                break
-        if found is ANY:
+    for selector in _focus_parts(stylesheet):
+        if selector.type is not SelectorType.TYPE:
+            found = ANY
             break
+        names.add(selector.name)
     else:
         found = frozenset(names)
     _seen = (rules, found)
