@@ -39,16 +39,22 @@ def cursor_colour(field: PlainInput) -> Color | None:
     return None
 
 
-def test_typing_works_out_the_cursor_style_once_and_a_restyle_again(monkeypatch):
-    worked_out: list[tuple[str, ...]] = []
-    textuals = Widget.get_component_rich_style
+def calls_by_fields(monkeypatch, method: str) -> list[tuple]:
+    """The arguments of each call of Widget.`method` on a PlainInput, from now on."""
+    calls: list[tuple] = []
+    textuals = getattr(Widget, method)
 
-    def counted(self, *names, **kw):
+    def counted(self, *args, **kw):
         if isinstance(self, PlainInput):
-            worked_out.append(names)
-        return textuals(self, *names, **kw)
+            calls.append(args)
+        return textuals(self, *args, **kw)
 
-    monkeypatch.setattr(Widget, "get_component_rich_style", counted)
+    monkeypatch.setattr(Widget, method, counted)
+    return calls
+
+
+def test_typing_works_out_the_cursor_style_once_and_a_restyle_again(monkeypatch):
+    worked_out = calls_by_fields(monkeypatch, "get_component_rich_style")
 
     async def go() -> None:
         app = Form()
@@ -83,15 +89,7 @@ def test_typing_works_out_the_cursor_style_once_and_a_restyle_again(monkeypatch)
 def test_the_first_key_typed_into_a_field_does_not_restyle_it(monkeypatch):
     # Input.validate() marks a field "-valid" on its first edit: a restyle
     # and a repaint of the whole field, on the first key of every form.
-    restyled: list[PlainInput] = []
-    textuals = Widget.notify_style_update
-
-    def counted(self):
-        if isinstance(self, PlainInput):
-            restyled.append(self)
-        return textuals(self)
-
-    monkeypatch.setattr(Widget, "notify_style_update", counted)
+    restyled = calls_by_fields(monkeypatch, "notify_style_update")
 
     async def go() -> None:
         app = Form()
